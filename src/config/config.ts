@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors/errors.js';
+
+/**
+ * Configuration is parsed once at start-up from environment variables, optionally over a
+ * config file (`PATHLIGHT_CONFIG`, YAML or JSON, keys named like the variables). A wrong
+ * value stops start-up with a message naming the variable.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((x) => x === 'true' || x === '1' || x === 'yes');
+const int = (min: number) => z.coerce.number().int().min(min);
+
+export const configSchema = z.object({
+  PATHLIGHT_DATA_DIR: z.string().min(1).default('data'),
+  PATHLIGHT_ENGINE: z.enum(['duckdb', 'bigquery']).default('duckdb'),
+  PATHLIGHT_DUCKDB_FILE: z.string().min(1).optional(),
+  PATHLIGHT_QUERY_TIMEOUT_MS: int(1000).default(120_000),
+  PORT: int(0).max(65535).default(8080),
+  /** Embedded default binds to loopback; App Engine sets PORT and needs all interfaces. */
+  PATHLIGHT_HOST: z.string().min(1).default('127.0.0.1'),
+  PATHLIGHT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PATHLIGHT_SAMPLE_ON_START: bool.default(true),
+  PATHLIGHT_SAMPLE_DAYS: int(1).max(3660).default(90),
+  PATHLIGHT_SAMPLE_USERS: int(1).default(5000),
+  BIGQUERY_PROJECT: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'expected a Google Cloud project id')
+    .optional(),
+  BIGQUERY_DATASET: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,1024}$/, 'expected a dataset name like analytics_123456789')
+    .optional(),
+  BIGQUERY_LOCATION: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
+  BIGQUERY_MAX_BYTES_BILLED: z.coerce.number().int().positive().default(10 * 1024 ** 3),
+  BIGQUERY_INCLUDE_INTRADAY: bool.default(false),
+  GOOGLE_APPLICATION_CREDENTIALS: z.string().min(1).optional(),
+  BIGQUERY_CREDENTIALS_JSON: z.string().min(1).optional(),
+  BIGQUERY_API_ENDPOINT: z.string().url().optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const fromFile = readConfigFile(env.PATHLIGHT_CONFIG);
+  const merged: Record<string, unknown> = { ...fromFile };
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') merged[key] = value;
+  }
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const source = env[name] !== undefined ? 'environment variable' : 'config value';
+      return `${source} ${name}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`, lines[0]?.split(' ')[2]);
+  }
+  const config = parsed.data;
+  if (config.PATHLIGHT_ENGINE === 'bigquery') {
+    for (const name of ['BIGQUERY_PROJECT', 'BIGQUERY_DATASET'] as const) {
+      if (!config[name]) {
+        throw new ConfigError(`environment variable ${name}: required when PATHLIGHT_ENGINE=bigquery`, name);
+      }
+    }
+    if (config.GOOGLE_APPLICATION_CREDENTIALS && config.BIGQUERY_CREDENTIALS_JSON) {
+      throw new ConfigError(
+        'environment variable BIGQUERY_CREDENTIALS_JSON: set either it or GOOGLE_APPLICATION_CREDENTIALS, not both',
+        'BIGQUERY_CREDENTIALS_JSON',
+      );
+    }
+  }
+  return config;
+}
+
+function readConfigFile(path: string | undefined): Record<string, unknown> {
+  if (!path) return {};
+  if (!existsSync(path)) {
+    throw new ConfigError(`environment variable PATHLIGHT_CONFIG: no file at ${path}`, 'PATHLIGHT_CONFIG');
+  }
+  try {
+    const parsed: unknown = parseYaml(readFileSync(path, 'utf8'));
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new Error('expected a mapping of setting names to values');
+    }
+    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
+  } catch (error) {
+    throw new ConfigError(
+      `config file ${path} (PATHLIGHT_CONFIG): ${error instanceof Error ? error.message : String(error)}`,
+      'PATHLIGHT_CONFIG',
+    );
+  }
+}
+
+/** Where the embedded DuckDB events file lives unless a command names one. */
+export const duckdbFile = (config: Config): string =>
+  config.PATHLIGHT_DUCKDB_FILE ?? `${config.PATHLIGHT_DATA_DIR}/events.duckdb`;
