@@ -30,6 +30,7 @@ export interface DuckdbEngineOptions {
  */
 export class DuckdbEngine implements Engine {
   readonly kind = 'duckdb' as const;
+  readonly target = { kind: 'duckdb' } as const;
 
   private constructor(
     private readonly instance: DuckDBInstance,
