@@ -42,6 +42,8 @@ export class DuckdbEngine implements Engine {
     const write = options.mode === 'write';
     const config: Record<string, string> = {
       autoinstall_known_extensions: 'false',
+      // BigQuery sorts NULL as the smallest value: first ascending, last descending.
+      default_null_order: 'nulls_first_on_asc_last_on_desc',
       autoload_known_extensions: write ? 'true' : 'false',
     };
     if (!write && path !== ':memory:') config.access_mode = 'READ_ONLY';

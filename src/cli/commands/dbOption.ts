@@ -1,0 +1,12 @@
+import { existsSync } from 'node:fs';
+import { duckdbFile, loadConfig } from '../../config/config.js';
+import { InputError } from '../../errors/errors.js';
+
+/** The DuckDB file a command reads: `--db`, else the configured embedded file; it must exist. */
+export function dbOption(db: string | undefined): string {
+  const file = db ?? duckdbFile(loadConfig());
+  if (!existsSync(file)) {
+    throw new InputError(`--db: no DuckDB file at ${file} (create one with \`pathlight sample --db ${file}\`)`, 'db');
+  }
+  return file;
+}

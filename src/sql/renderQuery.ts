@@ -1,0 +1,111 @@
+import Handlebars from 'handlebars';
+import type { ParamType, Params, SqlTarget } from '../engines/engine.js';
+import { EVENTS_VIEW } from '../engines/duckdb/eventsView.js';
+import { InputError } from '../errors/errors.js';
+import { renderMarkers, toDuckdbDialect } from './dialect.js';
+import { paramTypesOf } from './paramValues.js';
+import { loadQuery, partials, type QueryFile } from './queryFiles.js';
+import { channelGroupSql } from './channelGroupSql.js';
+
+export interface RenderedQuery {
+  readonly name: string;
+  readonly sql: string;
+  readonly paramTypes: Record<string, ParamType>;
+}
+
+const PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const DATASET = /^[A-Za-z0-9_]{1,1024}$/;
+const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
+const PARAM_KINDS = ['string', 'int', 'double', 'float', 'number'] as const;
+type ParamKind = (typeof PARAM_KINDS)[number];
+
+/**
+ * The events source with its date bounds: `_TABLE_SUFFIX` bounded by @start_date / @end_date,
+ * and the intraday tables only when @include_intraday is true.
+ */
+function eventsSource(target: SqlTarget): string {
+  const suffix = (p: string) => `FORMAT_DATE('%Y%m%d', @${p})`;
+  const where = `_TABLE_SUFFIX BETWEEN ${suffix('start_date')} AND ${suffix('end_date')}
+      OR (@include_intraday AND _TABLE_SUFFIX BETWEEN CONCAT('intraday_', ${suffix('start_date')}) AND CONCAT('intraday_', ${suffix('end_date')}))`;
+  if (target.kind === 'bigquery') {
+    if (!PROJECT.test(target.project) || !DATASET.test(target.dataset)) {
+      throw new InputError(`bigquery: invalid project or dataset name`, 'dataset');
+    }
+    return `(
+    SELECT *, _TABLE_SUFFIX AS table_suffix
+    FROM \`${target.project}.${target.dataset}.events_*\`
+    WHERE ${where}
+  )`;
+  }
+  return `(
+    SELECT * EXCLUDE (_TABLE_SUFFIX), _TABLE_SUFFIX AS table_suffix
+    FROM ${EVENTS_VIEW}
+    WHERE ${where}
+  )`;
+}
+
+/** One typed value of an event (or item) parameter, by literal key or by `@param` key. */
+function paramValue(target: SqlTarget, kind: ParamKind, key: string, array = 'event_params'): string {
+  if (!PARAM_KINDS.includes(kind)) throw new Error(`param helper: unknown kind ${kind}`);
+  const keySql = key.startsWith('@') ? key : KEY.test(key) ? `'${key}'` : undefined;
+  if (!keySql) throw new Error(`param helper: invalid key ${key}`);
+  if (target.kind === 'bigquery') {
+    const value =
+      kind === 'number'
+        ? 'COALESCE(CAST(value.int_value AS FLOAT64), value.double_value, value.float_value)'
+        : `value.${kind}_value`;
+    return `(SELECT ${value} FROM UNNEST(${array}) WHERE key = ${keySql})`;
+  }
+  if (kind === 'number') {
+    return `COALESCE(CAST(param_int(${array}, ${keySql}) AS DOUBLE), param_double(${array}, ${keySql}), param_float(${array}, ${keySql}))`;
+  }
+  return `param_${kind}(${array}, ${keySql})`;
+}
+
+function handlebarsFor(target: SqlTarget): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.registerHelper('events', () => eventsSource(target));
+  hb.registerHelper('param', (kind: ParamKind, key: string, ...rest: unknown[]) => {
+    const array = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined;
+    return paramValue(target, kind, key, array);
+  });
+  hb.registerHelper('channel_group', (source: string, medium: string, campaign: string) =>
+    channelGroupSql(source, medium, campaign),
+  );
+  hb.registerHelper('add', (a: number, b: number) => a + b);
+  for (const [name, text] of partials()) hb.registerPartial(name, text);
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  return hb;
+}
+
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+
+/** Renders a query for one engine: macros expanded, markers and spellings in its dialect. */
+export function renderQuery(
+  nameOrQuery: string | QueryFile,
+  target: SqlTarget,
+  context?: Record<string, unknown>,
+): RenderedQuery {
+  const query = typeof nameOrQuery === 'string' ? loadQuery(nameOrQuery) : nameOrQuery;
+  const key = `${query.name}|${JSON.stringify(target)}`;
+  let template = compiled.get(key);
+  if (!template) {
+    template = handlebarsFor(target).compile(stripHeader(query.template), { noEscape: true, strict: true });
+    compiled.set(key, template);
+  }
+  const paramTypes = paramTypesOf(query);
+  let sql = template(context ?? query.context).trim();
+  sql = renderMarkers(sql, target, paramTypes);
+  if (target.kind === 'duckdb') sql = toDuckdbDialect(sql);
+  return { name: query.name, sql, paramTypes };
+}
+
+/** The header's @param and @context lines are for tools; the description stays for readers. */
+function stripHeader(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !/^--\s?@(param|context)\b/.test(line))
+    .join('\n');
+}
+
+export type { Params };
