@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
+import { runQuery } from '../../src/sql/runQuery.js';
+import { edgeCaseTables } from '../fixtures/edgeCases.js';
+import { createEventsDb } from '../support/loadRows.js';
+
+/** Expected values below are counted by hand from test/fixtures/edgeCases.ts. */
+let engine: DuckdbEngine;
+const range = { start_date: '2020-11-01', end_date: '2020-11-03' };
+
+beforeAll(async () => {
+  engine = await DuckdbEngine.open(await createEventsDb(edgeCaseTables()));
+});
+afterAll(async () => {
+  await engine.close();
+});
+
+describe('daily_totals on DuckDB', () => {
+  it('counts users, sessions, events and de-duplicated conversions per day, daily tables only', async () => {
+    const { rows } = await runQuery(engine, 'daily_totals', { ...range, include_intraday: false, goal_event: 'purchase' });
+    expect(rows).toEqual([
+      // u1, u2, u3 and one consent-mode event; T9's value is a string, so its revenue is 0.
+      { event_date: '20201101', users: 3, sessions: 3, events: 6, events_without_user: 1, conversions: 2, revenue: 3 },
+      // T1 logged twice counts once; u1's session crossed midnight and counts on this day too.
+      { event_date: '20201102', users: 1, sessions: 1, events: 2, events_without_user: 0, conversions: 1, revenue: 12.5 },
+    ]);
+  });
+
+  it('includes the intraday table only when asked', async () => {
+    const { rows } = await runQuery(engine, 'daily_totals', { ...range, include_intraday: true, goal_event: 'purchase' });
+    expect(rows.at(-1)).toEqual({
+      event_date: '20201103',
+      users: 1,
+      sessions: 1,
+      events: 2,
+      events_without_user: 0,
+      conversions: 1,
+      revenue: 20,
+    });
+  });
+
+  it('bounds the range by table suffix', async () => {
+    const { rows } = await runQuery(engine, 'daily_totals', {
+      start_date: '2020-11-02',
+      end_date: '2020-11-02',
+      include_intraday: true,
+      goal_event: 'purchase',
+    });
+    expect(rows.map((r) => r.event_date)).toEqual(['20201102']);
+  });
+});
+
+describe('event_counts on DuckDB', () => {
+  it('lists event names with events, users, consent-mode events and days', async () => {
+    const { rows } = await runQuery(engine, 'event_counts', { ...range, include_intraday: false });
+    expect(rows).toEqual([
+      { event_name: 'purchase', events: 4, users: 2, events_without_user: 1, days: 2, first_date: '20201101', last_date: '20201102' },
+      { event_name: 'page_view', events: 2, users: 2, events_without_user: 0, days: 1, first_date: '20201101', last_date: '20201101' },
+      { event_name: 'scroll', events: 1, users: 1, events_without_user: 0, days: 1, first_date: '20201101', last_date: '20201101' },
+      { event_name: 'session_start', events: 1, users: 1, events_without_user: 0, days: 1, first_date: '20201101', last_date: '20201101' },
+    ]);
+  });
+});
+
+describe('event_param_values on DuckDB', () => {
+  it('keeps each value with its exported type and ranks the top values per key', async () => {
+    const { rows } = await runQuery(engine, 'event_param_values', { ...range, include_intraday: false, top_values: 1 });
+    const purchaseValue = rows.filter((r) => r.event_name === 'purchase' && r.key === 'value');
+    // value: 12.5 twice (double), 3 once (int), 'n/a' once (string); top 1 keeps 12.5.
+    expect(purchaseValue).toEqual([
+      { event_name: 'purchase', key: 'value', key_events: 4, value_type: 'double', string_value: null, int_value: null, double_value: 12.5, events: 2 },
+    ]);
+    const scrollKeys = rows.filter((r) => r.event_name === 'scroll');
+    expect(scrollKeys).toEqual([]);
+  });
+});
+
+describe('sessions_by_channel on DuckDB', () => {
+  it('gives each session its touchpoint: campaign data, gclid, or direct', async () => {
+    const { rows } = await runQuery(engine, 'sessions_by_channel', { ...range, include_intraday: true });
+    expect(rows).toEqual([
+      { channel: 'Direct', source_medium: '(direct) / (none)', campaign: '(direct)', sessions: 1, users: 1 },
+      { channel: 'Email', source_medium: 'newsletter / email', campaign: 'november', sessions: 1, users: 1 },
+      { channel: 'Organic Search', source_medium: 'google / organic', campaign: '(not set)', sessions: 1, users: 1 },
+      { channel: 'Paid Search', source_medium: 'google / cpc', campaign: '(not set)', sessions: 1, users: 1 },
+    ]);
+  });
+});
