@@ -21,7 +21,9 @@ export const configSchema = z.object({
   PORT: int(0).max(65535).default(8080),
   /** Embedded default binds to loopback; App Engine sets PORT and needs all interfaces. */
   PATHLIGHT_HOST: z.string().min(1).default('127.0.0.1'),
-  PATHLIGHT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PATHLIGHT_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
   PATHLIGHT_SAMPLE_ON_START: bool.default(true),
   PATHLIGHT_SAMPLE_DAYS: int(1).max(3660).default(90),
   PATHLIGHT_SAMPLE_USERS: int(1).default(5000),
@@ -33,8 +35,15 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_]{1,1024}$/, 'expected a dataset name like analytics_123456789')
     .optional(),
-  BIGQUERY_LOCATION: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
-  BIGQUERY_MAX_BYTES_BILLED: z.coerce.number().int().positive().default(10 * 1024 ** 3),
+  BIGQUERY_LOCATION: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/)
+    .optional(),
+  BIGQUERY_MAX_BYTES_BILLED: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 ** 3),
   BIGQUERY_INCLUDE_INTRADAY: bool.default(false),
   GOOGLE_APPLICATION_CREDENTIALS: z.string().min(1).optional(),
   BIGQUERY_CREDENTIALS_JSON: z.string().min(1).optional(),
@@ -57,13 +66,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       const source = env[name] !== undefined ? 'environment variable' : 'config value';
       return `${source} ${name}: ${issue.message}`;
     });
-    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`, lines[0]?.split(' ')[2]);
+    throw new ConfigError(
+      `invalid configuration:\n  ${lines.join('\n  ')}`,
+      lines[0]?.split(' ')[2],
+    );
   }
   const config = parsed.data;
   if (config.PATHLIGHT_ENGINE === 'bigquery') {
     for (const name of ['BIGQUERY_PROJECT', 'BIGQUERY_DATASET'] as const) {
       if (!config[name]) {
-        throw new ConfigError(`environment variable ${name}: required when PATHLIGHT_ENGINE=bigquery`, name);
+        throw new ConfigError(
+          `environment variable ${name}: required when PATHLIGHT_ENGINE=bigquery`,
+          name,
+        );
       }
     }
     if (config.GOOGLE_APPLICATION_CREDENTIALS && config.BIGQUERY_CREDENTIALS_JSON) {
@@ -79,14 +94,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function readConfigFile(path: string | undefined): Record<string, unknown> {
   if (!path) return {};
   if (!existsSync(path)) {
-    throw new ConfigError(`environment variable PATHLIGHT_CONFIG: no file at ${path}`, 'PATHLIGHT_CONFIG');
+    throw new ConfigError(
+      `environment variable PATHLIGHT_CONFIG: no file at ${path}`,
+      'PATHLIGHT_CONFIG',
+    );
   }
   try {
     const parsed: unknown = parseYaml(readFileSync(path, 'utf8'));
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new Error('expected a mapping of setting names to values');
     }
-    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
+    return Object.fromEntries(
+      Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]),
+    );
   } catch (error) {
     throw new ConfigError(
       `config file ${path} (PATHLIGHT_CONFIG): ${error instanceof Error ? error.message : String(error)}`,

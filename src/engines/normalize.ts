@@ -6,7 +6,8 @@
  * - NUMERIC/DECIMAL and FLOAT64 become numbers; NaN and infinities become null;
  * - records become objects and arrays stay arrays; bytes become base64 strings.
  */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type Row = Record<string, JsonValue>;
 
 export function normalizeInteger(value: bigint): number | string {

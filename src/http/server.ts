@@ -34,7 +34,11 @@ export interface RunningServer {
 }
 
 /** Listens on host:port (port 0 in tests) and stops gracefully, finishing open requests. */
-export async function startServer(app: Express, host: string, port: number): Promise<RunningServer> {
+export async function startServer(
+  app: Express,
+  host: string,
+  port: number,
+): Promise<RunningServer> {
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });

@@ -261,12 +261,7 @@ export const EVENTS_SCHEMA: readonly Field[] = [
       ),
     ),
   ]),
-  rec('publisher', [
-    f('ad_revenue_in_usd'),
-    s('ad_format'),
-    s('ad_source_name'),
-    s('ad_unit_id'),
-  ]),
+  rec('publisher', [f('ad_revenue_in_usd'), s('ad_format'), s('ad_source_name'), s('ad_unit_id')]),
   i('event_original_occurrence_timestamp'),
 ];
 

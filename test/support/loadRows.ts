@@ -13,7 +13,10 @@ export type EventRow = Record<string, unknown>;
  * Writes rows into `events_<suffix>` tables of a new DuckDB file (suffix `YYYYMMDD` or
  * `intraday_YYYYMMDD`), through DuckDB's JSON reader with the schema's exact column types.
  */
-export async function createEventsDb(tables: Record<string, EventRow[]>, dir?: string): Promise<string> {
+export async function createEventsDb(
+  tables: Record<string, EventRow[]>,
+  dir?: string,
+): Promise<string> {
   const folder = dir ?? mkdtempSync(join(tmpdir(), 'pathlight-events-'));
   const file = join(folder, 'events.duckdb');
   const engine = await DuckdbEngine.open(file, { mode: 'write' });
@@ -25,7 +28,14 @@ export async function createEventsDb(tables: Record<string, EventRow[]>, dir?: s
       await connection.run(eventsTableDdl(table, { orReplace: true }));
       if (rows.length === 0) continue;
       const json = join(folder, `${table}.ndjson`);
-      writeFileSync(json, rows.map((row) => JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))).join('\n'));
+      writeFileSync(
+        json,
+        rows
+          .map((row) =>
+            JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+          )
+          .join('\n'),
+      );
       await connection.run(
         `INSERT INTO ${quoteIdent(table)} SELECT * FROM read_json('${json}', format = 'newline_delimited', columns = ${columns})`,
       );

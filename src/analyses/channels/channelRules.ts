@@ -46,18 +46,31 @@ export const SEARCH_SITES = SITE(
 export const SOCIAL_SITES = SITE(
   'facebook|fb|m[.]facebook|l[.]facebook|lm[.]facebook|instagram|ig|l[.]instagram|linkedin|lnkd|twitter|t[.]co|t|x|pinterest|pin|reddit|tiktok|snapchat|quora|tumblr|vk|weibo|whatsapp|messenger|threads|mastodon|discord|telegram|line|wechat|xing|meetup|yelp|nextdoor|flickr|medium|substack',
 );
-export const VIDEO_SITES = SITE('youtube|m[.]youtube|youtu[.]be|vimeo|twitch|dailymotion|youku|wistia|netflix|rumble');
+export const VIDEO_SITES = SITE(
+  'youtube|m[.]youtube|youtu[.]be|vimeo|twitch|dailymotion|youku|wistia|netflix|rumble',
+);
 export const SHOPPING_SITES = SITE(
   'google shopping|igshopping|amazon|ebay|etsy|shopify|stripe|walmart|alibaba|aliexpress|mercadolibre|rakuten|target|bestbuy|shopping[.]yahoo|shopzilla',
 );
 const PAID_MEDIUM = '^(.*cp.*|ppc|retargeting|paid.*)$';
 const SHOP_CAMPAIGN = '^(.*(([^a-df-z]|^)shop|shopping).*)$';
 
-const re = (field: ChannelField, pattern: string): ChannelCondition => ({ field, op: 'regex', pattern });
-const oneOf = (field: ChannelField, ...values: string[]): ChannelCondition => ({ field, op: 'in', values });
+const re = (field: ChannelField, pattern: string): ChannelCondition => ({
+  field,
+  op: 'regex',
+  pattern,
+});
+const oneOf = (field: ChannelField, ...values: string[]): ChannelCondition => ({
+  field,
+  op: 'in',
+  values,
+});
 
 export const CHANNEL_RULES: readonly ChannelRule[] = [
-  { channel: 'Direct', anyOf: [[oneOf('source', '(direct)'), oneOf('medium', '(not set)', '(none)')]] },
+  {
+    channel: 'Direct',
+    anyOf: [[oneOf('source', '(direct)'), oneOf('medium', '(not set)', '(none)')]],
+  },
   { channel: 'Cross-network', anyOf: [[re('campaign', 'cross-network')]] },
   {
     channel: 'Paid Shopping',
@@ -74,16 +87,35 @@ export const CHANNEL_RULES: readonly ChannelRule[] = [
     anyOf: [[oneOf('medium', 'display', 'banner', 'expandable', 'interstitial', 'cpm')]],
   },
   { channel: 'Paid Other', anyOf: [[re('medium', PAID_MEDIUM)]] },
-  { channel: 'Organic Shopping', anyOf: [[re('source', SHOPPING_SITES)], [re('campaign', SHOP_CAMPAIGN)]] },
+  {
+    channel: 'Organic Shopping',
+    anyOf: [[re('source', SHOPPING_SITES)], [re('campaign', SHOP_CAMPAIGN)]],
+  },
   {
     channel: 'Organic Social',
     anyOf: [
       [re('source', SOCIAL_SITES)],
-      [oneOf('medium', 'social', 'social-network', 'social-media', 'sm', 'social network', 'social media')],
+      [
+        oneOf(
+          'medium',
+          'social',
+          'social-network',
+          'social-media',
+          'sm',
+          'social network',
+          'social media',
+        ),
+      ],
     ],
   },
-  { channel: 'Organic Video', anyOf: [[re('source', VIDEO_SITES)], [re('medium', '^(.*video.*)$')]] },
-  { channel: 'Organic Search', anyOf: [[re('source', SEARCH_SITES)], [oneOf('medium', 'organic')]] },
+  {
+    channel: 'Organic Video',
+    anyOf: [[re('source', VIDEO_SITES)], [re('medium', '^(.*video.*)$')]],
+  },
+  {
+    channel: 'Organic Search',
+    anyOf: [[re('source', SEARCH_SITES)], [oneOf('medium', 'organic')]],
+  },
   { channel: 'Referral', anyOf: [[oneOf('medium', 'referral', 'app', 'link')]] },
   {
     channel: 'Email',
@@ -97,19 +129,29 @@ export const CHANNEL_RULES: readonly ChannelRule[] = [
   { channel: 'SMS', anyOf: [[oneOf('source', 'sms')], [oneOf('medium', 'sms')]] },
   {
     channel: 'Mobile Push Notifications',
-    anyOf: [[re('medium', 'push$')], [re('medium', 'mobile|notification')], [oneOf('source', 'firebase')]],
+    anyOf: [
+      [re('medium', 'push$')],
+      [re('medium', 'mobile|notification')],
+      [oneOf('source', 'firebase')],
+    ],
   },
 ];
 
 /** The channel of one session's source / medium / campaign, by the rules above. */
-export function channelGroup(source: string | null, medium: string | null, campaign: string | null): ChannelGroup {
+export function channelGroup(
+  source: string | null,
+  medium: string | null,
+  campaign: string | null,
+): ChannelGroup {
   const values: Record<ChannelField, string> = {
     source: (source ?? '').toLowerCase(),
     medium: (medium ?? '').toLowerCase(),
     campaign: (campaign ?? '').toLowerCase(),
   };
   const holds = (c: ChannelCondition): boolean =>
-    c.op === 'in' ? c.values.includes(values[c.field]) : new RegExp(c.pattern).test(values[c.field]);
+    c.op === 'in'
+      ? c.values.includes(values[c.field])
+      : new RegExp(c.pattern).test(values[c.field]);
   const rule = CHANNEL_RULES.find((r) => r.anyOf.some((group) => group.every(holds)));
   return rule?.channel ?? 'Unassigned';
 }

@@ -15,7 +15,10 @@ export const dateSchema = z
 export const dateRangeSchema = z
   .object({ start: dateSchema, end: dateSchema })
   .strict()
-  .refine((range) => range.start <= range.end, { message: 'start must not be after end', path: ['end'] });
+  .refine((range) => range.start <= range.end, {
+    message: 'start must not be after end',
+    path: ['end'],
+  });
 
 export type DateRange = z.infer<typeof dateRangeSchema>;
 

@@ -6,7 +6,10 @@ import { InputError } from '../../errors/errors.js';
 export function dbOption(db: string | undefined): string {
   const file = db ?? duckdbFile(loadConfig());
   if (!existsSync(file)) {
-    throw new InputError(`--db: no DuckDB file at ${file} (create one with \`pathlight sample --db ${file}\`)`, 'db');
+    throw new InputError(
+      `--db: no DuckDB file at ${file} (create one with \`pathlight sample --db ${file}\`)`,
+      'db',
+    );
   }
   return file;
 }

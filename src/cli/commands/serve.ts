@@ -29,7 +29,11 @@ export function registerServe(program: Command): void {
         mode: 'read',
         defaultTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS,
       });
-      const server = await startServer(createApp({ engine, logger }), config.PATHLIGHT_HOST, config.PORT);
+      const server = await startServer(
+        createApp({ engine, logger }),
+        config.PATHLIGHT_HOST,
+        config.PORT,
+      );
       logger.info({ url: server.url }, 'pathlight is listening');
       const shutdown = async (signal: string) => {
         logger.info({ signal }, 'shutting down');

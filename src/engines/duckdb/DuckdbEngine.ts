@@ -164,9 +164,15 @@ export function toQueryError(name: string, sql: string, error: unknown): QueryEr
     }
   }
   const where = line ? ` (line ${line}${column ? `, column ${column}` : ''})` : '';
-  return new QueryError(`query ${name} failed${where}: ${message.split('\n')[0]}`, name, line, column, {
-    cause: error,
-  });
+  return new QueryError(
+    `query ${name} failed${where}: ${message.split('\n')[0]}`,
+    name,
+    line,
+    column,
+    {
+      cause: error,
+    },
+  );
 }
 
 function explainOpenError(path: string, error: unknown): Error {
@@ -189,7 +195,13 @@ function explainOpenError(path: string, error: unknown): Error {
       { cause: error },
     );
   }
-  return new QueryError(`cannot open DuckDB file ${path}: ${message}`, 'open', undefined, undefined, {
-    cause: error,
-  });
+  return new QueryError(
+    `cannot open DuckDB file ${path}: ${message}`,
+    'open',
+    undefined,
+    undefined,
+    {
+      cause: error,
+    },
+  );
 }

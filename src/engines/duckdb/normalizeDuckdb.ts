@@ -7,7 +7,8 @@ export function normalizeDuckdbValue(value: unknown, type?: DuckDBType): JsonVal
   if (typeof value === 'bigint') return normalizeInteger(value);
   if (typeof value === 'number') return normalizeNumber(value);
   if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (value instanceof Date) return type && String(type) === 'DATE' ? isoDate(value) : value.toISOString();
+  if (value instanceof Date)
+    return type && String(type) === 'DATE' ? isoDate(value) : value.toISOString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   if (Array.isArray(value)) return value.map((x) => normalizeDuckdbValue(x));
   if (typeof value === 'object') {
