@@ -56,6 +56,8 @@ CREATE TABLE runs (
   stage_ms        jsonb NOT NULL DEFAULT '{}'::jsonb,
   bytes_processed bigint,
   error           text,
+  -- The owner hears of a failed run once.
+  notice_sent_at  timestamptz,
   created_at      timestamptz NOT NULL DEFAULT now(),
   started_at      timestamptz,
   finished_at     timestamptz,
