@@ -87,8 +87,11 @@ export async function evaluateSqlResult(
     response = await rpc(server.api.evaluateQuery, request);
   } catch (error) {
     const grpc = error as { code?: number; details?: string };
-    if (grpc.code === 3 || grpc.code === 12) {
-      throw new Error(`ZetaSQL could not evaluate the query: ${grpc.details ?? ''}`, {
+    // The server answers SQL errors (3), runtime errors such as division by zero (11) and what
+    // the reference implementation lacks (12) with a status; only a dead server is not a SQL matter.
+    if (typeof grpc.details === 'string' && grpc.code !== 14) {
+      const kind = GRPC_STATUS[grpc.code ?? -1] ?? `status ${grpc.code}`;
+      throw new Error(`ZetaSQL could not evaluate the query (${kind}): ${grpc.details}`, {
         cause: error,
       });
     }
@@ -155,6 +158,14 @@ export function eventsTableContent(
     content[dailyTablePath(suffix, options)] = { tableData: { row } };
   return { content, dailySuffixes: [...daily.keys()].sort() };
 }
+
+const GRPC_STATUS: Record<number, string> = {
+  3: 'SQL error',
+  9: 'failed precondition',
+  11: 'runtime error',
+  12: "not implemented by ZetaSQL's reference evaluator",
+  13: 'internal error',
+};
 
 /** Registered catalogs with content, most recently used last; a few data sets stay registered. */
 const MAX_REGISTERED = 16;

@@ -5,6 +5,7 @@ import { analyzeSql } from './analyzeSql.js';
 import { evaluateSql, evaluateSqlResult } from './evaluateSql.js';
 import { eventsTablePath } from './ga4Catalog.js';
 import { useZetaSql } from './useZetaSql.js';
+import { startZetaSqlServer, stopZetaSqlServer } from './zetasqlServer.js';
 import type { Ga4EventRow } from './zetasqlValues.js';
 
 useZetaSql();
@@ -403,5 +404,52 @@ describe('evaluateSql', () => {
     await expect(
       evaluateSql(`SELECT nope FROM ${EVENTS}`, {}, {}, { events: ROWS }),
     ).rejects.toThrow(/Unrecognized name: nope \[at 1:8\]/);
+  });
+
+  it('reports runtime errors and what the reference evaluator lacks', async () => {
+    await expect(evaluateSql('SELECT 1 / 0 AS x', {}, {}, { events: [] })).rejects.toThrow(
+      /runtime error.*division by zero/i,
+    );
+    await expect(
+      evaluateSql(
+        `SELECT APPROX_COUNT_DISTINCT(user_pseudo_id) AS n FROM ${EVENTS}`,
+        {},
+        {},
+        { events: ROWS },
+      ),
+    ).rejects.toThrow(/not implemented.*approx_count_distinct/i);
+  });
+
+  it('keeps TIMESTAMP parameters to the microsecond, in ISO and BigQuery spellings', async () => {
+    const sql = 'SELECT UNIX_MICROS(@a) AS a, UNIX_MICROS(@b) AS b, UNIX_MICROS(@c) AS c';
+    const rows = await evaluateSql(
+      sql,
+      { a: '2020-11-01T10:00:00.123456Z', b: '2020-11-01 12:00:00.5+02:00', c: '2020-11-01' },
+      { a: 'TIMESTAMP', b: 'TIMESTAMP', c: 'TIMESTAMP' },
+      { events: [] },
+    );
+    expect(rows).toEqual([{ a: 1604224800123456, b: 1604224800500000, c: 1604188800000000 }]);
+  });
+
+  it('evaluates concurrently on different data sets', async () => {
+    const sql = `SELECT COUNT(*) AS n FROM ${EVENTS}`;
+    const counts = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((n) => evaluateSql(sql, {}, {}, { events: ROWS.slice(0, n) })),
+    );
+    expect(counts).toEqual([1, 2, 3, 4, 5, 6].map((n) => [{ n }]));
+  });
+});
+
+describe('zetasqlServer', () => {
+  it('restarts on demand after a stop, with fresh registrations', async () => {
+    const before = await startZetaSqlServer();
+    await stopZetaSqlServer();
+    expect(() => process.kill(before.pid, 0)).toThrow();
+    expect(await analyzeSql(`SELECT COUNT(*) AS n FROM ${EVENTS}`)).toMatchObject({ ok: true });
+    const after = await startZetaSqlServer();
+    expect(after.generation).toBeGreaterThan(before.generation);
+    expect(
+      await evaluateSql(`SELECT COUNT(*) AS n FROM ${EVENTS}`, {}, {}, { events: ROWS }),
+    ).toEqual([{ n: 6 }]);
   });
 });
