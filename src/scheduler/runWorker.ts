@@ -1,0 +1,159 @@
+import type { Logger } from 'pino';
+import { TimeoutError } from '../errors/errors.js';
+import { classifyError, describeError } from '../delivery/classifyError.js';
+import { deliverRun, type DeliverOptions } from '../delivery/deliverRun.js';
+import type { RenderedEmail } from '../delivery/renderedEmail.js';
+import type { StoreDb } from '../store/storeDb.js';
+import type { Recipients } from './scheduleSpec.js';
+import { RunsRepo, type Run } from './runsRepo.js';
+import { SchedulesRepo, type Schedule } from './schedulesRepo.js';
+
+/** Renders a run's report once: the email every recipient gets, and what it cost. */
+export interface RunRenderer {
+  render(
+    run: Run,
+    schedule: Schedule | null,
+    signal: AbortSignal,
+  ): Promise<{
+    email: RenderedEmail;
+    bytesProcessed: number | null;
+    stageMs: Record<string, number>;
+  }>;
+}
+
+export interface WorkerOptions {
+  readonly db: StoreDb;
+  readonly renderer: RunRenderer;
+  readonly deliver: Omit<DeliverOptions, 'db' | 'stillOwner'>;
+  readonly owner: string;
+  readonly leaseMs: number;
+  readonly maxAttempts: number;
+  /** Layered limits: the render (queries included) must finish within this. */
+  readonly renderTimeoutMs: number;
+  /** A schedule pauses itself after this many failed runs in a row. */
+  readonly pauseAfterFailures: number;
+  /** Who to tell about a failed run (the schedule's owner). */
+  readonly notifyOwner: (run: Run, schedule: Schedule, error: string) => Promise<void>;
+  readonly logger?: Logger;
+  /** Recipients of manual runs (send now, test sends) are kept on the run's parameters. */
+}
+
+/**
+ * Takes one claimed (or abandoned) run and carries it through: render once, send to every
+ * recipient not yet sent to, record the outcome. Returns undefined when there is nothing to do.
+ */
+export async function processNextRun(options: WorkerOptions): Promise<Run | undefined> {
+  const runs = new RunsRepo(options.db);
+  const run = await runs.take(options.owner, options.leaseMs, options.maxAttempts);
+  if (!run) return undefined;
+  const schedules = new SchedulesRepo(options.db);
+  const schedule = run.scheduleId ? ((await schedules.get(run.scheduleId)) ?? null) : null;
+  let owned = true;
+  const heartbeat = setInterval(
+    () => {
+      void runs.heartbeat(run.id, options.owner, options.leaseMs).then((kept) => {
+        owned = owned && kept;
+      });
+    },
+    Math.max(1000, Math.floor(options.leaseMs / 3)),
+  );
+  let status: 'sent' | 'partial' | 'failed' = 'failed';
+  let error: string | null = null;
+  try {
+    const recipients =
+      (run.parameters.recipients as Recipients | undefined) ?? schedule?.recipients;
+    if (!recipients)
+      throw Object.assign(new Error('the run has no recipients'), { transient: false });
+    const controller = new AbortController();
+    const began = performance.now();
+    const rendered = await withTimeout(
+      options.renderer.render(run, schedule, controller.signal),
+      options.renderTimeoutMs,
+      () => controller.abort(),
+      `render timed out after ${options.renderTimeoutMs} ms`,
+    );
+    for (const [stage, ms] of Object.entries(rendered.stageMs))
+      await runs.recordStage(run.id, stage, ms);
+    await runs.recordStage(
+      run.id,
+      'render_total',
+      performance.now() - began,
+      rendered.bytesProcessed,
+    );
+    const sendBegan = performance.now();
+    const outcome = await deliverRun(run.id, recipients, rendered.email, {
+      ...options.deliver,
+      db: options.db,
+      stillOwner: () => owned,
+    });
+    await runs.recordStage(run.id, 'send', performance.now() - sendBegan);
+    if (outcome.abandoned > 0) return run; // Another worker holds the run now; it finishes it.
+    status = outcome.failed === 0 ? 'sent' : outcome.sent > 0 ? 'partial' : 'failed';
+    if (status !== 'sent')
+      error = `${outcome.failed} of ${outcome.sent + outcome.failed} recipients failed`;
+  } catch (caught) {
+    error = describeError(caught);
+    if (classifyError(caught) === 'transient' && run.attempt < options.maxAttempts) {
+      // Leave it to be taken again once the lease runs out: a transient render failure.
+      options.logger?.warn(
+        { runId: run.id, err: caught },
+        'run failed transiently; it will be retried',
+      );
+      clearInterval(heartbeat);
+      await options.db.query(
+        `UPDATE runs SET status = 'claimed', lease_owner = NULL, lease_expires_at = NULL, error = $2 WHERE id = $1 AND lease_owner = $3`,
+        [run.id, error, options.owner],
+      );
+      return run;
+    }
+  } finally {
+    clearInterval(heartbeat);
+  }
+  if (!(await runs.finish(run.id, options.owner, status, error))) return run;
+  if (schedule) await recordOutcome(options, run, schedule, status, error);
+  return run;
+}
+
+async function recordOutcome(
+  options: WorkerOptions,
+  run: Run,
+  schedule: Schedule,
+  status: 'sent' | 'partial' | 'failed',
+  error: string | null,
+): Promise<void> {
+  if (run.kind !== 'scheduled') return;
+  const [row] = await options.db.query<{ consecutive_failures: number }>(
+    `UPDATE schedules SET consecutive_failures = CASE WHEN $2 THEN consecutive_failures + 1 ELSE 0 END
+     WHERE id = $1 RETURNING consecutive_failures`,
+    [schedule.id, status === 'failed'],
+  );
+  if (status !== 'failed') return;
+  const claimed = await options.db.query(
+    `UPDATE runs SET notice_sent_at = now() WHERE id = $1 AND notice_sent_at IS NULL RETURNING 1 AS first`,
+    [run.id],
+  );
+  if (claimed.length > 0) await options.notifyOwner(run, schedule, error ?? 'failed');
+  if ((row?.consecutive_failures ?? 0) >= options.pauseAfterFailures) {
+    await new SchedulesRepo(options.db).setPaused(
+      schedule.id,
+      true,
+      `paused after ${row?.consecutive_failures} failed runs in a row; last error: ${error ?? 'unknown'}`,
+    );
+  }
+}
+
+function withTimeout<T>(
+  work: Promise<T>,
+  ms: number,
+  onTimeout: () => void,
+  message: string,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      reject(Object.assign(new TimeoutError(message), { transient: true }));
+    }, ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
