@@ -165,6 +165,16 @@ describe('delivering a run over SMTP', () => {
     expect(peer.received).toHaveLength(3);
   });
 
+  it('resends with the same Message-ID when a crash hit between the server’s acceptance and its record', async () => {
+    const one = { to: ['ceo@example.com'], cc: [], bcc: [] };
+    await deliverRun(runId, one, email, options());
+    // The documented gap: the server accepted, the worker died before its one recording statement.
+    await store.db.query(`UPDATE deliveries SET status = 'sending' WHERE run_id = $1`, [runId]);
+    await deliverRun(runId, one, email, options());
+    expect(peer.received).toHaveLength(2);
+    expect(peer.received[1]?.parsed.messageId).toBe(peer.received[0]?.parsed.messageId);
+  });
+
   it('gives up a recipient after the transient attempts are spent', async () => {
     peer.plan(...Array.from({ length: 3 }, () => ({ code: 451, message: '4.7.1 greylisted' })));
     const outcome = await deliverRun(

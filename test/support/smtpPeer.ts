@@ -10,13 +10,19 @@ export interface Received {
 }
 
 /** What the peer does with the next message: accept, answer a code, or drop the connection mid-DATA. */
-export type Behaviour = 'accept' | { code: number; message: string } | 'drop';
+export type Behaviour =
+  | 'accept'
+  | { code: number; message: string }
+  | 'drop'
+  /** Keep the client waiting after DATA until the promise settles, then refuse: never accepted. */
+  | { hold: Promise<void> };
 
 /** A real SMTP server, in-process, on a free loopback port. */
 export async function startSmtpPeer(options: { rejectRecipients?: string[] } = {}) {
   const received: Received[] = [];
   const plan: Behaviour[] = [];
   const sockets = new Set<Socket>();
+  let holding = false;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -42,6 +48,16 @@ export async function startSmtpPeer(options: { rejectRecipients?: string[] } = {
       }
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        if (typeof behaviour === 'object' && 'hold' in behaviour) {
+          holding = true;
+          void behaviour.hold.then(() => {
+            holding = false;
+            const error = new Error('4.3.0 aborted') as Error & { responseCode: number };
+            error.responseCode = 451;
+            callback(error);
+          });
+          return;
+        }
         if (behaviour !== 'accept') {
           const error = new Error(behaviour.message) as Error & { responseCode: number };
           error.responseCode = behaviour.code;
@@ -67,6 +83,8 @@ export async function startSmtpPeer(options: { rejectRecipients?: string[] } = {
     received,
     /** Queues how the next messages are answered. */
     plan: (...behaviours: Behaviour[]) => plan.push(...behaviours),
+    /** True while a held message waits in DATA. */
+    holding: () => holding,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
