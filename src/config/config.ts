@@ -48,6 +48,11 @@ export const configSchema = z.object({
   GOOGLE_APPLICATION_CREDENTIALS: z.string().min(1).optional(),
   BIGQUERY_CREDENTIALS_JSON: z.string().min(1).optional(),
   BIGQUERY_API_ENDPOINT: z.string().url().optional(),
+  /** Where set, reports put GA4's own totals beside the export's and pages mark key events. */
+  GA4_PROPERTY_ID: z
+    .string()
+    .regex(/^\d{1,20}$/, 'expected the numeric GA4 property id')
+    .optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
