@@ -485,6 +485,34 @@ describe('BigqueryEngine against a local BigQuery REST server', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('a job failing at run time gives its position; a billing cap hit is a CostCapError', async () => {
+    fake.fail.results.push(
+      bigqueryError(400, 'invalidQuery', 'Query error: division by zero: 1 / 0 at [2:10]'),
+    );
+    const error = await engine()
+      .query('SELECT\n  1 / 0 AS n', {}, { name: 'stages' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryError);
+    expect((error as QueryError).line).toBe(2);
+    expect((error as QueryError).column).toBe(10);
+    expect(fake.calls('results')).toHaveLength(1);
+
+    fake.reset();
+    fake.fail.results.push(
+      bigqueryError(
+        400,
+        'bytesBilledLimitExceeded',
+        'Query exceeded limit for bytes billed: 10737418240. 11811160064 or higher required.',
+      ),
+    );
+    const capped = await engine()
+      .query('SELECT n FROM t', {}, { name: 'funnel' })
+      .catch((e: unknown) => e);
+    expect(capped).toBeInstanceOf(CostCapError);
+    expect((capped as CostCapError).queryName).toBe('funnel');
+    expect(retries).toEqual([]);
+  });
+
   it('a job still running at the timeout is cancelled and reported as a TimeoutError', async () => {
     fake.incompletePolls = 1_000;
     const error = await engine()
