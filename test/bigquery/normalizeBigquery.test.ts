@@ -185,4 +185,20 @@ describe('BigQuery REST rows normalize exactly as DuckDB rows do', () => {
     expect(datetimeToIso('2020-11-01T10:00:00')).toBe('2020-11-01T10:00:00.000Z');
     expect(datetimeToIso('0099-01-02T03:04:05.6')).toBe('0099-01-02T03:04:05.600Z');
   });
+
+  it('a DATE inside a record or array stays YYYY-MM-DD, as normalize.ts specifies', () => {
+    const fields: BigqueryField[] = [
+      {
+        name: 'r',
+        type: 'RECORD',
+        mode: 'NULLABLE',
+        fields: [{ name: 'd', type: 'DATE', mode: 'NULLABLE' }],
+      },
+      { name: 'ds', type: 'DATE', mode: 'REPEATED' },
+    ];
+    const rows = decodeRows(fields, [
+      { f: [{ v: { f: [{ v: '2020-11-01' }] } }, { v: [{ v: '2020-11-02' }] }] },
+    ]);
+    expect(rows).toEqual([{ r: { d: '2020-11-01' }, ds: ['2020-11-02'] }]);
+  });
 });
