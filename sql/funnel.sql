@@ -1,0 +1,433 @@
+-- Funnel: for each unit (user, or user + ga_session_id), which steps it reached over all attempts
+-- (journeys.md §1), set-based: for every event matching step k keep E = the latest entry time of
+-- any valid chain ending at it, from the step k-1 events that may precede it: strictly earlier
+-- ones in one RANGE window over event_timestamp (bounded by `within`), equal-timestamp ones by an
+-- equi-join on (unit, timestamp) (tie rule: order keys may separate them, the same event never
+-- serves both steps), and for `directly` an equi-join on the unit's dense rank of order keys
+-- (rank equal or one before: no event strictly between them in the full stream). Open funnels
+-- also enter at the event itself. A step is reached when some E satisfies `window` (ts - E <= window):
+-- the latest entry is never worse, so only the maximum is carried.
+-- Exclusions between steps i and j: no exclusion event strictly between (order keys) any two
+-- consecutive chain events from step i to step j; done by counting exclusion events in the full
+-- stream and partitioning the step k-1 -> k window by that count.
+-- Time from previous step (per unit reaching step k from step k-1): the shortest ts_b - ts_a over
+-- step-k events b that end a valid chain, a being the latest valid step k-1 event that may precede b
+-- (order, tie, within, directly, exclusions; the window is checked on b's chain, not on a).
+-- Breakdown value: at the unit's first entry event (closed: first step-1 event; open: first event
+-- matching any step), in order-key order; ties take the smallest value. Top @top_n plus (other).
+-- Values are bound: steps are @stepN_event / @stepN_within_us, conditions @cN_*, exclusions @xN_event.
+-- @param start_date DATE 2020-11-01
+-- @param end_date DATE 2020-11-30
+-- @param include_intraday BOOL false
+-- @param window_us INT64 604800000000
+-- @param top_n INT64 5
+-- @param event_names ARRAY<STRING> view_item,add_to_cart,purchase
+-- @param step1_event STRING view_item
+-- @param step1_within_us INT64 3600000000
+-- @param step2_event STRING view_item
+-- @param step2_within_us INT64 3600000000
+-- @param step3_event STRING view_item
+-- @param step3_within_us INT64 3600000000
+-- @param step4_event STRING view_item
+-- @param step4_within_us INT64 3600000000
+-- @param step5_event STRING view_item
+-- @param step5_within_us INT64 3600000000
+-- @param step6_event STRING view_item
+-- @param step6_within_us INT64 3600000000
+-- @param step7_event STRING view_item
+-- @param step7_within_us INT64 3600000000
+-- @param step8_event STRING view_item
+-- @param step8_within_us INT64 3600000000
+-- @param step9_event STRING view_item
+-- @param step9_within_us INT64 3600000000
+-- @param step10_event STRING view_item
+-- @param step10_within_us INT64 3600000000
+-- @param step11_event STRING view_item
+-- @param step11_within_us INT64 3600000000
+-- @param step12_event STRING view_item
+-- @param step12_within_us INT64 3600000000
+-- @param step13_event STRING view_item
+-- @param step13_within_us INT64 3600000000
+-- @param step14_event STRING view_item
+-- @param step14_within_us INT64 3600000000
+-- @param step15_event STRING view_item
+-- @param step15_within_us INT64 3600000000
+-- @param step16_event STRING view_item
+-- @param step16_within_us INT64 3600000000
+-- @param step17_event STRING view_item
+-- @param step17_within_us INT64 3600000000
+-- @param step18_event STRING view_item
+-- @param step18_within_us INT64 3600000000
+-- @param step19_event STRING view_item
+-- @param step19_within_us INT64 3600000000
+-- @param step20_event STRING view_item
+-- @param step20_within_us INT64 3600000000
+-- @param x1_event STRING refund
+-- @param x2_event STRING refund
+-- @param x3_event STRING refund
+-- @param x4_event STRING refund
+-- @param x5_event STRING refund
+-- @param c1_key STRING currency
+-- @param c1_s STRING USD
+-- @param c1_n FLOAT64 0
+-- @param c1_n2 FLOAT64 0
+-- @param c1_list ARRAY<STRING> USD
+-- @param c1_nums ARRAY<FLOAT64> 1
+-- @param c2_key STRING currency
+-- @param c2_s STRING USD
+-- @param c2_n FLOAT64 0
+-- @param c2_n2 FLOAT64 0
+-- @param c2_list ARRAY<STRING> USD
+-- @param c2_nums ARRAY<FLOAT64> 1
+-- @param c3_key STRING currency
+-- @param c3_s STRING USD
+-- @param c3_n FLOAT64 0
+-- @param c3_n2 FLOAT64 0
+-- @param c3_list ARRAY<STRING> USD
+-- @param c3_nums ARRAY<FLOAT64> 1
+-- @param c4_key STRING currency
+-- @param c4_s STRING USD
+-- @param c4_n FLOAT64 0
+-- @param c4_n2 FLOAT64 0
+-- @param c4_list ARRAY<STRING> USD
+-- @param c4_nums ARRAY<FLOAT64> 1
+-- @param c5_key STRING currency
+-- @param c5_s STRING USD
+-- @param c5_n FLOAT64 0
+-- @param c5_n2 FLOAT64 0
+-- @param c5_list ARRAY<STRING> USD
+-- @param c5_nums ARRAY<FLOAT64> 1
+-- @param c6_key STRING currency
+-- @param c6_s STRING USD
+-- @param c6_n FLOAT64 0
+-- @param c6_n2 FLOAT64 0
+-- @param c6_list ARRAY<STRING> USD
+-- @param c6_nums ARRAY<FLOAT64> 1
+-- @param c7_key STRING currency
+-- @param c7_s STRING USD
+-- @param c7_n FLOAT64 0
+-- @param c7_n2 FLOAT64 0
+-- @param c7_list ARRAY<STRING> USD
+-- @param c7_nums ARRAY<FLOAT64> 1
+-- @param c8_key STRING currency
+-- @param c8_s STRING USD
+-- @param c8_n FLOAT64 0
+-- @param c8_n2 FLOAT64 0
+-- @param c8_list ARRAY<STRING> USD
+-- @param c8_nums ARRAY<FLOAT64> 1
+-- @param c9_key STRING currency
+-- @param c9_s STRING USD
+-- @param c9_n FLOAT64 0
+-- @param c9_n2 FLOAT64 0
+-- @param c9_list ARRAY<STRING> USD
+-- @param c9_nums ARRAY<FLOAT64> 1
+-- @param c10_key STRING currency
+-- @param c10_s STRING USD
+-- @param c10_n FLOAT64 0
+-- @param c10_n2 FLOAT64 0
+-- @param c10_list ARRAY<STRING> USD
+-- @param c10_nums ARRAY<FLOAT64> 1
+-- @param c11_key STRING currency
+-- @param c11_s STRING USD
+-- @param c11_n FLOAT64 0
+-- @param c11_n2 FLOAT64 0
+-- @param c11_list ARRAY<STRING> USD
+-- @param c11_nums ARRAY<FLOAT64> 1
+-- @param c12_key STRING currency
+-- @param c12_s STRING USD
+-- @param c12_n FLOAT64 0
+-- @param c12_n2 FLOAT64 0
+-- @param c12_list ARRAY<STRING> USD
+-- @param c12_nums ARRAY<FLOAT64> 1
+-- @param c13_key STRING currency
+-- @param c13_s STRING USD
+-- @param c13_n FLOAT64 0
+-- @param c13_n2 FLOAT64 0
+-- @param c13_list ARRAY<STRING> USD
+-- @param c13_nums ARRAY<FLOAT64> 1
+-- @param c14_key STRING currency
+-- @param c14_s STRING USD
+-- @param c14_n FLOAT64 0
+-- @param c14_n2 FLOAT64 0
+-- @param c14_list ARRAY<STRING> USD
+-- @param c14_nums ARRAY<FLOAT64> 1
+-- @param c15_key STRING currency
+-- @param c15_s STRING USD
+-- @param c15_n FLOAT64 0
+-- @param c15_n2 FLOAT64 0
+-- @param c15_list ARRAY<STRING> USD
+-- @param c15_nums ARRAY<FLOAT64> 1
+-- @param c16_key STRING currency
+-- @param c16_s STRING USD
+-- @param c16_n FLOAT64 0
+-- @param c16_n2 FLOAT64 0
+-- @param c16_list ARRAY<STRING> USD
+-- @param c16_nums ARRAY<FLOAT64> 1
+-- @param c17_key STRING currency
+-- @param c17_s STRING USD
+-- @param c17_n FLOAT64 0
+-- @param c17_n2 FLOAT64 0
+-- @param c17_list ARRAY<STRING> USD
+-- @param c17_nums ARRAY<FLOAT64> 1
+-- @param c18_key STRING currency
+-- @param c18_s STRING USD
+-- @param c18_n FLOAT64 0
+-- @param c18_n2 FLOAT64 0
+-- @param c18_list ARRAY<STRING> USD
+-- @param c18_nums ARRAY<FLOAT64> 1
+-- @param c19_key STRING currency
+-- @param c19_s STRING USD
+-- @param c19_n FLOAT64 0
+-- @param c19_n2 FLOAT64 0
+-- @param c19_list ARRAY<STRING> USD
+-- @param c19_nums ARRAY<FLOAT64> 1
+-- @param c20_key STRING currency
+-- @param c20_s STRING USD
+-- @param c20_n FLOAT64 0
+-- @param c20_n2 FLOAT64 0
+-- @param c20_list ARRAY<STRING> USD
+-- @param c20_nums ARRAY<FLOAT64> 1
+-- @param c21_key STRING currency
+-- @param c21_s STRING USD
+-- @param c21_n FLOAT64 0
+-- @param c21_n2 FLOAT64 0
+-- @param c21_list ARRAY<STRING> USD
+-- @param c21_nums ARRAY<FLOAT64> 1
+-- @param c22_key STRING currency
+-- @param c22_s STRING USD
+-- @param c22_n FLOAT64 0
+-- @param c22_n2 FLOAT64 0
+-- @param c22_list ARRAY<STRING> USD
+-- @param c22_nums ARRAY<FLOAT64> 1
+-- @param c23_key STRING currency
+-- @param c23_s STRING USD
+-- @param c23_n FLOAT64 0
+-- @param c23_n2 FLOAT64 0
+-- @param c23_list ARRAY<STRING> USD
+-- @param c23_nums ARRAY<FLOAT64> 1
+-- @param c24_key STRING currency
+-- @param c24_s STRING USD
+-- @param c24_n FLOAT64 0
+-- @param c24_n2 FLOAT64 0
+-- @param c24_list ARRAY<STRING> USD
+-- @param c24_nums ARRAY<FLOAT64> 1
+-- @param c25_key STRING currency
+-- @param c25_s STRING USD
+-- @param c25_n FLOAT64 0
+-- @param c25_n2 FLOAT64 0
+-- @param c25_list ARRAY<STRING> USD
+-- @param c25_nums ARRAY<FLOAT64> 1
+-- @param c26_key STRING currency
+-- @param c26_s STRING USD
+-- @param c26_n FLOAT64 0
+-- @param c26_n2 FLOAT64 0
+-- @param c26_list ARRAY<STRING> USD
+-- @param c26_nums ARRAY<FLOAT64> 1
+-- @param c27_key STRING currency
+-- @param c27_s STRING USD
+-- @param c27_n FLOAT64 0
+-- @param c27_n2 FLOAT64 0
+-- @param c27_list ARRAY<STRING> USD
+-- @param c27_nums ARRAY<FLOAT64> 1
+-- @param c28_key STRING currency
+-- @param c28_s STRING USD
+-- @param c28_n FLOAT64 0
+-- @param c28_n2 FLOAT64 0
+-- @param c28_list ARRAY<STRING> USD
+-- @param c28_nums ARRAY<FLOAT64> 1
+-- @param c29_key STRING currency
+-- @param c29_s STRING USD
+-- @param c29_n FLOAT64 0
+-- @param c29_n2 FLOAT64 0
+-- @param c29_list ARRAY<STRING> USD
+-- @param c29_nums ARRAY<FLOAT64> 1
+-- @param c30_key STRING currency
+-- @param c30_s STRING USD
+-- @param c30_n FLOAT64 0
+-- @param c30_n2 FLOAT64 0
+-- @param c30_list ARRAY<STRING> USD
+-- @param c30_nums ARRAY<FLOAT64> 1
+{{#*inline "sv"}}{{#if (eq kind 'param')}}COALESCE({{param 'string' keyRef}}, CAST({{param 'int' keyRef}} AS STRING), CAST({{param 'double' keyRef}} AS STRING)){{/if}}{{#if (eq kind 'itemParam')}}COALESCE({{param 'string' keyRef 'it.item_params'}}, CAST({{param 'int' keyRef 'it.item_params'}} AS STRING), CAST({{param 'double' keyRef 'it.item_params'}} AS STRING)){{/if}}{{#if (eq kind 'itemField')}}CAST(it.{{itemField}} AS STRING){{/if}}{{#if (eq kind 'field')}}CAST({{fieldSql}} AS STRING){{/if}}{{/inline}}
+{{#*inline "nv"}}{{#if (eq kind 'param')}}{{param 'number' keyRef}}{{/if}}{{#if (eq kind 'itemParam')}}{{param 'number' keyRef 'it.item_params'}}{{/if}}{{#if (eq kind 'itemField')}}SAFE_CAST(it.{{itemField}} AS FLOAT64){{/if}}{{#if (eq kind 'field')}}SAFE_CAST({{fieldSql}} AS FLOAT64){{/if}}{{/inline}}
+{{#*inline "eqv"}}{{#if numeric}}{{> nv}} = @{{id}}_n{{else}}{{> sv}} = @{{id}}_s{{/if}}{{/inline}}
+{{#*inline "test"}}{{#if (eq op 'eq')}}COALESCE({{> eqv}}, FALSE){{/if}}{{#if (eq op 'neq')}}NOT COALESCE({{> eqv}}, FALSE){{/if}}{{#if (eq op 'contains')}}COALESCE(STRPOS({{> sv}}, @{{id}}_s) > 0, FALSE){{/if}}{{#if (eq op 'starts_with')}}COALESCE(STARTS_WITH({{> sv}}, @{{id}}_s), FALSE){{/if}}{{#if (eq op 'regex')}}COALESCE(REGEXP_CONTAINS({{> sv}}, @{{id}}_s), FALSE){{/if}}{{#if (eq op 'in')}}{{#if numeric}}COALESCE({{> nv}} IN UNNEST(@{{id}}_nums), FALSE){{else}}COALESCE({{> sv}} IN UNNEST(@{{id}}_list), FALSE){{/if}}{{/if}}{{#if (eq op 'gt')}}COALESCE({{> nv}} > @{{id}}_n, FALSE){{/if}}{{#if (eq op 'gte')}}COALESCE({{> nv}} >= @{{id}}_n, FALSE){{/if}}{{#if (eq op 'lt')}}COALESCE({{> nv}} < @{{id}}_n, FALSE){{/if}}{{#if (eq op 'lte')}}COALESCE({{> nv}} <= @{{id}}_n, FALSE){{/if}}{{#if (eq op 'between')}}COALESCE({{> nv}} BETWEEN @{{id}}_n AND @{{id}}_n2, FALSE){{/if}}{{/inline}}
+{{#*inline "cond"}}{{#if item}}EXISTS (SELECT 1 FROM UNNEST(items) AS it WHERE {{> test}}){{else}}{{> test}}{{/if}}{{/inline}}
+{{#*inline "cols"}}uid, sid, id, ts, bo, bi, r{{#each @root.steps}}{{#if hasExcl}}, cle{{n}}, clt{{n}}{{/if}}{{/each}}{{/inline}}
+WITH base AS (
+  SELECT
+    user_pseudo_id AS uid,
+    {{#if session}}{{param 'int' 'ga_session_id'}}{{else}}CAST(0 AS INT64){{/if}} AS sid,
+    event_name,
+    event_timestamp AS ts,
+    COALESCE(batch_ordering_id, 0) AS bo,
+    COALESCE(batch_event_index, 0) AS bi,
+    {{#if breakdown}}{{#if landingPage}}{{param 'string' 'page_location'}}{{else}}{{breakdownSql}}{{/if}}{{else}}CAST(NULL AS STRING){{/if}} AS bvalue,
+    {{#each steps}}
+    (event_name = @step{{n}}_event{{#each where}} AND {{> cond}}{{/each}}) AS m{{n}},
+    {{/each}}
+    {{#each exclusions}}
+    (event_name = @x{{n}}_event{{#each where}} AND {{> cond}}{{/each}}) AS x{{n}},
+    {{/each}}
+    event_timestamp AS _ts
+  FROM {{events}}
+  WHERE user_pseudo_id IS NOT NULL{{#unless directly}} AND event_name IN UNNEST(@event_names){{/unless}}
+),
+ranked AS (
+  -- id tells events apart (rows equal in every column used here are interchangeable);
+  -- r is the dense rank of the order key (for `directly`); cleN / cltN count the exclusion events
+  -- of gap N-1 -> N at or before / strictly before the event's order key.
+  SELECT
+    *,
+    ROW_NUMBER() OVER (
+      PARTITION BY uid, sid
+      ORDER BY ts, bo, bi, event_name, bvalue{{#each steps}}, m{{n}}{{/each}}{{#each exclusions}}, x{{n}}{{/each}}
+    ) AS id,
+    {{#if directly}}DENSE_RANK() OVER (PARTITION BY uid, sid ORDER BY ts, bo, bi){{else}}CAST(0 AS INT64){{/if}} AS r{{#each steps}}{{#if hasExcl}},
+    SUM(IF({{#each excl}}{{#unless @first}} OR {{/unless}}x{{this}}{{/each}}, 1, 0)) OVER (PARTITION BY uid, sid ORDER BY ts, bo, bi) AS cle{{n}},
+    SUM(IF({{#each excl}}{{#unless @first}} OR {{/unless}}x{{this}}{{/each}}, 1, 0)) OVER (PARTITION BY uid, sid ORDER BY ts, bo, bi)
+      - SUM(IF({{#each excl}}{{#unless @first}} OR {{/unless}}x{{this}}{{/each}}, 1, 0)) OVER (PARTITION BY uid, sid, ts, bo, bi) AS clt{{n}}{{/if}}{{/each}}
+  FROM base
+  WHERE sid IS NOT NULL
+),
+{{#each steps}}
+{{#if first}}
+s1 AS (
+  SELECT {{> cols}}, ts AS e, FALSE AS via, CAST(NULL AS INT64) AS gap
+  FROM ranked
+  WHERE m1
+),
+{{else}}
+c{{n}} AS (
+  SELECT {{> cols}} FROM ranked WHERE m{{n}}
+),
+p{{n}} AS (
+  SELECT {{> cols}}, e FROM s{{prev}} WHERE e IS NOT NULL
+),
+{{#if directly}}
+t{{n}} AS (
+  -- `directly`: the previous step's event has the same order key or the one just before it.
+  SELECT b.uid, b.sid, b.id, MAX(a.e) AS e_prev, MAX(a.ts) AS p_ts
+  FROM c{{n}} AS b
+  JOIN p{{n}} AS a
+    ON a.uid = b.uid AND a.sid = b.sid AND a.r >= b.r - 1 AND a.r <= b.r AND a.id != b.id
+  WHERE TRUE{{#if hasWithin}} AND b.ts - a.ts <= @step{{n}}_within_us{{/if}}{{#if hasExcl}} AND (a.r = b.r OR a.cle{{n}} = b.clt{{n}}){{/if}}
+  GROUP BY b.uid, b.sid, b.id
+),
+{{else}}
+w{{n}} AS (
+  -- Strictly earlier step {{prev}} events: one window over step {{prev}} and step {{n}} events.
+  SELECT
+    uid, sid, id, ts, is_cand,
+    MAX(e) OVER (
+      PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts
+      RANGE BETWEEN {{#if hasWithin}}@step{{n}}_within_us{{else}}UNBOUNDED{{/if}} PRECEDING AND 1 PRECEDING
+    ) AS e_prev,
+    MAX(pts) OVER (
+      PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts
+      RANGE BETWEEN {{#if hasWithin}}@step{{n}}_within_us{{else}}UNBOUNDED{{/if}} PRECEDING AND 1 PRECEDING
+    ) AS p_ts
+  FROM (
+    SELECT uid, sid, id, ts, e, ts AS pts, 0 AS is_cand{{#if hasExcl}}, cle{{n}} AS seg{{/if}} FROM p{{n}}
+    UNION ALL
+    SELECT uid, sid, id, ts, CAST(NULL AS INT64), CAST(NULL AS INT64), 1{{#if hasExcl}}, clt{{n}}{{/if}} FROM c{{n}}
+  )
+),
+q{{n}} AS (
+  -- Equal timestamps: allowed unless order keys put the step {{prev}} event after (tie rule).
+  SELECT b.uid, b.sid, b.id, MAX(a.e) AS e_prev
+  FROM c{{n}} AS b
+  JOIN p{{n}} AS a ON a.uid = b.uid AND a.sid = b.sid AND a.ts = b.ts AND a.id != b.id
+  WHERE (a.bo < b.bo OR (a.bo = b.bo AND a.bi <= b.bi)){{#if hasExcl}}
+    AND ((a.bo = b.bo AND a.bi = b.bi) OR a.cle{{n}} = b.clt{{n}}){{/if}}
+  GROUP BY b.uid, b.sid, b.id
+),
+t{{n}} AS (
+  SELECT
+    w.uid, w.sid, w.id,
+    NULLIF(GREATEST(COALESCE(w.e_prev, -1), COALESCE(q.e_prev, -1)), -1) AS e_prev,
+    IF(q.e_prev IS NOT NULL, w.ts, w.p_ts) AS p_ts
+  FROM w{{n}} AS w
+  LEFT JOIN q{{n}} AS q ON q.uid = w.uid AND q.sid = w.sid AND q.id = w.id
+  WHERE w.is_cand = 1
+),
+{{/if}}
+s{{n}} AS (
+  SELECT
+    {{> cols}},
+    {{#if @root.open}}ts{{else}}IF(via, e_prev, NULL){{/if}} AS e,
+    via,
+    IF(via, ts - p_ts, NULL) AS gap
+  FROM (
+    SELECT
+      c.*, t.e_prev, t.p_ts,
+      COALESCE(t.e_prev IS NOT NULL{{#if @root.hasWindow}} AND c.ts - t.e_prev <= @window_us{{/if}}, FALSE) AS via
+    FROM c{{n}} AS c
+    LEFT JOIN t{{n}} AS t ON t.uid = c.uid AND t.sid = c.sid AND t.id = c.id
+  )
+),
+{{/if}}
+{{/each}}
+unit_steps AS (
+  {{#each steps}}
+  {{#unless first}}UNION ALL{{/unless}}
+  SELECT uid, sid, {{n}} AS step, LOGICAL_OR(via) AS via, MIN(gap) AS gap
+  FROM s{{n}}
+  WHERE e IS NOT NULL
+  GROUP BY uid, sid
+  {{/each}}
+),
+{{#if breakdown}}
+entry_values AS (
+  SELECT uid, sid, COALESCE(bvalue, '(not set)') AS bvalue
+  FROM ranked
+  WHERE {{#if open}}{{#each steps}}{{#unless first}} OR {{/unless}}m{{n}}{{/each}}{{else}}m1{{/if}}
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY uid, sid ORDER BY ts, bo, bi, COALESCE(bvalue, '(not set)')) = 1
+),
+value_ranks AS (
+  SELECT bvalue, ROW_NUMBER() OVER (ORDER BY COUNT(*) DESC, bvalue) AS rk
+  FROM entry_values
+  GROUP BY bvalue
+),
+labeled AS (
+  SELECT u.step, u.via, u.gap, IF(v.rk <= @top_n, e.bvalue, '(other)') AS grp
+  FROM unit_steps AS u
+  JOIN entry_values AS e ON e.uid = u.uid AND e.sid = u.sid
+  JOIN value_ranks AS v ON v.bvalue = e.bvalue
+),
+all_rows AS (
+  SELECT TRUE AS total, '' AS grp, step, via, gap FROM labeled
+  UNION ALL
+  SELECT FALSE AS total, grp, step, via, gap FROM labeled
+),
+{{else}}
+all_rows AS (
+  SELECT TRUE AS total, '' AS grp, step, via, gap FROM unit_steps
+),
+{{/if}}
+gap_ranks AS (
+  SELECT
+    total, grp, step, gap,
+    ROW_NUMBER() OVER (PARTITION BY total, grp, step ORDER BY gap) AS rn,
+    COUNT(*) OVER (PARTITION BY total, grp, step) AS cnt
+  FROM all_rows
+  WHERE gap IS NOT NULL
+),
+medians AS (
+  SELECT
+    total, grp, step,
+    AVG(IF(rn = CAST(FLOOR((cnt + 1) / 2) AS INT64) OR rn = CAST(FLOOR(cnt / 2) AS INT64) + 1, gap, NULL)) / 1000000 AS median_s
+  FROM gap_ranks
+  GROUP BY total, grp, step
+)
+SELECT
+  a.total,
+  a.grp,
+  a.step,
+  COUNT(*) AS units,
+  COUNTIF(a.via) AS via_previous,
+  AVG(a.gap) / 1000000 AS mean_s,
+  ANY_VALUE(m.median_s) AS median_s
+FROM all_rows AS a
+LEFT JOIN medians AS m ON m.total = a.total AND m.grp = a.grp AND m.step = a.step
+GROUP BY a.total, a.grp, a.step
+ORDER BY a.total DESC, a.grp, a.step

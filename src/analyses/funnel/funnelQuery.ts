@@ -1,0 +1,164 @@
+import { channelGroupSql } from '../../sql/channelGroupSql.js';
+import { dateRangeParams } from '../common/dateRange.js';
+import {
+  FIELD_SQL,
+  ITEM_FIELDS,
+  durationMicros,
+  type Breakdown,
+  type Condition,
+  type FunnelSpec,
+} from './funnelSpec.js';
+
+export const MAX_CONDITIONS = 30;
+export const MAX_STEPS = 20;
+export const MAX_EXCLUSIONS = 5;
+
+interface CondContext {
+  id: string;
+  kind: 'param' | 'field' | 'itemField' | 'itemParam';
+  item: boolean;
+  keyRef: string;
+  fieldSql: string;
+  itemField: string;
+  op: string;
+  numeric: boolean;
+}
+
+/** Breakdown dimensions as SQL over one events row (allow-list; landing_page uses the param helper). */
+const BREAKDOWN_SQL: Record<Breakdown, string> = {
+  device_category: 'device.category',
+  country: 'geo.country',
+  platform: 'platform',
+  channel: channelGroupSql(
+    'collected_traffic_source.manual_source',
+    'collected_traffic_source.manual_medium',
+    'collected_traffic_source.manual_campaign_name',
+  ),
+  source_medium:
+    "CONCAT(COALESCE(collected_traffic_source.manual_source, '(direct)'), ' / ', COALESCE(collected_traffic_source.manual_medium, '(none)'))",
+  campaign: "COALESCE(collected_traffic_source.manual_campaign_name, '(direct)')",
+  landing_page: '',
+  first_user_channel: channelGroupSql('traffic_source.source', 'traffic_source.medium', 'traffic_source.name'),
+};
+
+export interface FunnelQuery {
+  readonly context: Record<string, unknown>;
+  readonly params: Record<string, unknown>;
+}
+
+/**
+ * The funnel spec as the `sql/funnel.sql` template context (structure only: how many steps, which
+ * clauses exist) and its bound parameters (every value: event names, keys, condition values, durations).
+ */
+export function funnelQuery(spec: FunnelSpec): FunnelQuery {
+  const params: Record<string, unknown> = {
+    ...dateRangeParams(spec.dateRange, spec.includeIntraday ?? false),
+    window_us: spec.window ? durationMicros(spec.window) : null,
+    top_n: spec.breakdownLimit,
+  };
+  for (let n = 1; n <= MAX_STEPS; n++) {
+    params[`step${n}_event`] = null;
+    params[`step${n}_within_us`] = null;
+  }
+  for (let n = 1; n <= MAX_EXCLUSIONS; n++) params[`x${n}_event`] = null;
+  for (let n = 1; n <= MAX_CONDITIONS; n++) {
+    for (const suffix of ['key', 's', 'n', 'n2']) params[`c${n}_${suffix}`] = null;
+    params[`c${n}_list`] = [];
+    params[`c${n}_nums`] = [];
+  }
+  let conditions = 0;
+  const condition = (c: Condition, path: string): CondContext => {
+    conditions += 1;
+    if (conditions > MAX_CONDITIONS) {
+      throw new Error(`${path}: at most ${MAX_CONDITIONS} conditions in one funnel`);
+    }
+    const id = `c${conditions}`;
+    const values = c.values ?? (c.value === undefined ? [] : [c.value]);
+    const numeric =
+      ['gt', 'gte', 'lt', 'lte', 'between'].includes(c.op) ||
+      (['eq', 'neq', 'in'].includes(c.op) && values.every((v) => typeof v === 'number'));
+    let kind: CondContext['kind'] = 'param';
+    let key = '';
+    let fieldSql = '';
+    let itemField = '';
+    if (c.field !== undefined) {
+      kind = 'field';
+      fieldSql = FIELD_SQL[c.field] as string;
+    } else if (c.item !== undefined) {
+      if ((ITEM_FIELDS as readonly string[]).includes(c.item)) {
+        kind = 'itemField';
+        itemField = c.item;
+      } else {
+        kind = 'itemParam';
+        key = c.item;
+      }
+    } else {
+      key = c.param as string;
+    }
+    params[`${id}_key`] = key || null;
+    if (c.op === 'in') {
+      if (numeric) params[`${id}_nums`] = values.map(Number);
+      else params[`${id}_list`] = values.map(String);
+    } else if (c.op === 'between') {
+      params[`${id}_n`] = Number(values[0]);
+      params[`${id}_n2`] = Number(values[1]);
+    } else if (numeric) {
+      params[`${id}_n`] = Number(values[0]);
+    } else {
+      params[`${id}_s`] = String(values[0]);
+    }
+    return {
+      id,
+      kind,
+      item: kind === 'itemField' || kind === 'itemParam',
+      keyRef: `@${id}_key`,
+      fieldSql,
+      itemField,
+      op: c.op,
+      numeric,
+    };
+  };
+
+  const exclusions = (spec.exclusions ?? []).map((x, i) => {
+    params[`x${i + 1}_event`] = x.event;
+    return {
+      n: i + 1,
+      between: x.between,
+      where: (x.where ?? []).map((c, j) => condition(c, `exclusions[${i}].where[${j}]`)),
+    };
+  });
+  const steps = spec.steps.map((step, i) => {
+    const n = i + 1;
+    params[`step${n}_event`] = step.event as string;
+    if (step.within && n > 1) params[`step${n}_within_us`] = durationMicros(step.within);
+    // Exclusions that apply to the gap between step n-1 and step n.
+    const excl = exclusions.filter((x) => x.between[0] <= n - 1 && x.between[1] >= n).map((x) => x.n);
+    return {
+      n,
+      prev: n - 1,
+      first: n === 1,
+      directly: n > 1 && step.directly === true,
+      hasWithin: n > 1 && step.within !== undefined,
+      hasExcl: n > 1 && excl.length > 0,
+      excl,
+      where: (step.where ?? []).map((c, j) => condition(c, `steps[${i}].where[${j}]`)),
+    };
+  });
+  const eventNames = new Set<string>([
+    ...spec.steps.map((s) => s.event as string),
+    ...(spec.exclusions ?? []).map((x) => x.event),
+  ]);
+  params.event_names = [...eventNames];
+  const context = {
+    session: spec.scope === 'session',
+    open: spec.type === 'open',
+    hasWindow: spec.window !== undefined,
+    directly: steps.some((s) => s.directly),
+    breakdown: spec.breakdown !== undefined,
+    landingPage: spec.breakdown === 'landing_page',
+    breakdownSql: spec.breakdown ? BREAKDOWN_SQL[spec.breakdown] : '',
+    steps,
+    exclusions: exclusions.map(({ n, where }) => ({ n, where })),
+  };
+  return { context, params };
+}

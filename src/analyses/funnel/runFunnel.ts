@@ -1,0 +1,96 @@
+import type { Engine } from '../../engines/engine.js';
+import type { Row } from '../../engines/normalize.js';
+import { InputError } from '../../errors/errors.js';
+import { runQuery } from '../../sql/runQuery.js';
+import { resolveGoalSteps, type Goal } from '../goals/goal.js';
+import { funnelQuery } from './funnelQuery.js';
+import type { FunnelSpec } from './funnelSpec.js';
+
+export interface FunnelStepResult {
+  readonly name: string;
+  readonly count: number;
+  readonly conversionRate: number;
+  readonly fromPrevious: number;
+  readonly abandonments: number;
+  readonly abandonmentRate: number;
+  readonly medianSecondsFromPrevious: number | null;
+  readonly meanSecondsFromPrevious: number | null;
+}
+
+export interface FunnelResult {
+  readonly unit: 'users' | 'sessions';
+  readonly steps: FunnelStepResult[];
+  readonly breakdown: { value: string; steps: FunnelStepResult[] }[];
+  readonly bytesProcessed: number | null;
+  readonly sql: string;
+}
+
+const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
+const ratio = (a: number, b: number) => (b > 0 ? round(a / b) : 0);
+const seconds = (x: unknown) => (x === null || x === undefined ? null : round(Number(x), 3));
+
+/** One group's rows (one per reached step) as the contract's per-step figures. */
+export function stepResults(spec: FunnelSpec, rows: readonly Row[]): FunnelStepResult[] {
+  const byStep = new Map<number, Row>(rows.map((r) => [Number(r.step), r]));
+  const count = (k: number) => Number(byStep.get(k)?.units ?? 0);
+  const via = (k: number) => Number(byStep.get(k)?.via_previous ?? 0);
+  const first = count(1);
+  return spec.steps.map((step, i) => {
+    const k = i + 1;
+    const n = count(k);
+    const continued = k < spec.steps.length ? via(k + 1) : n;
+    const abandonments = k < spec.steps.length ? Math.max(0, n - continued) : 0;
+    const row = byStep.get(k);
+    return {
+      name: step.name ?? step.event ?? step.goal ?? `Step ${k}`,
+      count: n,
+      conversionRate: ratio(n, first),
+      fromPrevious: k === 1 ? (n > 0 ? 1 : 0) : ratio(via(k), count(k - 1)),
+      abandonments,
+      abandonmentRate: ratio(abandonments, n),
+      medianSecondsFromPrevious: k === 1 ? null : seconds(row?.median_s),
+      meanSecondsFromPrevious: k === 1 ? null : seconds(row?.mean_s),
+    };
+  });
+}
+
+/** Runs a funnel (goal steps resolved from `goals`) and answers the contract of issue 9. */
+export async function runFunnel(
+  engine: Engine,
+  spec: FunnelSpec,
+  options: { goals?: ReadonlyMap<string, Goal>; timeoutMs?: number } = {},
+): Promise<FunnelResult> {
+  const resolved = resolveGoalSteps(spec, options.goals ?? new Map());
+  let query;
+  try {
+    query = funnelQuery(resolved);
+  } catch (error) {
+    throw new InputError(error instanceof Error ? error.message : String(error), 'steps');
+  }
+  const run = await runQuery(engine, 'funnel', query.params, {
+    context: query.context,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
+  const totals = run.rows.filter((r) => r.total === true);
+  const groups = new Map<string, Row[]>();
+  for (const row of run.rows) {
+    if (row.total === true) continue;
+    const value = String(row.grp);
+    groups.set(value, [...(groups.get(value) ?? []), row]);
+  }
+  const breakdown = [...groups.entries()]
+    .map(([value, rows]) => ({ value, steps: stepResults(resolved, rows) }))
+    .sort(
+      (a, b) =>
+        Number(a.value === '(other)') - Number(b.value === '(other)') ||
+        (b.steps[0]?.count ?? 0) - (a.steps[0]?.count ?? 0) ||
+        a.value.localeCompare(b.value),
+    );
+  return {
+    unit: resolved.scope === 'session' ? 'sessions' : 'users',
+    steps: stepResults(resolved, totals),
+    breakdown,
+    bytesProcessed: run.bytesProcessed,
+    sql: run.sql,
+  };
+}
