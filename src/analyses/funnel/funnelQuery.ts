@@ -38,7 +38,11 @@ const BREAKDOWN_SQL: Record<Breakdown, string> = {
     "CONCAT(COALESCE(collected_traffic_source.manual_source, '(direct)'), ' / ', COALESCE(collected_traffic_source.manual_medium, '(none)'))",
   campaign: "COALESCE(collected_traffic_source.manual_campaign_name, '(direct)')",
   landing_page: '',
-  first_user_channel: channelGroupSql('traffic_source.source', 'traffic_source.medium', 'traffic_source.name'),
+  first_user_channel: channelGroupSql(
+    'traffic_source.source',
+    'traffic_source.medium',
+    'traffic_source.name',
+  ),
 };
 
 export interface FunnelQuery {
@@ -132,7 +136,9 @@ export function funnelQuery(spec: FunnelSpec): FunnelQuery {
     params[`step${n}_event`] = step.event as string;
     if (step.within && n > 1) params[`step${n}_within_us`] = durationMicros(step.within);
     // Exclusions that apply to the gap between step n-1 and step n.
-    const excl = exclusions.filter((x) => x.between[0] <= n - 1 && x.between[1] >= n).map((x) => x.n);
+    const excl = exclusions
+      .filter((x) => x.between[0] <= n - 1 && x.between[1] >= n)
+      .map((x) => x.n);
     return {
       n,
       prev: n - 1,

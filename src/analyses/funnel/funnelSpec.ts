@@ -87,10 +87,15 @@ export const conditionSchema = z
     }
     const numeric = ['gt', 'gte', 'lt', 'lte'].includes(c.op);
     if (c.op === 'in') {
-      if (!c.values) ctx.addIssue({ code: 'custom', path: ['values'], message: 'in: expected values' });
+      if (!c.values)
+        ctx.addIssue({ code: 'custom', path: ['values'], message: 'in: expected values' });
     } else if (c.op === 'between') {
       if (!c.values || c.values.length !== 2 || c.values.some((v) => typeof v !== 'number')) {
-        ctx.addIssue({ code: 'custom', path: ['values'], message: 'between: expected two numbers' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['values'],
+          message: 'between: expected two numbers',
+        });
       }
     } else if (c.value === undefined) {
       ctx.addIssue({ code: 'custom', path: ['value'], message: `${c.op}: expected a value` });

@@ -35,7 +35,8 @@ export function parseGoals(input: unknown): Map<string, Goal> {
   const goals = parseWith(goalsSchema, list, 'goals');
   const map = new Map<string, Goal>();
   goals.forEach((goal, i) => {
-    if (map.has(goal.name)) throw new InputError(`goals[${i}].name: duplicate goal ${goal.name}`, `goals[${i}].name`);
+    if (map.has(goal.name))
+      throw new InputError(`goals[${i}].name: duplicate goal ${goal.name}`, `goals[${i}].name`);
     map.set(goal.name, goal);
   });
   return map;

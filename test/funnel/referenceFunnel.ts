@@ -1,0 +1,240 @@
+/**
+ * Test-only reference for funnels, written from journeys.md §1 by enumerating every chain of
+ * events per unit (exponential; fine for the small streams of the property tests). It shares
+ * nothing with sql/funnel.sql but these definitions (documented in both places):
+ * - order: (event_timestamp, batch_ordering_id, batch_event_index), missing keys as 0; a later step
+ *   may use an event with an equal key (tie rule) but never the previous step's own event;
+ * - `directly`: no event of the unit's stream has a key strictly between the two step events;
+ * - exclusion [i, j]: no exclusion event with a key strictly between two consecutive chain events
+ *   from step i to step j;
+ * - window: last step's time minus the entry step's time; `within`: this step minus previous, both inclusive;
+ * - time from previous step of a unit at step k: min over step-k events b ending a valid chain from
+ *   step k-1 of (ts_b - the latest valid step k-1 event that may precede b);
+ * - breakdown value: at the unit's first entry-candidate event (ties: smallest value).
+ */
+import {
+  FIELD_SQL,
+  durationMicros,
+  type Condition,
+  type FunnelSpec,
+} from '../../src/analyses/funnel/funnelSpec.js';
+
+export interface RefEvent {
+  user: string | null;
+  session: number | null;
+  name: string;
+  ts: number;
+  bo: number | null;
+  bi: number | null;
+  params: Record<string, string | number>;
+  fields: Record<string, string | null>;
+  items?: Record<string, string | number>[];
+  breakdown?: string | null;
+}
+
+export interface RefRow {
+  total: boolean;
+  grp: string;
+  step: number;
+  units: number;
+  via_previous: number;
+  mean_s: number | null;
+  median_s: number | null;
+}
+
+type Key = [number, number, number];
+const keyOf = (e: RefEvent): Key => [e.ts, e.bo ?? 0, e.bi ?? 0];
+const cmp = (a: Key, b: Key) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+
+function stringForm(v: string | number | undefined): string | null {
+  if (v === undefined) return null;
+  return String(v);
+}
+
+function test(c: Condition, s: string | null, n: number | null): boolean {
+  const values = c.values ?? (c.value === undefined ? [] : [c.value]);
+  const numeric =
+    ['gt', 'gte', 'lt', 'lte', 'between'].includes(c.op) ||
+    (['eq', 'neq', 'in'].includes(c.op) && values.every((v) => typeof v === 'number'));
+  const v0 = values[0];
+  switch (c.op) {
+    case 'eq':
+      return numeric ? n !== null && n === v0 : s !== null && s === v0;
+    case 'neq':
+      return !(numeric ? n !== null && n === v0 : s !== null && s === v0);
+    case 'contains':
+      return s !== null && s.includes(String(v0));
+    case 'starts_with':
+      return s !== null && s.startsWith(String(v0));
+    case 'regex':
+      return s !== null && new RegExp(String(v0)).test(s);
+    case 'in':
+      return numeric
+        ? n !== null && values.includes(n)
+        : s !== null && values.map(String).includes(s);
+    case 'gt':
+      return n !== null && n > Number(v0);
+    case 'gte':
+      return n !== null && n >= Number(v0);
+    case 'lt':
+      return n !== null && n < Number(v0);
+    case 'lte':
+      return n !== null && n <= Number(v0);
+    case 'between':
+      return n !== null && n >= Number(values[0]) && n <= Number(values[1]);
+  }
+}
+
+function valueTest(c: Condition, raw: string | number | null | undefined): boolean {
+  const s = raw === null ? null : stringForm(raw);
+  const n =
+    raw === null || raw === undefined
+      ? null
+      : typeof raw === 'number'
+        ? raw
+        : Number.isNaN(Number(raw)) || raw.trim() === ''
+          ? null
+          : Number(raw);
+  return test(c, s, n);
+}
+
+export function matches(e: RefEvent, event: string, where: readonly Condition[] = []): boolean {
+  if (e.name !== event) return false;
+  return where.every((c) => {
+    if (c.param !== undefined) {
+      const raw = e.params[c.param];
+      return valueTest(c, raw);
+    }
+    if (c.field !== undefined) {
+      if (!(c.field in FIELD_SQL)) return false;
+      return valueTest(c, e.fields[c.field] ?? null);
+    }
+    return (e.items ?? []).some((item) => valueTest(c, item[c.item as string]));
+  });
+}
+
+/** The reference answer: rows like sql/funnel.sql's (total first, then breakdown groups). */
+export function referenceFunnel(spec: FunnelSpec, events: readonly RefEvent[]): RefRow[] {
+  const units = new Map<string, RefEvent[]>();
+  for (const e of events) {
+    if (e.user === null) continue;
+    if (spec.scope === 'session' && e.session === null) continue;
+    const unit = spec.scope === 'session' ? `${e.user}\u0000${e.session}` : e.user;
+    units.set(unit, [...(units.get(unit) ?? []), e]);
+  }
+  const K = spec.steps.length;
+  const window = spec.window ? durationMicros(spec.window) : Infinity;
+  const within = spec.steps.map((s) => (s.within ? durationMicros(s.within) : Infinity));
+  const open = spec.type === 'open';
+  interface UnitResult {
+    reached: boolean[];
+    via: boolean[];
+    gap: (number | null)[];
+    value: string;
+  }
+  const results: UnitResult[] = [];
+
+  for (const stream of units.values()) {
+    const matchesStep = (e: RefEvent, k: number) =>
+      matches(e, spec.steps[k]?.event as string, spec.steps[k]?.where ?? []);
+    const isExcl = (e: RefEvent, k: number) =>
+      (spec.exclusions ?? []).some(
+        (x) => x.between[0] <= k && x.between[1] >= k + 1 && matches(e, x.event, x.where ?? []),
+      );
+    /** b may be step k's event right after a as step k-1's (0-based k). */
+    const canFollow = (a: RefEvent, b: RefEvent, k: number): boolean => {
+      if (a === b) return false;
+      const ka = keyOf(a);
+      const kb = keyOf(b);
+      if (cmp(ka, kb) > 0) return false;
+      if (b.ts - a.ts > (within[k] ?? Infinity)) return false;
+      const strictlyBetween = (c: RefEvent) => cmp(ka, keyOf(c)) < 0 && cmp(keyOf(c), kb) < 0;
+      if (spec.steps[k]?.directly && stream.some(strictlyBetween)) return false;
+      if (stream.some((c) => strictlyBetween(c) && isExcl(c, k))) return false;
+      return true;
+    };
+    const reached = new Array<boolean>(K).fill(false);
+    const via = new Array<boolean>(K).fill(false);
+    // validEnds[k]: events ending some valid chain at step k (used for the gap definition).
+    const validEnds: Set<RefEvent>[] = Array.from({ length: K }, () => new Set());
+    const viaEnds: Set<RefEvent>[] = Array.from({ length: K }, () => new Set());
+    const extend = (k: number, last: RefEvent, entryTs: number, started: number) => {
+      reached[k] = true;
+      validEnds[k]?.add(last);
+      if (k > started) {
+        via[k] = true;
+        viaEnds[k]?.add(last);
+      }
+      if (k + 1 >= K) return;
+      for (const b of stream) {
+        if (!matchesStep(b, k + 1) || !canFollow(last, b, k + 1)) continue;
+        if (b.ts - entryTs > window) continue;
+        extend(k + 1, b, entryTs, started);
+      }
+    };
+    for (let s = 0; s < (open ? K : 1); s++) {
+      for (const e of stream) if (matchesStep(e, s)) extend(s, e, e.ts, s);
+    }
+    if (!reached.some(Boolean)) continue;
+    const gap = reached.map((_r, k) => {
+      if (k === 0 || !via[k]) return null;
+      let best: number | null = null;
+      for (const b of viaEnds[k] ?? []) {
+        let latest: number | null = null;
+        for (const a of validEnds[k - 1] ?? []) {
+          if (canFollow(a, b, k) && (latest === null || a.ts > latest)) latest = a.ts;
+        }
+        if (latest !== null && (best === null || b.ts - latest < best)) best = b.ts - latest;
+      }
+      return best;
+    });
+    const entries = stream
+      .filter((e) => (open ? spec.steps.some((_s, k) => matchesStep(e, k)) : matchesStep(e, 0)))
+      .map((e) => ({ key: keyOf(e), value: e.breakdown ?? '(not set)' }))
+      .sort((a, b) => cmp(a.key, b.key) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    results.push({ reached, via, gap, value: entries[0]?.value ?? '(not set)' });
+  }
+
+  const rowsFor = (total: boolean, grp: string, list: UnitResult[]): RefRow[] => {
+    const rows: RefRow[] = [];
+    for (let k = 0; k < K; k++) {
+      const at = list.filter((u) => u.reached[k]);
+      if (at.length === 0) continue;
+      const gaps = at
+        .map((u) => u.gap[k])
+        .filter((g): g is number => g !== null && g !== undefined)
+        .sort((a, b) => a - b);
+      const mid = gaps.length / 2;
+      rows.push({
+        total,
+        grp,
+        step: k + 1,
+        units: at.length,
+        via_previous: at.filter((u) => u.via[k]).length,
+        mean_s: gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length / 1e6 : null,
+        median_s: gaps.length
+          ? (gaps.length % 2
+              ? (gaps[Math.floor(mid)] as number)
+              : ((gaps[mid - 1] as number) + (gaps[mid] as number)) / 2) / 1e6
+          : null,
+      });
+    }
+    return rows;
+  };
+  const rows = rowsFor(true, '', results);
+  if (spec.breakdown) {
+    const counts = new Map<string, number>();
+    for (const u of results) counts.set(u.value, (counts.get(u.value) ?? 0) + 1);
+    const ranked = [...counts.entries()].sort(
+      (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+    );
+    const top = new Set(ranked.slice(0, spec.breakdownLimit).map(([v]) => v));
+    const groups = new Map<string, UnitResult[]>();
+    for (const u of results) {
+      const g = top.has(u.value) ? u.value : '(other)';
+      groups.set(g, [...(groups.get(g) ?? []), u]);
+    }
+    for (const g of [...groups.keys()].sort()) rows.push(...rowsFor(false, g, groups.get(g) ?? []));
+  }
+  return rows;
+}
