@@ -85,10 +85,7 @@ const specArb = fc
     return parseFunnelSpec(spec);
   });
 
-type Gen = fc.RecordValue<
-  typeof eventArb extends (u: string) => fc.Arbitrary<infer R> ? { x: R } : never
->;
-type GenEvent = Gen['x'];
+type GenEvent = ReturnType<typeof eventArb> extends fc.Arbitrary<infer R> ? R : never;
 
 function toRow(e: GenEvent): EventRow {
   return {

@@ -53,7 +53,8 @@ export function resolveGoalSteps(spec: FunnelSpec, goals: ReadonlyMap<string, Go
         `steps[${i}].goal`,
       );
     }
-    const { goal: _name, ...rest } = step;
+    const rest: StepSpec = { ...step };
+    delete rest.goal;
     return {
       ...rest,
       name: step.name ?? goal.name,

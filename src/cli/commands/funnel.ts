@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { parseFunnelSpec } from '../../analyses/funnel/funnelSpec.js';
+import { runFunnel, type FunnelResult } from '../../analyses/funnel/runFunnel.js';
+import { parseGoals, type Goal } from '../../analyses/goals/goal.js';
+import { DuckdbEngine } from '../../engines/duckdb/DuckdbEngine.js';
+import { InputError } from '../../errors/errors.js';
+import { dbOption } from './dbOption.js';
+
+/** A JSON or YAML document from a file; unreadable or malformed files are the user's input errors. */
+export function readDocument(file: string, flag: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(
+      `${flag}: cannot read ${file} (${(error as Error).message})`,
+      flag.replace(/^--/, ''),
+    );
+  }
+  try {
+    return /\.ya?ml$/i.test(file) ? (parseYaml(text) as unknown) : (JSON.parse(text) as unknown);
+  } catch (error) {
+    throw new InputError(
+      `${flag}: ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
+      flag.replace(/^--/, ''),
+    );
+  }
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const secs = (x: number | null) =>
+  x === null
+    ? ''
+    : x < 120
+      ? `${x.toFixed(0)}s`
+      : x < 7200
+        ? `${(x / 60).toFixed(1)}m`
+        : `${(x / 3600).toFixed(1)}h`;
+
+/** A readable table: one line per step with a bar proportional to the step's count. */
+export function funnelTable(result: FunnelResult, width = 30): string {
+  const max = Math.max(1, ...result.steps.map((s) => s.count));
+  const nameWidth = Math.min(32, Math.max(4, ...result.steps.map((s) => s.name.length)));
+  const lines = [
+    `${'step'.padEnd(nameWidth + 4)} ${result.unit.padStart(10)}  ${'bar'.padEnd(width)}  ${'of first'.padStart(8)} ${'of prev'.padStart(8)} ${'dropped'.padStart(8)} ${'median'.padStart(7)}`,
+  ];
+  result.steps.forEach((s, i) => {
+    const bar = '█'.repeat(Math.round((s.count / max) * width));
+    lines.push(
+      `${`${i + 1}. ${s.name}`.slice(0, nameWidth + 4).padEnd(nameWidth + 4)} ${String(s.count).padStart(10)}  ${bar.padEnd(width)}  ${pct(s.conversionRate).padStart(8)} ${pct(s.fromPrevious).padStart(8)} ${String(s.abandonments).padStart(8)} ${secs(s.medianSecondsFromPrevious).padStart(7)}`,
+    );
+  });
+  for (const group of result.breakdown) {
+    lines.push('', `${group.value}:`);
+    group.steps.forEach((s, i) => {
+      lines.push(
+        `  ${`${i + 1}. ${s.name}`.slice(0, nameWidth + 2).padEnd(nameWidth + 2)} ${String(s.count).padStart(10)}  ${pct(s.conversionRate).padStart(8)}`,
+      );
+    });
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerFunnel(program: Command): void {
+  program
+    .command('funnel')
+    .description('users (or sessions) reaching each step of a funnel, over all attempts')
+    .requiredOption('--spec <file>', 'the funnel spec, JSON or YAML')
+    .option('--db <file>', 'the DuckDB events file')
+    .option('--goals <file>', 'saved goals (JSON or YAML list) that steps refer to by name')
+    .option('--json', 'print JSON')
+    .action(async (options: { spec: string; db?: string; goals?: string; json?: boolean }) => {
+      const spec = parseFunnelSpec(readDocument(options.spec, '--spec'));
+      const goals: Map<string, Goal> = options.goals
+        ? parseGoals(readDocument(options.goals, '--goals'))
+        : new Map();
+      const engine = await DuckdbEngine.open(dbOption(options.db));
+      try {
+        const result = await runFunnel(engine, spec, { goals });
+        process.stdout.write(
+          options.json ? `${JSON.stringify(result, null, 2)}\n` : funnelTable(result),
+        );
+      } finally {
+        await engine.close();
+      }
+    });
+}
