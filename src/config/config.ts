@@ -53,6 +53,41 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d{1,20}$/, 'expected the numeric GA4 property id')
     .optional(),
+  /** Production store (Cloud SQL); without it the embedded PGlite store lives in the data dir. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection URL')
+    .optional(),
+  /** Production email: an SMTP relay URL (smtp:// or smtps://); without it, the outbox folder. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
+    .optional(),
+  PATHLIGHT_MAIL_FROM: z.string().min(3).default('Pathlight <pathlight@localhost>'),
+  /** Behind App Engine with Identity-Aware Proxy: trust only a verified IAP JWT. */
+  PATHLIGHT_TRUST_IAP: bool.default(false),
+  /** `/projects/NUMBER/apps/PROJECT_ID` (App Engine) as IAP signs it. */
+  IAP_AUDIENCE: z.string().min(1).optional(),
+  IAP_PUBLIC_KEYS_URL: z
+    .string()
+    .url()
+    .default('https://www.gstatic.com/iap/verify/public_key-jwk'),
+  /** Signs CSRF tokens behind IAP; the same on every instance (a Secret Manager secret). */
+  PATHLIGHT_SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+  /** Chrome or Chromium for PDFs; readiness checks it is there (it is not launched). */
+  PATHLIGHT_BROWSER_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  /** Comma-separated emails or `@domain`s who may change things; everyone else is a viewer. */
+  PATHLIGHT_EDITORS: z.string().default(''),
+  /** The embedded default's admin token file; generated at first start (mode 0600). */
+  PATHLIGHT_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
+  /** Shared secret for `POST /tasks/tick` from an outside scheduler. */
+  PATHLIGHT_TICK_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** The in-process scheduler's tick interval; 0 turns it off (cron calls the tick endpoint). */
+  PATHLIGHT_SCHEDULER_INTERVAL_MS: int(0).default(30_000),
+  /** Requests per minute per client on /api and on signed links /r/. */
+  PATHLIGHT_API_RATE_LIMIT: int(1).default(300),
+  PATHLIGHT_LINK_RATE_LIMIT: int(1).default(60),
+  PATHLIGHT_BODY_LIMIT_KB: int(1).max(10_240).default(256),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -93,6 +128,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
   }
+  if (config.PATHLIGHT_TRUST_IAP && !config.IAP_AUDIENCE) {
+    throw new ConfigError(
+      'environment variable IAP_AUDIENCE: required when PATHLIGHT_TRUST_IAP=true',
+      'IAP_AUDIENCE',
+    );
+  }
   return config;
 }
 
@@ -123,3 +164,12 @@ function readConfigFile(path: string | undefined): Record<string, unknown> {
 /** Where the embedded DuckDB events file lives unless a command names one. */
 export const duckdbFile = (config: Config): string =>
   config.PATHLIGHT_DUCKDB_FILE ?? `${config.PATHLIGHT_DATA_DIR}/events.duckdb`;
+
+/** The embedded store folder (PGlite), used unless DATABASE_URL is set. */
+export const storeDir = (config: Config): string => `${config.PATHLIGHT_DATA_DIR}/store`;
+
+/** The embedded default's outbox folder, used unless SMTP_URL is set. */
+export const outboxDir = (config: Config): string => `${config.PATHLIGHT_DATA_DIR}/outbox`;
+
+export const adminTokenFile = (config: Config): string =>
+  config.PATHLIGHT_ADMIN_TOKEN_FILE ?? `${config.PATHLIGHT_DATA_DIR}/admin-token`;

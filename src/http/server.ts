@@ -1,36 +1,119 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Express } from 'express';
+import cookieParser from 'cookie-parser';
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
 import type { Engine } from '../engines/engine.js';
+import type { SchedulerLoop } from '../scheduler/schedulerLoop.js';
+import type { StoreDb } from '../store/storeDb.js';
+import { apiRouter } from './api/apiRouter.js';
+import { requireAccess, type AccessOptions } from './auth/access.js';
+import { errorHandler, notFound } from './errorHandler.js';
+import { loadViews, pagesRouter, publicDir, signInRouter } from './pages/pagesRouter.js';
+import { rateLimiter } from './rateLimiter.js';
+import { readiness } from './readiness.js';
+import { tasksRouter, type TickAuth } from './routes/tasks.js';
 
 export interface AppDeps {
   readonly engine: Engine;
   readonly logger: Logger;
+  readonly store: StoreDb;
+  readonly access: AccessOptions;
+  /** The scheduler loop `POST /tasks/tick` drives (and who may call it). */
+  readonly scheduler?: { loop: SchedulerLoop; auth: TickAuth };
+  /** The reports engineer's signed-link router (public, rate-limited under /r/). */
+  readonly linksRouter?: Router;
+  /** More API routes (paths, attribution, reports preview ...) as their use-cases land. */
+  readonly extendApi?: (router: Router) => void;
+  readonly outboxDir?: string;
+  /** Readiness checks this browser executable exists (cheap; Chromium is not launched). */
+  readonly browserPath?: string;
+  readonly includeIntraday?: boolean;
+  readonly queryTimeoutMs?: number;
+  readonly limits?: { bodyKb?: number; apiPerMinute?: number; linksPerMinute?: number };
+  /** Behind App Engine: one proxy hop in front, so `req.ip` is the client's. */
+  readonly trustProxy?: boolean;
 }
 
-/** The Express app: thin routes onto use-cases. Health answers without touching the engine. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The Express app. Order matters: request ids and logs, security headers, public routes
+ * (health, sign-in, signed links, the tick), then access control, the API and the pages, and
+ * the one error middleware last.
+ */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  if (deps.trustProxy) app.set('trust proxy', 1);
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      redact: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-goog-iap-jwt-assertion"]',
+      ],
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'script-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'form-action': ["'self'"],
+          'frame-ancestors': ["'none'"],
+        },
+      },
+    }),
+  );
+  const views = loadViews();
+  const apiDeps = {
+    engine: deps.engine,
+    store: deps.store,
+    ...(deps.outboxDir === undefined ? {} : { outboxDir: deps.outboxDir }),
+    ...(deps.includeIntraday === undefined ? {} : { includeIntraday: deps.includeIntraday }),
+    ...(deps.queryTimeoutMs === undefined ? {} : { queryTimeoutMs: deps.queryTimeoutMs }),
+  };
+  const bodyLimit = `${deps.limits?.bodyKb ?? 256}kb`;
+  app.use(express.json({ limit: bodyLimit }));
+  app.use(express.urlencoded({ extended: false, limit: bodyLimit, parameterLimit: 200 }));
+  app.use(cookieParser());
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await deps.engine.query('SELECT 1 AS ok', {}, { name: 'readiness', timeoutMs: 5000 });
-      res.json({ status: 'ready', engine: deps.engine.kind });
-    } catch (error) {
-      deps.logger.warn({ err: error }, 'engine not ready');
-      res.status(503).json({ status: 'unavailable', engine: deps.engine.kind });
-    }
-  });
+  app.get('/readyz', readiness(deps));
+  app.use('/public', express.static(publicDir, { maxAge: '1h', index: false }));
+  if (deps.scheduler) app.use(tasksRouter(deps.scheduler.loop, deps.scheduler.auth));
+  app.use('/r', rateLimiter(deps.limits?.linksPerMinute ?? 60));
+  if (deps.linksRouter) app.use(deps.linksRouter);
+  if (deps.access.mode === 'token') app.use(signInRouter(deps.access, views));
+
+  app.use('/api', rateLimiter(deps.limits?.apiPerMinute ?? 300));
+  app.use(requireAccess(deps.access));
+  app.use('/api', apiRouter(apiDeps, deps.extendApi));
+  app.use(pagesRouter({ ...apiDeps, views, access: deps.access }));
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
   return app;
 }
 
 export interface RunningServer {
   readonly url: string;
-  stop(): Promise<void>;
+  /** Stops accepting, lets open requests finish (up to `graceMs`), then closes what is left. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Listens on host:port (port 0 in tests) and stops gracefully, finishing open requests. */
@@ -45,10 +128,16 @@ export async function startServer(
   const { port: actual } = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${actual}`,
-    stop: () =>
+    url: `http://${shownHost === '0.0.0.0' || shownHost === '[::]' ? '127.0.0.1' : shownHost}:${actual}`,
+    stop: (graceMs = 10_000) =>
       new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        force.unref();
+        server.close((error) => {
+          clearTimeout(force);
+          if (error) reject(error);
+          else resolve();
+        });
         server.closeIdleConnections();
       }),
   };

@@ -64,7 +64,12 @@ describe('POST /tasks/tick', () => {
 
   it('refuses a missing or wrong secret, and the cron header outside App Engine', async () => {
     const url = await serve(false);
-    for (const headers of [{}, { Authorization: 'Bearer wrong' }, { 'X-Appengine-Cron': 'true' }]) {
+    const cases: Record<string, string>[] = [
+      {},
+      { Authorization: 'Bearer wrong' },
+      { 'X-Appengine-Cron': 'true' },
+    ];
+    for (const headers of cases) {
       const res = await fetch(`${url}/tasks/tick`, { method: 'POST', headers });
       expect(res.status).toBe(403);
     }

@@ -1,0 +1,216 @@
+/* global document, FormData, URLSearchParams, fetch, history */
+// Progressive enhancement for Pathlight's pages: pickers fill forms, the funnel builder previews
+// live through the JSON API. Every page works without this script.
+(function () {
+  'use strict';
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || '';
+
+  // Events and goals: picking an event or a parameter value fills the goal form.
+  var goalForm = document.getElementById('goal-form');
+  function filterParams(eventName) {
+    if (!goalForm) return;
+    goalForm.querySelectorAll('select[name="condParam"] optgroup').forEach(function (group) {
+      group.hidden = eventName !== '' && group.dataset.event !== eventName;
+      group.disabled = group.hidden;
+    });
+  }
+  function fillValues(eventName, key) {
+    var list = document.getElementById('cond-values');
+    if (!list) return;
+    list.textContent = '';
+    document.querySelectorAll('.pick-value').forEach(function (chip) {
+      if (chip.dataset.event === eventName && chip.dataset.key === key) {
+        var option = document.createElement('option');
+        option.value = chip.dataset.value;
+        list.appendChild(option);
+      }
+    });
+  }
+  if (goalForm) {
+    var eventSelect = goalForm.elements.namedItem('event');
+    var paramSelect = goalForm.elements.namedItem('condParam');
+    eventSelect.addEventListener('change', function () {
+      filterParams(eventSelect.value);
+    });
+    paramSelect.addEventListener('change', function () {
+      fillValues(eventSelect.value, paramSelect.value);
+    });
+    document.querySelectorAll('.pick-event').forEach(function (button) {
+      button.addEventListener('click', function () {
+        eventSelect.value = button.dataset.event;
+        filterParams(eventSelect.value);
+        goalForm.scrollIntoView({ behavior: 'smooth' });
+      });
+    });
+    document.querySelectorAll('.pick-value').forEach(function (chip) {
+      chip.addEventListener('click', function () {
+        document.querySelectorAll('.pick-value.picked').forEach(function (c) {
+          c.classList.remove('picked');
+        });
+        chip.classList.add('picked');
+        eventSelect.value = chip.dataset.event;
+        filterParams(chip.dataset.event);
+        paramSelect.value = chip.dataset.key;
+        fillValues(chip.dataset.event, chip.dataset.key);
+        goalForm.elements.namedItem('condValue').value = chip.dataset.value;
+        goalForm.elements.namedItem('condType').value = chip.dataset.type;
+      });
+    });
+  }
+
+  // Funnel builder: add, remove, reorder steps; preview live through POST /api/funnels/run.
+  var funnelForm = document.getElementById('funnel-form');
+  if (!funnelForm) return;
+  var steps = document.getElementById('steps');
+  var addStep = document.getElementById('add-step');
+  var result = document.getElementById('funnel-result');
+  var saveForm = document.getElementById('save-report');
+  addStep.hidden = false;
+
+  function renumber() {
+    steps.querySelectorAll('.step').forEach(function (li, i) {
+      li.querySelector('select[name="step"]').setAttribute('aria-label', 'Step ' + (i + 1));
+      li.querySelector('input[name="directly"]').value = String(i + 1);
+    });
+  }
+  function specFromForm() {
+    var data = new FormData(funnelForm);
+    var directly = data.getAll('directly');
+    var within = data.getAll('within');
+    var list = [];
+    data.getAll('step').forEach(function (value, i) {
+      if (!value) return;
+      var at = value.indexOf(':');
+      var kind = value.slice(0, at);
+      var name = value.slice(at + 1);
+      var step = kind === 'goal' ? { goal: name } : { event: name };
+      if (within[i]) step.within = within[i];
+      if (i > 0 && directly.indexOf(String(i + 1)) >= 0) step.directly = true;
+      list.push(step);
+    });
+    var spec = {
+      dateRange: { start: data.get('from'), end: data.get('to') },
+      scope: data.get('scope'),
+      type: data.get('type'),
+      steps: list,
+    };
+    if (data.get('window')) spec.window = data.get('window');
+    if (data.get('breakdown')) spec.breakdown = data.get('breakdown');
+    return spec;
+  }
+  function queryString() {
+    return new URLSearchParams(new FormData(funnelForm)).toString();
+  }
+  function cell(text, numeric) {
+    var td = document.createElement('td');
+    td.textContent = text;
+    if (numeric) td.className = 'num';
+    return td;
+  }
+  function pct(x) {
+    return (x * 100).toFixed(1) + '%';
+  }
+  function render(answer) {
+    result.textContent = '';
+    var first = answer.steps.length ? answer.steps[0].count : 0;
+    var bars = document.createElement('div');
+    bars.className = 'bars';
+    var table = document.createElement('table');
+    table.className = 'data';
+    table.id = 'funnel-table';
+    var head = table.createTHead().insertRow();
+    ['Step', answer.unit, 'Conversion', 'From previous', 'Abandonments'].forEach(function (h, i) {
+      var th = document.createElement('th');
+      th.textContent = h;
+      if (i > 0) th.className = 'num';
+      head.appendChild(th);
+    });
+    var body = table.createTBody();
+    answer.steps.forEach(function (s, i) {
+      var row = document.createElement('div');
+      row.className = 'bar-row';
+      var label = document.createElement('span');
+      label.className = 'bar-label';
+      label.textContent = i + 1 + '. ' + s.name;
+      var bar = document.createElement('span');
+      bar.className = 'bar';
+      bar.style.width = (first > 0 ? Math.max(1, Math.round((s.count / first) * 100)) : 0) + '%';
+      var value = document.createElement('span');
+      value.className = 'bar-value';
+      value.textContent = String(s.count);
+      row.append(label, bar, value);
+      bars.appendChild(row);
+      var tr = body.insertRow();
+      tr.append(
+        cell(i + 1 + '. ' + s.name),
+        cell(String(s.count), true),
+        cell(pct(s.conversionRate), true),
+        cell(pct(s.fromPrevious), true),
+        cell(String(s.abandonments), true),
+      );
+      tr.children[1].dataset.count = String(s.count);
+    });
+    result.append(bars, table);
+  }
+  function showError(message) {
+    result.textContent = '';
+    var p = document.createElement('p');
+    p.className = 'error';
+    p.setAttribute('role', 'alert');
+    p.textContent = message;
+    result.appendChild(p);
+  }
+  var pending = 0;
+  function preview() {
+    if (saveForm) saveForm.elements.namedItem('funnelQuery').value = queryString();
+    var spec = specFromForm();
+    if (spec.steps.length < 2) return;
+    var ticket = ++pending;
+    result.setAttribute('aria-busy', 'true');
+    fetch('/api/funnels/run', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify(spec),
+    })
+      .then(function (res) {
+        return res.json().then(function (body) {
+          if (ticket !== pending) return;
+          result.removeAttribute('aria-busy');
+          if (!res.ok) showError(body.error ? body.error.message : 'preview failed');
+          else render(body);
+          result.dataset.ready = String(ticket);
+        });
+      })
+      .catch(function (error) {
+        showError(String(error));
+      });
+  }
+  steps.addEventListener('click', function (event) {
+    var button = event.target.closest('button');
+    if (!button) return;
+    var li = button.closest('.step');
+    if (button.classList.contains('step-remove') && steps.children.length > 1) li.remove();
+    if (button.classList.contains('step-up') && li.previousElementSibling)
+      steps.insertBefore(li, li.previousElementSibling);
+    if (button.classList.contains('step-down') && li.nextElementSibling)
+      steps.insertBefore(li.nextElementSibling, li);
+    renumber();
+    preview();
+  });
+  addStep.addEventListener('click', function () {
+    var copy = steps.lastElementChild.cloneNode(true);
+    copy.querySelector('select').value = '';
+    copy.querySelector('input[name="within"]').value = '';
+    copy.querySelector('input[name="directly"]').checked = false;
+    steps.appendChild(copy);
+    renumber();
+  });
+  funnelForm.addEventListener('change', preview);
+  funnelForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    history.replaceState(null, '', '/funnel?' + queryString());
+    preview();
+  });
+  if (saveForm) saveForm.elements.namedItem('funnelQuery').value = queryString();
+})();

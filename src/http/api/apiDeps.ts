@@ -1,0 +1,12 @@
+import type { Engine } from '../../engines/engine.js';
+import type { StoreDb } from '../../store/storeDb.js';
+
+/** What the JSON API's routes need: the events engine, the store, and where the outbox is. */
+export interface ApiDeps {
+  readonly engine: Engine;
+  readonly store: StoreDb;
+  /** The embedded default's outbox folder; undefined when mail goes to an SMTP relay. */
+  readonly outboxDir?: string;
+  readonly includeIntraday?: boolean;
+  readonly queryTimeoutMs?: number;
+}

@@ -1,0 +1,227 @@
+import { z } from 'zod';
+import { funnelSpecSchema } from '../../analyses/funnel/funnelSpec.js';
+import { goalSchema } from '../../analyses/goals/goal.js';
+import { scheduleSpecSchema } from '../../scheduler/scheduleSpec.js';
+import { reportDefinitionSchema } from './reports.js';
+
+type Json = Record<string, unknown>;
+
+/** A zod schema as JSON Schema (the request shape, defaults optional). */
+function schemaOf(schema: z.ZodType): Json {
+  try {
+    return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
+  } catch {
+    return { type: 'object' };
+  }
+}
+
+const errorRef = { $ref: '#/components/schemas/Error' };
+const errors = {
+  '400': {
+    description: 'Bad input; `field` names the path at fault',
+    content: { 'application/json': { schema: errorRef } },
+  },
+  '401': { description: 'Not signed in', content: { 'application/json': { schema: errorRef } } },
+  '403': {
+    description: 'A viewer tried to change something, or the CSRF token is missing',
+    content: { 'application/json': { schema: errorRef } },
+  },
+  '404': { description: 'Not found', content: { 'application/json': { schema: errorRef } } },
+  '429': {
+    description: 'Too many requests',
+    content: { 'application/json': { schema: errorRef } },
+  },
+};
+const ok = (description: string, schema: Json = { type: 'object' }) => ({
+  '200': { description, content: { 'application/json': { schema } } },
+  ...errors,
+});
+const body = (schema: Json) => ({ required: true, content: { 'application/json': { schema } } });
+const pathParam = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description,
+});
+const dateQuery = (name: string) => ({
+  name,
+  in: 'query',
+  required: true,
+  schema: { type: 'string', format: 'date' },
+});
+
+/** The JSON API, documented by hand; a test checks every route under /api is here. */
+export function openApiDocument(): Json {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Pathlight API',
+      version: '0.1.0',
+      description:
+        'Customer-journey analyses on a GA4 export. Authenticate with `Authorization: Bearer <admin token>` on the embedded default, or through Identity-Aware Proxy. Viewers may read and run; editors may change.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }, { iap: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        iap: { type: 'apiKey', in: 'header', name: 'x-goog-iap-jwt-assertion' },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                field: { type: 'string' },
+              },
+            },
+          },
+        },
+        FunnelSpec: schemaOf(funnelSpecSchema),
+        Goal: schemaOf(goalSchema),
+        ScheduleSpec: schemaOf(scheduleSpecSchema),
+        Report: schemaOf(reportDefinitionSchema),
+      },
+    },
+    paths: {
+      '/api/openapi.json': { get: { summary: 'This document', responses: ok('OpenAPI 3.1') } },
+      '/api/me': {
+        get: {
+          summary: 'Who is signed in, with role and CSRF token',
+          responses: ok('The principal'),
+        },
+      },
+      '/api/events': {
+        get: {
+          summary:
+            'Events recorded in a date range: counts, parameter keys with top values, daily trend',
+          parameters: [
+            dateQuery('from'),
+            dateQuery('to'),
+            { name: 'trend', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } },
+          ],
+          responses: ok('The event inventory'),
+        },
+      },
+      '/api/goals': { get: { summary: 'List goals', responses: ok('Goals') } },
+      '/api/goals/{name}': {
+        get: {
+          summary: 'One goal',
+          parameters: [pathParam('name', 'Goal name')],
+          responses: ok('The goal'),
+        },
+        put: {
+          summary: 'Create or replace a goal (editors)',
+          parameters: [pathParam('name', 'Goal name')],
+          requestBody: body({ $ref: '#/components/schemas/Goal' }),
+          responses: ok('The saved goal'),
+        },
+        delete: {
+          summary: 'Delete a goal (editors)',
+          parameters: [pathParam('name', 'Goal name')],
+          responses: { '204': { description: 'Deleted' }, ...errors },
+        },
+      },
+      '/api/funnels/run': {
+        post: {
+          summary: 'Run a funnel (viewers too)',
+          requestBody: body({ $ref: '#/components/schemas/FunnelSpec' }),
+          responses: ok('Steps, breakdown, bytes processed and the SQL'),
+        },
+      },
+      '/api/reports': { get: { summary: 'List report definitions', responses: ok('Reports') } },
+      '/api/reports/{id}': {
+        get: {
+          summary: 'One report definition',
+          parameters: [pathParam('id', 'Report id')],
+          responses: ok('The report'),
+        },
+        put: {
+          summary: 'Create or replace a report definition (editors)',
+          parameters: [pathParam('id', 'Report id')],
+          requestBody: body({ $ref: '#/components/schemas/Report' }),
+          responses: ok('The saved report'),
+        },
+        delete: {
+          summary: 'Delete a report definition (editors)',
+          parameters: [pathParam('id', 'Report id')],
+          responses: { '204': { description: 'Deleted' }, ...errors },
+        },
+      },
+      '/api/schedules': { get: { summary: 'List schedules', responses: ok('Schedules') } },
+      '/api/schedules/{id}': {
+        get: {
+          summary: 'One schedule',
+          parameters: [pathParam('id', 'Schedule id')],
+          responses: ok('The schedule'),
+        },
+        put: {
+          summary: 'Create or replace a schedule (editors); `preset` may stand in for `cron`',
+          parameters: [pathParam('id', 'Schedule id')],
+          requestBody: body({ $ref: '#/components/schemas/ScheduleSpec' }),
+          responses: ok('The saved schedule'),
+        },
+        delete: {
+          summary: 'Delete a schedule (editors)',
+          parameters: [pathParam('id', 'Schedule id')],
+          responses: { '204': { description: 'Deleted' }, ...errors },
+        },
+      },
+      '/api/schedules/{id}/pause': {
+        post: {
+          summary: 'Pause a schedule (editors)',
+          parameters: [pathParam('id', 'Schedule id')],
+          responses: ok('The schedule'),
+        },
+      },
+      '/api/schedules/{id}/resume': {
+        post: {
+          summary: 'Resume a schedule from now (editors)',
+          parameters: [pathParam('id', 'Schedule id')],
+          responses: ok('The schedule'),
+        },
+      },
+      '/api/schedules/{id}/send-now': {
+        post: {
+          summary: 'Send the schedule’s report now to its recipients (editors)',
+          parameters: [pathParam('id', 'Schedule id')],
+          responses: { '202': { description: 'The run, claimed' }, ...errors },
+        },
+      },
+      '/api/schedules/{id}/runs': {
+        get: {
+          summary: 'Run history: status, stage durations, errors, per-recipient deliveries',
+          parameters: [pathParam('id', 'Schedule id')],
+          responses: ok('Runs, newest first'),
+        },
+      },
+      '/api/runs/{id}': {
+        get: {
+          summary: 'One run',
+          parameters: [pathParam('id', 'Run id')],
+          responses: ok('The run'),
+        },
+      },
+      '/api/outbox': {
+        get: { summary: 'Messages in the embedded outbox folder', responses: ok('Messages') },
+      },
+      '/api/outbox/{file}': {
+        get: {
+          summary: 'One outbox message as message/rfc822',
+          parameters: [pathParam('file', 'The .eml file name')],
+          responses: {
+            '200': { description: 'The message', content: { 'message/rfc822': {} } },
+            ...errors,
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+import { PathlightError, formatIssuePath } from '../errors/errors.js';
+
+export interface ErrorBody {
+  readonly error: { code: string; message: string; field?: string };
+}
+
+/** Any error as the one answer shape: status and `{ error: { code, message, field } }`. */
+export function toErrorBody(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof PathlightError) {
+    return {
+      status: error.status,
+      body: {
+        error: {
+          code: error.code,
+          message: error.status >= 500 ? 'internal error' : error.message,
+          ...(error.field ? { field: error.field } : {}),
+        },
+      },
+    };
+  }
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    const field = formatIssuePath(issue?.path ?? []);
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 'invalid_input',
+          message: `${field || 'body'}: ${issue?.message ?? 'invalid'}`,
+          ...(field ? { field } : {}),
+        },
+      },
+    };
+  }
+  // body-parser's errors (too large, bad JSON) carry an HTTP status and a type.
+  const e = error as { status?: number; type?: string; message?: string };
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    const code =
+      e.type === 'entity.too.large'
+        ? 'payload_too_large'
+        : e.type === 'entity.parse.failed'
+          ? 'invalid_json'
+          : 'bad_request';
+    return { status: e.status, body: { error: { code, message: e.message ?? code } } };
+  }
+  return { status: 500, body: { error: { code: 'internal', message: 'internal error' } } };
+}
+
+/** The one error middleware: JSON for the API, a short page for browsers. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const { status, body } = toErrorBody(error);
+    if (status >= 500) logger.error({ err: error, reqId: req.id }, 'request failed');
+    const wantsHtml = !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
+    res.status(status);
+    if (wantsHtml) {
+      res
+        .type('html')
+        .send(
+          `<!doctype html><meta charset="utf-8"><title>${status}</title><p>${escapeHtml(body.error.message)}</p><p><a href="/">Back</a></p>`,
+        );
+      return;
+    }
+    res.json(body);
+  };
+}
+
+export const notFound: RequestHandler = (req, res) => {
+  res
+    .status(404)
+    .json({ error: { code: 'not_found', message: `no route for ${req.method} ${req.path}` } });
+};
+
+export function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+}

@@ -1,0 +1,28 @@
+import type { ApiDeps } from '../api/apiDeps.js';
+import type { Views } from './views.js';
+
+export interface PageDeps extends ApiDeps {
+  readonly views: Views;
+}
+
+/** The last 28 full days (UTC), the default range of the pages. */
+export function defaultRange(now = new Date()): { from: string; to: string } {
+  const day = 86_400_000;
+  const to = new Date(Math.floor(now.getTime() / day) * day - day);
+  const from = new Date(to.getTime() - 27 * day);
+  return { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10) };
+}
+
+/** A form's text field: a string, trimmed; repeated fields give the first. */
+export function field(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first.trim() : '';
+}
+
+/** A form's repeated field as a list (one value or many). */
+export function fields(body: unknown, name: string): string[] {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.filter((v): v is string => typeof v === 'string').map((v) => v.trim());
+}

@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import { Router } from 'express';
+import type { AccessOptions } from '../auth/access.js';
+import { eventsPage } from './eventsPage.js';
+import { funnelPage } from './funnelPage.js';
+import type { PageDeps } from './pageDeps.js';
+import { reportsPage } from './reportsPage.js';
+import { schedulesPage } from './schedulesPage.js';
+import { signInRouter, signOut } from './signIn.js';
+import { loadViews, type Views } from './views.js';
+
+export const publicDir = fileURLToPath(new URL('../../../public/', import.meta.url));
+
+export { signInRouter, loadViews, type Views };
+
+/** The server-rendered pages, behind access control; forms carry the CSRF token. */
+export function pagesRouter(deps: PageDeps & { access: AccessOptions }): Router {
+  const router = Router();
+  router.use((req, res, next) => {
+    res.locals.csrf = req.principal?.csrf ?? '';
+    res.locals.user = req.principal;
+    res.locals.canEdit = req.principal?.role === 'editor';
+    res.locals.signOut = deps.access.mode === 'token' && req.principal?.via === 'session';
+    next();
+  });
+  router.get('/', (_req, res) => {
+    res.redirect(303, '/events');
+  });
+  eventsPage(router, deps);
+  funnelPage(router, deps);
+  reportsPage(router, deps);
+  schedulesPage(router, deps);
+  signOut(router);
+  return router;
+}

@@ -1,0 +1,222 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Router } from 'express';
+import type { JWTVerifyGetKey } from 'jose';
+import type { Logger } from 'pino';
+import { adminTokenFile, duckdbFile, outboxDir, storeDir, type Config } from '../config/config.js';
+import { outboxTransport } from '../delivery/outboxTransport.js';
+import { smtpTransport } from '../delivery/smtpTransport.js';
+import type { Transport } from '../delivery/transport.js';
+import { bigqueryEngineFromConfig } from '../engines/bigquery/BigqueryEngine.js';
+import { DuckdbEngine } from '../engines/duckdb/DuckdbEngine.js';
+import type { Engine } from '../engines/engine.js';
+import { generateSample } from '../sample/generateSample.js';
+import type { RunRenderer } from '../scheduler/runWorker.js';
+import { startSchedulerLoop, type SchedulerLoop } from '../scheduler/schedulerLoop.js';
+import { migrate } from '../store/migrate.js';
+import { openPglite } from '../store/pgliteDb.js';
+import { openPostgres } from '../store/postgresDb.js';
+import type { StoreDb } from '../store/storeDb.js';
+import type { AccessOptions } from './auth/access.js';
+import { ensureAdminToken } from './auth/adminToken.js';
+import { iapVerifier } from './auth/iap.js';
+import { createApp, startServer, type RunningServer } from './server.js';
+
+export interface ServiceOptions {
+  /** Renders a run's report; the reports engineer's renderer plugs in here. */
+  readonly renderer?: RunRenderer;
+  /** Tests serve IAP keys generated in the test. */
+  readonly iapKeys?: JWTVerifyGetKey;
+  readonly linksRouter?: Router;
+  readonly extendApi?: (router: Router) => void;
+}
+
+export interface RunningService {
+  readonly url: string;
+  readonly store: StoreDb;
+  readonly engine: Engine;
+  readonly scheduler: SchedulerLoop;
+  /** The embedded default's admin token (undefined behind IAP). */
+  readonly adminToken?: string;
+  /** Stops accepting, finishes open requests, stops the scheduler after its run in hand, closes. */
+  stop(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Until report rendering lands, a run fails at once with a clear, final error. */
+const noRenderer: RunRenderer = {
+  render: () =>
+    Promise.reject(
+      Object.assign(new Error('report rendering is not installed in this build'), {
+        transient: false,
+      }),
+    ),
+};
+
+async function openEngine(config: Config, logger: Logger): Promise<Engine> {
+  if (config.PATHLIGHT_ENGINE === 'bigquery') return bigqueryEngineFromConfig(config);
+  const file = duckdbFile(config);
+  if (!existsSync(file) && config.PATHLIGHT_SAMPLE_ON_START) {
+    mkdirSync(dirname(file), { recursive: true });
+    logger.info({ file }, 'no events database yet: generating the GA4-schema sample');
+    const result = await generateSample(file, {
+      days: config.PATHLIGHT_SAMPLE_DAYS,
+      users: config.PATHLIGHT_SAMPLE_USERS,
+      seed: 7,
+    });
+    logger.info({ file, events: result.events }, 'sample ready');
+  }
+  return DuckdbEngine.open(file, {
+    mode: 'read',
+    defaultTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS,
+  });
+}
+
+function accessFor(
+  config: Config,
+  logger: Logger,
+  options: ServiceOptions,
+): AccessOptions & { token?: string } {
+  if (config.PATHLIGHT_TRUST_IAP) {
+    let secret = config.PATHLIGHT_SESSION_SECRET;
+    if (!secret) {
+      secret = randomBytes(32).toString('base64url');
+      logger.warn(
+        'PATHLIGHT_SESSION_SECRET is not set: forms only work on the instance that served them',
+      );
+    }
+    return {
+      mode: 'iap',
+      verifier: iapVerifier({
+        audience: config.IAP_AUDIENCE as string,
+        keysUrl: config.IAP_PUBLIC_KEYS_URL,
+        ...(options.iapKeys ? { keys: options.iapKeys } : {}),
+      }),
+      editors: config.PATHLIGHT_EDITORS,
+      sessionSecret: secret,
+    };
+  }
+  const file = adminTokenFile(config);
+  const { token, created } = ensureAdminToken(file);
+  if (created) {
+    // Printed once, at first start; afterwards it is only in the file (mode 0600).
+    logger.info({ adminToken: token, file }, 'admin token created: sign in with it (shown once)');
+  } else {
+    logger.info({ file }, 'admin token in its file');
+  }
+  // Derived from the token: rotating the token (deleting the file) ends every session.
+  const sessionSecret = createHash('sha256')
+    .update(`pathlight-session:${token}`)
+    .digest('base64url');
+  return { mode: 'token', token, sessionSecret };
+}
+
+/** Wires the service: engine, store (migrated), mail transport, scheduler loop, HTTP server. */
+export async function startService(
+  config: Config,
+  logger: Logger,
+  options: ServiceOptions = {},
+): Promise<RunningService> {
+  if (!config.PATHLIGHT_TRUST_IAP && !LOOPBACK.has(config.PATHLIGHT_HOST)) {
+    logger.warn(
+      { host: config.PATHLIGHT_HOST },
+      'listening beyond loopback without IAP: the admin token is the only guard',
+    );
+  }
+  const engine = await openEngine(config, logger);
+  const store = config.DATABASE_URL
+    ? await openPostgres(config.DATABASE_URL)
+    : await openPglite(storeDir(config));
+  const applied = await migrate(store);
+  if (applied.length > 0) logger.info({ applied }, 'store migrated');
+  const outbox = config.SMTP_URL ? undefined : outboxDir(config);
+  const transport: Transport = config.SMTP_URL
+    ? smtpTransport({ url: config.SMTP_URL })
+    : outboxTransport(outbox as string);
+  const from = config.PATHLIGHT_MAIL_FROM;
+  const fromAddress = /<([^>]+)>/.exec(from)?.[1] ?? from;
+  const scheduler = startSchedulerLoop({
+    db: store,
+    graceMs: 15 * 60_000,
+    intervalMs:
+      config.PATHLIGHT_SCHEDULER_INTERVAL_MS > 0 ? config.PATHLIGHT_SCHEDULER_INTERVAL_MS : null,
+    logger,
+    worker: {
+      db: store,
+      renderer: options.renderer ?? noRenderer,
+      deliver: {
+        transport,
+        from,
+        messageIdDomain: fromAddress.split('@')[1] ?? 'pathlight.local',
+        unsubscribe: () => ({ mailto: fromAddress }),
+        retry: { attempts: 3, baseMs: 1000, capMs: 30_000 },
+      },
+      owner: `pathlight-${process.pid}-${randomBytes(4).toString('hex')}`,
+      leaseMs: 5 * 60_000,
+      maxAttempts: 3,
+      renderTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS * 2,
+      pauseAfterFailures: 3,
+      notifyOwner: async (run, schedule, error) => {
+        await transport.send({
+          from,
+          to: schedule.owner,
+          subject: `Pathlight: "${schedule.name}" failed`,
+          text: `Run ${run.id} of schedule ${schedule.id} failed:\n\n${error}\n`,
+        });
+      },
+      logger,
+    },
+  });
+  const access = accessFor(config, logger, options);
+  const app = createApp({
+    engine,
+    logger,
+    store,
+    access,
+    scheduler: {
+      loop: scheduler,
+      auth: { appEngine: config.PATHLIGHT_TRUST_IAP, secret: config.PATHLIGHT_TICK_SECRET },
+    },
+    ...(options.linksRouter ? { linksRouter: options.linksRouter } : {}),
+    ...(options.extendApi ? { extendApi: options.extendApi } : {}),
+    ...(outbox ? { outboxDir: outbox } : {}),
+    browserPath: config.PATHLIGHT_BROWSER_PATH,
+    includeIntraday: config.BIGQUERY_INCLUDE_INTRADAY,
+    queryTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS,
+    limits: {
+      bodyKb: config.PATHLIGHT_BODY_LIMIT_KB,
+      apiPerMinute: config.PATHLIGHT_API_RATE_LIMIT,
+      linksPerMinute: config.PATHLIGHT_LINK_RATE_LIMIT,
+    },
+    trustProxy: config.PATHLIGHT_TRUST_IAP,
+  });
+  let server: RunningServer;
+  try {
+    server = await startServer(app, config.PATHLIGHT_HOST, config.PORT);
+  } catch (error) {
+    await scheduler.stop();
+    await store.close();
+    await engine.close();
+    throw error;
+  }
+  logger.info(
+    { url: server.url, store: store.kind, engine: engine.kind, mail: transport.kind },
+    'pathlight is listening',
+  );
+  return {
+    url: server.url,
+    store,
+    engine,
+    scheduler,
+    ...(access.mode === 'token' ? { adminToken: access.token } : {}),
+    async stop() {
+      await server.stop();
+      await scheduler.stop();
+      await transport.close();
+      await store.close();
+      await engine.close();
+    },
+  };
+}
