@@ -1,0 +1,207 @@
+-- Paths (journeys.md §1 "Paths"): per step, the journeys at each node (top K, the rest as (other))
+-- and where they end ((exit)), and the edges between consecutive steps, so that every step's counts
+-- add up to the journeys that reached it and the edges out of a node add up to its count.
+-- A journey is a session (user_pseudo_id, ga_session_id) or a user. Its events are ordered by
+-- event_timestamp, batch_ordering_id, batch_event_index (NULL as 0), then event_name and the node
+-- value as a tie-break, so both engines give the same path. Forward: from the first start event
+-- (or the first node) onwards; backward: from the last end event back. A node is borne by every
+-- event (event), page_view events (page_path, page_title), or each session's first event (channel).
+-- Excluded events are removed first, then cleaning (a bound raw -> clean map), then repeats collapse.
+-- A journey at (other) continues: its next step is ranked like any other journey's (GA4's way).
+-- @param start_date DATE 2020-11-01
+-- @param end_date DATE 2020-11-30
+-- @param include_intraday BOOL false
+-- @param anchor_event STRING session_start
+-- @param exclude ARRAY<STRING> user_engagement,scroll
+-- @param clean_map ARRAY<STRING>
+-- @param clean_sep STRING |
+-- @param steps INT64 5
+-- @param top_k INT64 5
+-- @context {"nodeType": "event", "scope": "session", "direction": "start", "collapse": true, "clean": false}
+WITH scoped_events AS (
+  SELECT * FROM {{events}}
+),
+{{#if (eq nodeType 'channel')}}
+{{> session_touchpoints}},
+{{/if}}
+{{#if clean}}
+clean_pairs AS (
+  -- One bound string per distinct raw node: raw, separator, cleaned value.
+  SELECT
+    SUBSTR(pair, 1, STRPOS(pair, @clean_sep) - 1) AS raw_node,
+    SUBSTR(pair, STRPOS(pair, @clean_sep) + LENGTH(@clean_sep)) AS clean_node
+  FROM UNNEST(@clean_map) AS pair
+),
+{{/if}}
+unit_events AS (
+  SELECT
+    {{#if (eq scope 'session')}}
+    CONCAT(user_pseudo_id, '.', CAST({{param 'int' 'ga_session_id'}} AS STRING)) AS unit,
+    {{else}}
+    user_pseudo_id AS unit,
+    {{/if}}
+    user_pseudo_id,
+    {{param 'int' 'ga_session_id'}} AS ga_session_id,
+    event_timestamp,
+    COALESCE(batch_ordering_id, 0) AS batch_ordering_id,
+    COALESCE(batch_event_index, 0) AS batch_event_index,
+    event_name,
+    {{#if (eq nodeType 'event')}}
+    event_name AS raw_node
+    {{/if}}
+    {{#if (eq nodeType 'page_path')}}
+    IF(event_name = 'page_view',
+      IF(REGEXP_REPLACE({{param 'string' 'page_location'}}, '^[A-Za-z][-A-Za-z0-9+.]*://[^/?#]*', '') = '', '/',
+        REGEXP_REPLACE({{param 'string' 'page_location'}}, '^[A-Za-z][-A-Za-z0-9+.]*://[^/?#]*', '')),
+      NULL) AS raw_node
+    {{/if}}
+    {{#if (eq nodeType 'page_title')}}
+    IF(event_name = 'page_view', {{param 'string' 'page_title'}}, NULL) AS raw_node
+    {{/if}}
+    {{#if (eq nodeType 'channel')}}
+    CAST(NULL AS STRING) AS raw_node
+    {{/if}}
+  FROM scoped_events
+  WHERE user_pseudo_id IS NOT NULL
+    AND event_name NOT IN UNNEST(@exclude)
+    {{#if (eq scope 'session')}}
+    AND {{param 'int' 'ga_session_id'}} IS NOT NULL
+    {{/if}}
+),
+ordered AS (
+  SELECT
+    unit,
+    user_pseudo_id,
+    ga_session_id,
+    event_name,
+    raw_node,
+    ROW_NUMBER() OVER (
+      PARTITION BY unit
+      ORDER BY event_timestamp, batch_ordering_id, batch_event_index, event_name, raw_node
+    ) AS pos
+  FROM unit_events
+),
+positioned AS (
+  SELECT
+    o.unit,
+    o.event_name,
+    o.pos,
+    {{#if (eq nodeType 'channel')}}
+    -- A session's channel is borne by its first event; anchors count from that event too.
+    MIN(o.pos) OVER (PARTITION BY o.unit, o.ga_session_id) AS anchor_pos,
+    IF(o.ga_session_id IS NOT NULL
+      AND o.pos = MIN(o.pos) OVER (PARTITION BY o.unit, o.ga_session_id), t.channel, NULL) AS raw_node
+    {{else}}
+    o.pos AS anchor_pos,
+    o.raw_node
+    {{/if}}
+  FROM ordered AS o
+  {{#if (eq nodeType 'channel')}}
+  LEFT JOIN session_touchpoints AS t
+    ON t.user_pseudo_id = o.user_pseudo_id AND t.ga_session_id = o.ga_session_id
+  {{/if}}
+),
+nodes AS (
+  SELECT
+    p.unit,
+    p.pos,
+    {{#if clean}}
+    COALESCE(c.clean_node, p.raw_node) AS node
+    {{else}}
+    p.raw_node AS node
+    {{/if}}
+  FROM positioned AS p
+  {{#if clean}}
+  LEFT JOIN clean_pairs AS c ON c.raw_node = p.raw_node
+  {{/if}}
+  WHERE p.raw_node IS NOT NULL
+),
+anchors AS (
+  {{#if (eq direction 'start')}}
+  SELECT unit, MIN(anchor_pos) AS anchor_pos FROM positioned WHERE event_name = @anchor_event GROUP BY unit
+  {{/if}}
+  {{#if (eq direction 'end')}}
+  SELECT unit, MAX(anchor_pos) AS anchor_pos FROM positioned WHERE event_name = @anchor_event GROUP BY unit
+  {{/if}}
+  {{#if (eq direction 'none')}}
+  SELECT unit, MIN(pos) AS anchor_pos FROM nodes GROUP BY unit
+  {{/if}}
+),
+stream AS (
+  SELECT n.unit, n.pos, n.node
+  FROM nodes AS n
+  JOIN anchors AS a ON a.unit = n.unit
+  {{#if (eq direction 'end')}}
+  WHERE n.pos <= a.anchor_pos
+  {{else}}
+  WHERE n.pos >= a.anchor_pos
+  {{/if}}
+),
+collapsed AS (
+  SELECT unit, pos, node
+  FROM (
+    SELECT unit, pos, node, LAG(node) OVER (PARTITION BY unit ORDER BY pos) AS previous_node
+    FROM stream
+  )
+  {{#if collapse}}
+  WHERE previous_node IS NULL OR previous_node != node
+  {{/if}}
+),
+numbered AS (
+  SELECT unit, step, node
+  FROM (
+    SELECT
+      unit,
+      node,
+      {{#if (eq direction 'end')}}
+      ROW_NUMBER() OVER (PARTITION BY unit ORDER BY pos DESC) AS step
+      {{else}}
+      ROW_NUMBER() OVER (PARTITION BY unit ORDER BY pos) AS step
+      {{/if}}
+    FROM collapsed
+  )
+  WHERE step <= @steps
+),
+lengths AS (
+  SELECT a.unit, COUNT(n.node) AS path_length
+  FROM anchors AS a
+  LEFT JOIN numbered AS n ON n.unit = a.unit
+  GROUP BY a.unit
+),
+ranked AS (
+  SELECT
+    step,
+    node,
+    ROW_NUMBER() OVER (PARTITION BY step ORDER BY journeys DESC, node) AS node_rank
+  FROM (SELECT step, node, COUNT(*) AS journeys FROM numbered GROUP BY step, node)
+),
+labeled AS (
+  SELECT n.unit, n.step, IF(r.node_rank <= @top_k, 'node', 'other') AS kind,
+    IF(r.node_rank <= @top_k, n.node, '(other)') AS label
+  FROM numbered AS n
+  JOIN ranked AS r ON r.step = n.step AND r.node = n.node
+  UNION ALL
+  SELECT unit, path_length + 1 AS step, 'exit' AS kind, '(exit)' AS label
+  FROM lengths
+  WHERE path_length < @steps
+)
+SELECT 'node' AS row_type, step, kind, label, CAST(NULL AS STRING) AS to_kind,
+  CAST(NULL AS STRING) AS to_label, COUNT(*) AS journeys
+FROM labeled
+GROUP BY step, kind, label
+UNION ALL
+SELECT 'edge' AS row_type, a.step, a.kind, a.label, b.kind AS to_kind, b.label AS to_label,
+  COUNT(*) AS journeys
+FROM labeled AS a
+JOIN labeled AS b ON b.unit = a.unit AND b.step = a.step + 1
+GROUP BY a.step, a.kind, a.label, b.kind, b.label
+UNION ALL
+SELECT 'journeys' AS row_type, 0 AS step, CAST(NULL AS STRING) AS kind, CAST(NULL AS STRING) AS label,
+  CAST(NULL AS STRING) AS to_kind, CAST(NULL AS STRING) AS to_label, COUNT(*) AS journeys
+FROM anchors
+UNION ALL
+SELECT 'events_without_user' AS row_type, 0 AS step, CAST(NULL AS STRING) AS kind,
+  CAST(NULL AS STRING) AS label, CAST(NULL AS STRING) AS to_kind, CAST(NULL AS STRING) AS to_label,
+  COUNTIF(user_pseudo_id IS NULL) AS journeys
+FROM scoped_events
+ORDER BY row_type, step, journeys DESC, label, to_label
