@@ -273,6 +273,7 @@ WITH base AS (
   WHERE user_pseudo_id IS NOT NULL{{#unless directly}} AND event_name IN UNNEST(@event_names){{/unless}}
 ),
 ranked AS (
+{{#if ranked}}
   -- id tells events apart (rows equal in every column used here are interchangeable);
   -- r is the dense rank of the order key (for `directly`); cleN / cltN count the exclusion events
   -- of gap N-1 -> N at or before / strictly before the event's order key.
@@ -288,6 +289,13 @@ ranked AS (
       - SUM(IF({{#each excl}}{{#unless @first}} OR {{/unless}}x{{this}}{{/each}}, 1, 0)) OVER (PARTITION BY uid, sid, ts, bo, bi) AS clt{{n}}{{/if}}{{/each}}
   FROM base
   WHERE sid IS NOT NULL
+{{else}}
+  -- No step can share an event with the previous one, no `directly`, no exclusions: events are
+  -- told apart by their order key alone (equal keys give equal answers), so no window is needed.
+  SELECT *, CAST(0 AS INT64) AS id, CAST(0 AS INT64) AS r
+  FROM base
+  WHERE sid IS NOT NULL
+{{/if}}
 ),
 {{#each steps}}
 {{#if first}}
@@ -304,7 +312,7 @@ p{{n}} AS (
   SELECT {{> cols}}, e FROM s{{prev}} WHERE e IS NOT NULL
 ),
 {{#if directly}}
-t{{n}} AS (
+d{{n}} AS (
   -- `directly`: the previous step's event has the same order key or the one just before it.
   SELECT b.uid, b.sid, b.id, MAX(a.e) AS e_prev, MAX(a.ts) AS p_ts
   FROM c{{n}} AS b
@@ -313,11 +321,16 @@ t{{n}} AS (
   WHERE TRUE{{#if hasWithin}} AND b.ts - a.ts <= @step{{n}}_within_us{{/if}}{{#if hasExcl}} AND (a.r = b.r OR a.cle{{n}} = b.clt{{n}}){{/if}}
   GROUP BY b.uid, b.sid, b.id
 ),
+t{{n}} AS (
+  SELECT c.*, d.e_prev, d.p_ts, CAST(NULL AS INT64) AS q_e
+  FROM c{{n}} AS c
+  LEFT JOIN d{{n}} AS d ON d.uid = c.uid AND d.sid = c.sid AND d.id = c.id
+),
 {{else}}
 w{{n}} AS (
   -- Strictly earlier step {{prev}} events: one window over step {{prev}} and step {{n}} events.
   SELECT
-    uid, sid, id, ts, is_cand,
+    *,
     MAX(e) OVER (
       PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts
       RANGE BETWEEN {{#if hasWithin}}@step{{n}}_within_us{{else}}UNBOUNDED{{/if}} PRECEDING AND 1 PRECEDING
@@ -327,42 +340,46 @@ w{{n}} AS (
       RANGE BETWEEN {{#if hasWithin}}@step{{n}}_within_us{{else}}UNBOUNDED{{/if}} PRECEDING AND 1 PRECEDING
     ) AS p_ts
   FROM (
-    SELECT uid, sid, id, ts, e, ts AS pts, 0 AS is_cand{{#if hasExcl}}, cle{{n}} AS seg{{/if}} FROM p{{n}}
+    SELECT {{> cols}}, e, ts AS pts, 0 AS is_cand{{#if hasExcl}}, cle{{n}} AS seg{{/if}} FROM p{{n}}
     UNION ALL
-    SELECT uid, sid, id, ts, CAST(NULL AS INT64), CAST(NULL AS INT64), 1{{#if hasExcl}}, clt{{n}}{{/if}} FROM c{{n}}
+    SELECT {{> cols}}, CAST(NULL AS INT64), CAST(NULL AS INT64), 1{{#if hasExcl}}, clt{{n}}{{/if}} FROM c{{n}}
   )
 ),
 q{{n}} AS (
   -- Equal timestamps: allowed unless order keys put the step {{prev}} event after (tie rule).
-  SELECT b.uid, b.sid, b.id, MAX(a.e) AS e_prev
+  SELECT b.uid AS q_uid, b.sid AS q_sid, b.ts AS q_ts, b.bo AS q_bo, b.bi AS q_bi, b.id AS q_id, MAX(a.e) AS q_e
   FROM c{{n}} AS b
-  JOIN p{{n}} AS a ON a.uid = b.uid AND a.sid = b.sid AND a.ts = b.ts AND a.id != b.id
+  JOIN p{{n}} AS a ON a.uid = b.uid AND a.sid = b.sid AND a.ts = b.ts{{#if @root.ranked}} AND a.id != b.id{{/if}}
   WHERE (a.bo < b.bo OR (a.bo = b.bo AND a.bi <= b.bi)){{#if hasExcl}}
     AND ((a.bo = b.bo AND a.bi = b.bi) OR a.cle{{n}} = b.clt{{n}}){{/if}}
-  GROUP BY b.uid, b.sid, b.id
+  GROUP BY b.uid, b.sid, b.ts, b.bo, b.bi, b.id
 ),
 t{{n}} AS (
-  SELECT
-    w.uid, w.sid, w.id,
-    NULLIF(GREATEST(COALESCE(w.e_prev, -1), COALESCE(q.e_prev, -1)), -1) AS e_prev,
-    IF(q.e_prev IS NOT NULL, w.ts, w.p_ts) AS p_ts
+  -- Without ids (all 0), candidates with one order key share one q row: same key, same answer.
+  SELECT w.*, q.q_e
   FROM w{{n}} AS w
-  LEFT JOIN q{{n}} AS q ON q.uid = w.uid AND q.sid = w.sid AND q.id = w.id
+  LEFT JOIN q{{n}} AS q
+    ON q.q_uid = w.uid AND q.q_sid = w.sid AND q.q_ts = w.ts AND q.q_bo = w.bo AND q.q_bi = w.bi AND q.q_id = w.id
   WHERE w.is_cand = 1
 ),
 {{/if}}
 s{{n}} AS (
   SELECT
     {{> cols}},
-    {{#if @root.open}}ts{{else}}IF(via, e_prev, NULL){{/if}} AS e,
+    {{#if @root.open}}ts{{else}}IF(via, e_best, NULL){{/if}} AS e,
     via,
-    IF(via, ts - p_ts, NULL) AS gap
+    IF(via, ts - p_best, NULL) AS gap
   FROM (
     SELECT
-      c.*, t.e_prev, t.p_ts,
-      COALESCE(t.e_prev IS NOT NULL{{#if @root.hasWindow}} AND c.ts - t.e_prev <= @window_us{{/if}}, FALSE) AS via
-    FROM c{{n}} AS c
-    LEFT JOIN t{{n}} AS t ON t.uid = c.uid AND t.sid = c.sid AND t.id = c.id
+      *,
+      COALESCE(e_best IS NOT NULL{{#if @root.hasWindow}} AND ts - e_best <= @window_us{{/if}}, FALSE) AS via
+    FROM (
+      SELECT
+        *,
+        NULLIF(GREATEST(COALESCE(e_prev, -1), COALESCE(q_e, -1)), -1) AS e_best,
+        IF(q_e IS NOT NULL, ts, p_ts) AS p_best
+      FROM t{{n}}
+    )
   )
 ),
 {{/if}}

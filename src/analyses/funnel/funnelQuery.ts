@@ -160,6 +160,11 @@ export function funnelQuery(spec: FunnelSpec): FunnelQuery {
     open: spec.type === 'open',
     hasWindow: spec.window !== undefined,
     directly: steps.some((s) => s.directly),
+    // Events need ids (and the window computing them) only when one event could serve two
+    // consecutive steps, or for `directly` / exclusions; else the order key identifies them enough.
+    ranked:
+      steps.some((s) => s.directly || s.hasExcl) ||
+      spec.steps.some((s, i) => i > 0 && s.event === spec.steps[i - 1]?.event),
     breakdown: spec.breakdown !== undefined,
     landingPage: spec.breakdown === 'landing_page',
     breakdownSql: spec.breakdown ? BREAKDOWN_SQL[spec.breakdown] : '',
