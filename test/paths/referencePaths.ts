@@ -72,7 +72,13 @@ export function referencePaths(events: readonly RefEvent[], spec: RefSpec): RefP
         (a.bo ?? 0) - (b.bo ?? 0) ||
         (a.bi ?? 0) - (b.bi ?? 0) ||
         cmp(a.name, b.name) ||
-        (nodeOf(a) === null ? (nodeOf(b) === null ? 0 : -1) : nodeOf(b) === null ? 1 : cmp(nodeOf(a) as string, nodeOf(b) as string)),
+        (nodeOf(a) === null
+          ? nodeOf(b) === null
+            ? 0
+            : -1
+          : nodeOf(b) === null
+            ? 1
+            : cmp(nodeOf(a) as string, nodeOf(b) as string)),
     );
     let anchor: number;
     if (spec.start !== null) anchor = sorted.findIndex((e) => e.name === spec.start);
@@ -91,7 +97,9 @@ export function referencePaths(events: readonly RefEvent[], spec: RefSpec): RefP
   const labels: [string, string][][] = journeys.map(() => []);
   for (let step = 0; step < spec.steps; step += 1) {
     const counts = new Map<string, number>();
-    for (const j of journeys) if (j[step] !== undefined) counts.set(j[step] as string, (counts.get(j[step] as string) ?? 0) + 1);
+    for (const j of journeys)
+      if (j[step] !== undefined)
+        counts.set(j[step] as string, (counts.get(j[step] as string) ?? 0) + 1);
     const top = new Set(
       [...counts.entries()]
         .sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]))
@@ -100,7 +108,8 @@ export function referencePaths(events: readonly RefEvent[], spec: RefSpec): RefP
     );
     journeys.forEach((j, i) => {
       const node = j[step];
-      if (node !== undefined) labels[i]?.push(top.has(node) ? ['node', node] : ['other', '(other)']);
+      if (node !== undefined)
+        labels[i]?.push(top.has(node) ? ['node', node] : ['other', '(other)']);
       else if (step === j.length) labels[i]?.push(['exit', '(exit)']);
     });
   }

@@ -49,7 +49,12 @@ export const pathsSpecSchema = z
     nodeType: z.enum(NODE_TYPES).default('event'),
     start: anchorSchema.nullable().default(null),
     end: anchorSchema.nullable().default(null),
-    steps: z.number().int().min(1, 'expected 1 to 20 steps').max(20, 'expected 1 to 20 steps').default(5),
+    steps: z
+      .number()
+      .int()
+      .min(1, 'expected 1 to 20 steps')
+      .max(20, 'expected 1 to 20 steps')
+      .default(5),
     topK: z.number().int().min(1, 'expected 1 to 50').max(50, 'expected 1 to 50').default(5),
     collapseRepeats: z.boolean().default(true),
     exclude: z.array(EVENT).max(100).default([]),
