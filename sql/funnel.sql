@@ -331,14 +331,27 @@ w{{n}} AS (
   -- Strictly earlier step {{prev}} events: one window over step {{prev}} and step {{n}} events.
   SELECT
     *,
+{{#if hasWithin}}
     MAX(e) OVER (
       PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts
-      RANGE BETWEEN {{#if hasWithin}}@step{{n}}_within_us{{else}}UNBOUNDED{{/if}} PRECEDING AND 1 PRECEDING
+      RANGE BETWEEN @step{{n}}_within_us PRECEDING AND 1 PRECEDING
     ) AS e_prev,
     MAX(pts) OVER (
       PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts
-      RANGE BETWEEN {{#if hasWithin}}@step{{n}}_within_us{{else}}UNBOUNDED{{/if}} PRECEDING AND 1 PRECEDING
+      RANGE BETWEEN @step{{n}}_within_us PRECEDING AND 1 PRECEDING
     ) AS p_ts
+{{else}}
+    -- No `within`: a running maximum; candidates sort before step {{prev}} events of their own
+    -- timestamp and carry no e, so the frame holds exactly the strictly earlier step {{prev}} events.
+    MAX(e) OVER (
+      PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts, is_cand DESC
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS e_prev,
+    MAX(pts) OVER (
+      PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts, is_cand DESC
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS p_ts
+{{/if}}
   FROM (
     SELECT {{> cols}}, e, ts AS pts, 0 AS is_cand{{#if hasExcl}}, cle{{n}} AS seg{{/if}} FROM p{{n}}
     UNION ALL

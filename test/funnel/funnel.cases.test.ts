@@ -269,7 +269,7 @@ describe('pathlight funnel', () => {
       medianSecondsFromPrevious: null,
       meanSecondsFromPrevious: null,
     });
-    expect(result.sql).toContain('RANGE BETWEEN');
+    expect(result.sql).toContain('MAX(e) OVER (');
   });
   it('prints a table with a bar per step from YAML', async () => {
     const spec = join(dir, 'funnel.yaml');
