@@ -26,7 +26,7 @@ export type AccessOptions =
       readonly sessionSecret: string;
     };
 
-export const LOCAL_ADMIN = 'admin@localhost';
+export const LOCAL_ADMIN = 'admin@pathlight.local';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Viewers may run and preview analyses: these POSTs read, they do not change anything. */
 const READ_ONLY_POST =

@@ -1,0 +1,224 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFunnelSpec, type FunnelSpec } from '../../src/analyses/funnel/funnelSpec.js';
+import { runFunnel } from '../../src/analyses/funnel/runFunnel.js';
+import type { Goal } from '../../src/analyses/goals/goal.js';
+import type { RunningService } from '../../src/http/service.js';
+import type { RunRenderer } from '../../src/scheduler/runWorker.js';
+import { DefinitionsRepo } from '../../src/store/definitionsRepo.js';
+import { RANGE } from '../http/support/eventsFixture.js';
+import { call, startTestService } from '../http/support/testApp.js';
+
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
+const CHROMIUM = process.env.PATHLIGHT_BROWSER_PATH ?? '/usr/bin/chromium';
+
+let browser: Browser;
+let page: Page;
+let service: RunningService;
+
+/**
+ * A stand-in for the reports engineer's renderer (not landed yet): the saved report's funnel, run
+ * for real, as an HTML table and a PDF printed by the same Chromium. Swap for the real one.
+ */
+const standInRenderer: RunRenderer = {
+  async render(run) {
+    const stored = await new DefinitionsRepo<{ title: string; sections: { funnel: FunnelSpec }[] }>(
+      service.store,
+      'reports',
+    ).get(run.reportId);
+    if (!stored) throw Object.assign(new Error(`no report ${run.reportId}`), { transient: false });
+    const goals = await new DefinitionsRepo<Goal>(service.store, 'goals').list();
+    const result = await runFunnel(
+      service.engine,
+      parseFunnelSpec(stored.definition.sections[0]!.funnel),
+      {
+        goals: new Map(goals.map((g) => [g.key, g.definition])),
+      },
+    );
+    const rows = result.steps.map((s) => `<tr><td>${s.name}</td><td>${s.count}</td></tr>`).join('');
+    const html = `<h1>${stored.definition.title}</h1><table>${rows}</table>`;
+    const pdfPage = await browser.newPage();
+    await pdfPage.setContent(html);
+    const pdf = Buffer.from(await pdfPage.pdf({ format: 'A4' }));
+    await pdfPage.close();
+    return {
+      email: {
+        subject: stored.definition.title,
+        html,
+        text: result.steps.map((s) => `${s.name}: ${s.count}`).join('\n'),
+        images: [],
+        pdf: { filename: `${run.reportId}.pdf`, content: pdf },
+      },
+      bytesProcessed: result.bytesProcessed,
+      stageMs: { query: 1 },
+    };
+  },
+};
+
+const shot = (name: string) =>
+  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  service = await startTestService({}, { renderer: standInRenderer });
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    userDataDir: mkdtempSync(join(tmpdir(), 'pathlight-chromium-')),
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = await browser.newPage();
+  page.setDefaultTimeout(15_000);
+  await page.setViewport({ width: 1280, height: 900 });
+});
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+describe('a marketing manager in a real browser', () => {
+  it('signs in with the local token', async () => {
+    await page.goto(`${service.url}/events?from=${RANGE.from}&to=${RANGE.to}`);
+    expect(new URL(page.url()).pathname).toBe('/signin');
+    await shot('01-signin');
+    await page.type('input[name="token"]', service.adminToken!);
+    await Promise.all([page.waitForNavigation(), page.click('#signin button[type="submit"]')]);
+    expect(new URL(page.url()).pathname).toBe('/events');
+    expect(await page.$eval('#events', (t) => t.textContent)).toContain('page_view');
+  });
+
+  it('picks an event and a parameter condition into a goal', async () => {
+    await page.click('details summary');
+    await page.click(
+      'button.pick-value[data-event="page_view"][data-key="page_type"][data-value="product"]',
+    );
+    expect(await page.$eval('select[name="event"]', (s) => (s as HTMLSelectElement).value)).toBe(
+      'page_view',
+    );
+    expect(await page.$eval('input[name="condValue"]', (i) => (i as HTMLInputElement).value)).toBe(
+      'product',
+    );
+    await page.type('#goal-form input[name="name"]', 'Product view');
+    await shot('02-events-goal-form');
+    await Promise.all([page.waitForNavigation(), page.click('#goal-form button[type="submit"]')]);
+    expect(await page.$eval('#goal-list', (t) => t.textContent)).toContain('page_type eq product');
+    await shot('03-events-goal-saved');
+    const goal = await call(`${service.url}/api/goals/Product view`, {
+      headers: { Authorization: `Bearer ${service.adminToken}` },
+    });
+    expect(goal.body).toMatchObject({
+      event: 'page_view',
+      where: [{ param: 'page_type', op: 'eq', value: 'product' }],
+    });
+  });
+
+  it('builds a 3-step funnel whose preview equals the JSON API', async () => {
+    await page.goto(`${service.url}/funnel?from=${RANGE.from}&to=${RANGE.to}`);
+    // Add a fourth step and remove it again: the builder keeps three.
+    await page.click('#add-step');
+    expect(await page.$$eval('#steps .step', (s) => s.length)).toBe(4);
+    await page.click('#steps .step:nth-child(4) .step-remove');
+    const selects = await page.$$('select[name="step"]');
+    expect(selects.length).toBe(3);
+    await selects[0]!.select('event:add_to_cart');
+    await selects[1]!.select('goal:Product view');
+    await selects[2]!.select('event:purchase');
+    // Reorder: the goal moves up to step 1.
+    await page.click('#steps .step:nth-child(2) .step-up');
+    await page.click('#funnel-form button[type="submit"]');
+    await page.waitForSelector('#funnel-table td[data-count]');
+    await page.waitForFunction(
+      () => !document.getElementById('funnel-result')?.hasAttribute('aria-busy'),
+    );
+    const shown = await page.$$eval('#funnel-table td[data-count]', (cells) =>
+      cells.map((c) => Number((c as HTMLElement).dataset.count)),
+    );
+    const api = await call(`${service.url}/api/funnels/run`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${service.adminToken}` },
+      body: {
+        dateRange: { start: RANGE.from, end: RANGE.to },
+        steps: [{ goal: 'Product view' }, { event: 'add_to_cart' }, { event: 'purchase' }],
+      },
+    });
+    expect(shown).toEqual(api.body.steps.map((s: { count: number }) => s.count));
+    expect(shown).toEqual([4, 3, 2]);
+    await shot('04-funnel-preview');
+
+    await page.type('#save-report input[name="id"]', 'checkout');
+    await page.type('#save-report input[name="title"]', 'Checkout funnel');
+    await Promise.all([page.waitForNavigation(), page.click('#save-report button[type="submit"]')]);
+    expect(new URL(page.url()).pathname).toBe('/reports');
+    expect(await page.$eval('#report-list', (t) => t.textContent)).toContain('Checkout funnel');
+    await shot('05-reports');
+  });
+
+  it('schedules the report, sends it now, and finds the email with its PDF in the outbox', async () => {
+    await page.goto(`${service.url}/schedules`);
+    await page.type('#schedule-form input[name="id"]', 'checkout-weekly');
+    await page.type('#schedule-form input[name="name"]', 'Checkout weekly');
+    await page.select('#schedule-form select[name="reportId"]', 'checkout');
+    await page.select('#schedule-form select[name="preset"]', 'monday-8');
+    await page.$eval(
+      '#schedule-form input[name="timeZone"]',
+      (i) => ((i as HTMLInputElement).value = ''),
+    );
+    await page.type('#schedule-form input[name="timeZone"]', 'Europe/Berlin');
+    await page.type('#schedule-form input[name="to"]', 'not-an-address');
+    await Promise.all([
+      page.waitForNavigation(),
+      page.click('#schedule-form button[type="submit"]'),
+    ]);
+    expect(await page.$eval('.error', (e) => e.textContent)).toContain('recipients.to[0]');
+    await page.$eval(
+      '#schedule-form input[name="to"]',
+      (i) => ((i as HTMLInputElement).value = ''),
+    );
+    await page.type('#schedule-form input[name="to"]', 'ceo@example.com');
+    await Promise.all([
+      page.waitForNavigation(),
+      page.click('#schedule-form button[type="submit"]'),
+    ]);
+    expect(await page.$eval('#schedule-checkout-weekly', (s) => s.textContent)).toContain(
+      '0 8 * * 1',
+    );
+    await Promise.all([
+      page.waitForNavigation(),
+      page.click('#schedule-checkout-weekly button.send-now'),
+    ]);
+    await service.scheduler.runOnce();
+    await page.reload();
+    const runRow = await page.$eval('#schedule-checkout-weekly .runs tbody tr', (r) =>
+      (r.textContent ?? '').replace(/\s+/g, ' '),
+    );
+    expect(runRow).toContain('send_now');
+    expect(runRow).toContain('sent');
+    expect(runRow).toContain('ceo@example.com: sent');
+    expect(await page.$eval('#outbox-list', (t) => t.textContent)).toContain('Checkout funnel');
+    await shot('06-schedules-outbox');
+
+    const auth = { Authorization: `Bearer ${service.adminToken}` };
+    const listed = await call(`${service.url}/api/outbox`, { headers: auth });
+    expect(listed.body.messages).toHaveLength(1);
+    const raw = await fetch(`${service.url}/api/outbox/${listed.body.messages[0].file}`, {
+      headers: auth,
+    });
+    const mail = await simpleParser(Buffer.from(await raw.arrayBuffer()));
+    expect(mail.subject).toBe('Checkout funnel');
+    const pdf = mail.attachments.find((a) => a.contentType === 'application/pdf');
+    expect(pdf?.content.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+});

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningService } from '../../src/http/service.js';
+import { RANGE } from './support/eventsFixture.js';
+import { call, startTestService } from './support/testApp.js';
+
+let service: RunningService;
+let auth: Record<string, string>;
+const api = (path: string, init: Parameters<typeof call>[1] = {}) =>
+  call(`${service.url}/api${path}`, { ...init, headers: { ...auth, ...init.headers } });
+
+beforeAll(async () => {
+  service = await startTestService({ PATHLIGHT_BODY_LIMIT_KB: '4' });
+  auth = { Authorization: `Bearer ${service.adminToken}` };
+});
+afterAll(() => service.stop());
+
+describe('errors', () => {
+  it('answers bad input with 400 and the field at fault', async () => {
+    const res = await api('/events?from=2024-02-30&to=2024-03-03');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: { code: 'invalid_input', message: expect.stringMatching(/^from: /), field: 'from' },
+    });
+    const goal = await api('/goals/Bad', { method: 'PUT', body: { event: 'no spaces!?' } });
+    expect(goal.status).toBe(400);
+    expect(goal.body.error.field).toBe('event');
+    const funnel = await api('/funnels/run', {
+      method: 'POST',
+      body: {
+        dateRange: { start: RANGE.from, end: RANGE.to },
+        steps: [{ event: 'a' }, { event: 'b', within: '5 minutes' }],
+      },
+    });
+    expect(funnel.status).toBe(400);
+    expect(funnel.body.error.field).toBe('steps[1].within');
+  });
+
+  it('answers unknown routes, malformed JSON and oversized bodies in the same shape', async () => {
+    expect((await api('/nothing-here')).body.error.code).toBe('not_found');
+    const bad = await api('/funnels/run', { method: 'POST', body: '{"steps": [' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_json');
+    const big = await api('/funnels/run', { method: 'POST', body: { pad: 'x'.repeat(5000) } });
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe('payload_too_large');
+  });
+
+  it('honours X-Request-Id, or makes one, and sets the security headers', async () => {
+    const given = await api('/goals', { headers: { 'X-Request-Id': 'abc-123' } });
+    expect(given.headers.get('x-request-id')).toBe('abc-123');
+    const made = await api('/goals', { headers: { 'X-Request-Id': 'bad id with spaces' } });
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(made.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(made.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(made.headers.get('x-powered-by')).toBeNull();
+  });
+});
+
+describe('use-cases through the API', () => {
+  it('lists the events of the range with counts, top values and a daily trend', async () => {
+    const res = await api(`/events?from=${RANGE.from}&to=${RANGE.to}`);
+    expect(res.status).toBe(200);
+    const byName = Object.fromEntries(
+      (res.body.events as { name: string; events: number; users: number }[]).map((e) => [
+        e.name,
+        e,
+      ]),
+    );
+    expect(byName.page_view).toMatchObject({ events: 6, users: 5 });
+    expect(byName.add_to_cart).toMatchObject({ events: 3, users: 3 });
+    expect(byName.purchase).toMatchObject({ events: 2, users: 2 });
+    const pageType = byName.page_view.params.find((p: { key: string }) => p.key === 'page_type');
+    expect(pageType.topValues[0]).toMatchObject({ value: 'product', events: 4 });
+    expect(byName.page_view.daily.map((d: { events: number }) => d.events)).toEqual([2, 2, 2]);
+    expect(byName.purchase.daily.map((d: { events: number }) => d.events)).toEqual([1, 1, 0]);
+  });
+
+  it('saves goals and runs a funnel with a goal step', async () => {
+    const saved = await api('/goals/Product view', {
+      method: 'PUT',
+      body: { event: 'page_view', where: [{ param: 'page_type', op: 'eq', value: 'product' }] },
+    });
+    expect(saved.status).toBe(200);
+    expect((await api('/goals')).body.goals.map((g: { name: string }) => g.name)).toContain(
+      'Product view',
+    );
+    const run = await api('/funnels/run', {
+      method: 'POST',
+      body: {
+        dateRange: { start: RANGE.from, end: RANGE.to },
+        steps: [{ goal: 'Product view' }, { event: 'add_to_cart' }, { event: 'purchase' }],
+      },
+    });
+    expect(run.status).toBe(200);
+    expect(run.body.steps.map((s: { count: number }) => s.count)).toEqual([4, 3, 2]);
+    expect((await api('/goals/Product view', { method: 'DELETE' })).status).toBe(204);
+    expect((await api('/goals/Product view')).status).toBe(404);
+  });
+
+  it('keeps schedules: validation, presets, pause and resume, send now, run history', async () => {
+    expect(
+      (await api('/reports/weekly', { method: 'PUT', body: { title: 'Weekly' } })).status,
+    ).toBe(200);
+    const bad = await api('/schedules/weekly-mail', {
+      method: 'PUT',
+      body: {
+        reportId: 'weekly',
+        name: 'W',
+        cron: '0 8 * * 1',
+        timeZone: 'Mars/Base',
+        recipients: { to: ['a@example.com'] },
+      },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('timeZone');
+    const badTo = await api('/schedules/weekly-mail', {
+      method: 'PUT',
+      body: {
+        reportId: 'weekly',
+        name: 'W',
+        cron: '0 8 * * 1',
+        timeZone: 'Europe/Berlin',
+        recipients: { to: ['not-an-email'] },
+      },
+    });
+    expect(badTo.body.error.field).toBe('recipients.to[0]');
+    const ok = await api('/schedules/weekly-mail', {
+      method: 'PUT',
+      body: {
+        reportId: 'weekly',
+        name: 'Weekly mail',
+        preset: { kind: 'weekly', day: 1, hour: 8 },
+        timeZone: 'Europe/Berlin',
+        recipients: { to: ['ceo@example.com'] },
+      },
+    });
+    expect(ok.body).toMatchObject({
+      cron: '0 8 * * 1',
+      owner: 'admin@pathlight.local',
+      paused: false,
+    });
+    expect((await api('/schedules/weekly-mail/pause', { method: 'POST' })).body.paused).toBe(true);
+    expect((await api('/schedules/weekly-mail/resume', { method: 'POST' })).body.paused).toBe(
+      false,
+    );
+    const sent = await api('/schedules/weekly-mail/send-now', { method: 'POST' });
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({
+      kind: 'send_now',
+      status: 'claimed',
+      scheduleId: 'weekly-mail',
+    });
+    // No renderer is installed in this build: the run fails once, finally, and says why.
+    await service.scheduler.runOnce();
+    const history = await api('/schedules/weekly-mail/runs');
+    expect(history.body.runs[0]).toMatchObject({ id: sent.body.id, status: 'failed' });
+    expect(history.body.runs[0].error).toMatch(/rendering is not installed/);
+    expect((await api('/outbox')).body).toEqual({ messages: [] });
+  });
+});
