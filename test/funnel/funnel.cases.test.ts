@@ -9,6 +9,8 @@ import { parseGoals } from '../../src/analyses/goals/goal.js';
 import { registerFunnel } from '../../src/cli/commands/funnel.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
 import { InputError } from '../../src/errors/errors.js';
+import { funnelQuery } from '../../src/analyses/funnel/funnelQuery.js';
+import { renderQuery } from '../../src/sql/renderQuery.js';
 import { createEventsDb, params, type EventRow } from '../support/loadRows.js';
 
 const T0 = 1604188800000000; // 2020-11-01T00:00:00Z
@@ -294,5 +296,66 @@ describe('pathlight funnel', () => {
     const { code, stderr } = await funnelCli(['--db', db, '--spec', spec, '--json']);
     expect(code).toBe(2);
     expect(stderr).toContain('steps[2].within: expected a duration like 30m, 2h, 7d');
+  });
+});
+
+describe('funnel query rendering and conditions', () => {
+  const spec = (extra: Record<string, unknown>) =>
+    parseFunnelSpec({
+      ...base,
+      ...extra,
+      steps: (extra.steps as unknown[] | undefined) ?? [
+        { event: 'A', where: [{ item: 'item_category', op: 'eq', value: 'Shoes' }] },
+        {
+          event: 'B',
+          directly: true,
+          within: '1h',
+          where: [{ item: 'size', op: 'in', values: ['L', 'XL'] }],
+        },
+        { event: 'C', where: [{ field: 'geo.country', op: 'starts_with', value: 'Fr' }] },
+      ],
+    });
+  it('renders every clause for BigQuery with values as parameters only', () => {
+    for (const extra of [
+      {},
+      { type: 'open', scope: 'session', window: '7d', breakdown: 'landing_page' },
+      {
+        breakdown: 'channel',
+        exclusions: [
+          { event: 'refund', where: [{ param: 'v', op: 'gt', value: 1 }], between: [1, 3] },
+        ],
+      },
+    ]) {
+      const q = funnelQuery(spec(extra));
+      const sql = renderQuery(
+        'funnel',
+        { kind: 'bigquery', project: 'my-project', dataset: 'analytics_1' },
+        q.context,
+      ).sql;
+      expect(sql).toContain('@step2_event');
+      expect(sql).not.toMatch(/'(A|B|C|Shoes|L|XL|Fr|refund)'/);
+    }
+  });
+  it('matches item fields, item parameters and top-level fields', async () => {
+    const items = (category: string, size: string) => [
+      { item_id: 'i1', item_category: category, item_params: params({ size }) },
+    ];
+    const file = await createEventsDb({
+      '20201101': [
+        ev('i1', 'A', 0, { items: items('Shoes', 'M') }),
+        ev('i1', 'B', S, { items: items('Hats', 'XL') }),
+        ev('i1', 'C', 2 * S, { geo: { country: 'France' } }),
+        ev('i2', 'A', 0, { items: items('Shoes', 'M') }),
+        ev('i2', 'B', S, { items: items('Shoes', 'M') }),
+        ev('i3', 'A', 0, { items: items('Hats', 'M') }),
+      ],
+    });
+    const other = await DuckdbEngine.open(file);
+    try {
+      const result = await runFunnel(other, spec({}));
+      expect(result.steps.map((s) => s.count)).toEqual([2, 1, 1]);
+    } finally {
+      await other.close();
+    }
   });
 });
