@@ -315,6 +315,9 @@ describe('funnel query rendering and conditions', () => {
         { event: 'C', where: [{ field: 'geo.country', op: 'starts_with', value: 'Fr' }] },
       ],
     });
+  it('renders with the default context of its header (for pathlight sql)', () => {
+    expect(renderQuery('funnel', { kind: 'duckdb' }).sql).toContain('$step2_within_us');
+  });
   it('renders every clause for BigQuery with values as parameters only', () => {
     for (const extra of [
       {},
