@@ -82,7 +82,7 @@ function separatorFor(values: readonly string[]): string {
  */
 export async function cleaningMap(
   engine: Engine,
-  spec: PathsSpec,
+  spec: Pick<PathsSpec, 'dateRange' | 'includeIntraday' | 'exclude' | 'clean' | 'nodeType'>,
   timeoutMs?: number,
 ): Promise<{ clean_map: string[]; clean_sep: string }> {
   if (spec.clean.length === 0) return { clean_map: [], clean_sep: '|' };

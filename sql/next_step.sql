@@ -1,0 +1,187 @@
+-- Next step (journeys.md §1 "Next step and stages"): first-order transitions between nodes and the
+-- transitions into the absorbing states (conversion) and (exit), for an exact absorbing Markov chain
+-- solved in TypeScript. A journey (session or user) is its ordered node stream (same order, nodes,
+-- exclusions, cleaning map and collapsing as sql/paths.sql), cut at its first goal event: nodes
+-- strictly before that event, then (conversion); a journey without the goal ends in (exit). Each
+-- journey also enters through (start), so the chain answers the overall conversion probability.
+-- Per edge: transitions and distinct journeys; per node: distinct journeys through it (the support).
+-- @param start_date DATE 2020-11-01
+-- @param end_date DATE 2020-11-30
+-- @param include_intraday BOOL false
+-- @param goal_event STRING purchase
+-- @param exclude ARRAY<STRING> user_engagement,scroll
+-- @param clean_map ARRAY<STRING>
+-- @param clean_sep STRING |
+-- @context {"nodeType": "event", "scope": "session", "collapse": true, "clean": false}
+WITH scoped_events AS (
+  SELECT * FROM {{events}}
+),
+{{#if (eq nodeType 'channel')}}
+{{> session_touchpoints}},
+{{/if}}
+{{#if clean}}
+clean_pairs AS (
+  -- One bound string per distinct raw node: raw, separator, cleaned value.
+  SELECT
+    SUBSTR(pair, 1, STRPOS(pair, @clean_sep) - 1) AS raw_node,
+    SUBSTR(pair, STRPOS(pair, @clean_sep) + LENGTH(@clean_sep)) AS clean_node
+  FROM UNNEST(@clean_map) AS pair
+),
+{{/if}}
+unit_events AS (
+  SELECT
+    {{#if (eq scope 'session')}}
+    CONCAT(user_pseudo_id, '.', CAST({{param 'int' 'ga_session_id'}} AS STRING)) AS unit,
+    {{else}}
+    user_pseudo_id AS unit,
+    {{/if}}
+    user_pseudo_id,
+    {{param 'int' 'ga_session_id'}} AS ga_session_id,
+    event_timestamp,
+    COALESCE(batch_ordering_id, 0) AS batch_ordering_id,
+    COALESCE(batch_event_index, 0) AS batch_event_index,
+    event_name,
+    {{#if (eq nodeType 'event')}}
+    event_name AS raw_node
+    {{/if}}
+    {{#if (eq nodeType 'page_path')}}
+    IF(event_name = 'page_view',
+      IF(REGEXP_REPLACE({{param 'string' 'page_location'}}, '^[A-Za-z][-A-Za-z0-9+.]*://[^/?#]*', '') = '', '/',
+        REGEXP_REPLACE({{param 'string' 'page_location'}}, '^[A-Za-z][-A-Za-z0-9+.]*://[^/?#]*', '')),
+      NULL) AS raw_node
+    {{/if}}
+    {{#if (eq nodeType 'page_title')}}
+    IF(event_name = 'page_view', {{param 'string' 'page_title'}}, NULL) AS raw_node
+    {{/if}}
+    {{#if (eq nodeType 'channel')}}
+    CAST(NULL AS STRING) AS raw_node
+    {{/if}}
+  FROM scoped_events
+  WHERE user_pseudo_id IS NOT NULL
+    AND event_name NOT IN UNNEST(@exclude)
+    {{#if (eq scope 'session')}}
+    AND {{param 'int' 'ga_session_id'}} IS NOT NULL
+    {{/if}}
+),
+ordered AS (
+  SELECT
+    unit,
+    user_pseudo_id,
+    ga_session_id,
+    event_name,
+    raw_node,
+    ROW_NUMBER() OVER (
+      PARTITION BY unit
+      ORDER BY event_timestamp, batch_ordering_id, batch_event_index, event_name, raw_node
+    ) AS pos
+  FROM unit_events
+),
+positioned AS (
+  SELECT
+    o.unit,
+    o.event_name,
+    o.pos,
+    {{#if (eq nodeType 'channel')}}
+    -- A session's channel is borne by its first event.
+    MIN(o.pos) OVER (PARTITION BY o.unit, o.ga_session_id) AS anchor_pos,
+    IF(o.ga_session_id IS NOT NULL
+      AND o.pos = MIN(o.pos) OVER (PARTITION BY o.unit, o.ga_session_id), t.channel, NULL) AS raw_node
+    {{else}}
+    o.pos AS anchor_pos,
+    o.raw_node
+    {{/if}}
+  FROM ordered AS o
+  {{#if (eq nodeType 'channel')}}
+  LEFT JOIN session_touchpoints AS t
+    ON t.user_pseudo_id = o.user_pseudo_id AND t.ga_session_id = o.ga_session_id
+  {{/if}}
+),
+nodes AS (
+  SELECT
+    p.unit,
+    p.pos,
+    {{#if clean}}
+    COALESCE(c.clean_node, p.raw_node) AS node
+    {{else}}
+    p.raw_node AS node
+    {{/if}}
+  FROM positioned AS p
+  {{#if clean}}
+  LEFT JOIN clean_pairs AS c ON c.raw_node = p.raw_node
+  {{/if}}
+  WHERE p.raw_node IS NOT NULL
+),
+goal_positions AS (
+  SELECT unit, MIN(pos) AS goal_pos FROM positioned WHERE event_name = @goal_event GROUP BY unit
+),
+units AS (
+  SELECT u.unit, IF(g.goal_pos IS NULL, 'exit', 'conversion') AS outcome
+  FROM (SELECT DISTINCT unit FROM unit_events) AS u
+  LEFT JOIN goal_positions AS g ON g.unit = u.unit
+),
+stream AS (
+  SELECT n.unit, n.pos, n.node
+  FROM nodes AS n
+  LEFT JOIN goal_positions AS g ON g.unit = n.unit
+  -- A channel node is its session's first event: the goal's own session counts.
+  WHERE g.goal_pos IS NULL OR n.pos {{#if (eq nodeType 'channel')}}<={{else}}<{{/if}} g.goal_pos
+),
+collapsed AS (
+  SELECT unit, pos, node
+  FROM (
+    SELECT unit, pos, node, LAG(node) OVER (PARTITION BY unit ORDER BY pos) AS previous_node
+    FROM stream
+  )
+  {{#if collapse}}
+  WHERE previous_node IS NULL OR previous_node != node
+  {{/if}}
+),
+sequenced AS (
+  SELECT
+    unit,
+    node,
+    LEAD(node) OVER (PARTITION BY unit ORDER BY pos) AS next_node,
+    ROW_NUMBER() OVER (PARTITION BY unit ORDER BY pos) AS k
+  FROM collapsed
+),
+transitions AS (
+  SELECT
+    s.unit,
+    'node' AS from_kind,
+    s.node AS from_node,
+    IF(s.next_node IS NULL, u.outcome, 'node') AS to_kind,
+    COALESCE(s.next_node, IF(u.outcome = 'conversion', '(conversion)', '(exit)')) AS to_node
+  FROM sequenced AS s
+  JOIN units AS u ON u.unit = s.unit
+  UNION ALL
+  SELECT
+    u.unit,
+    'start' AS from_kind,
+    '(start)' AS from_node,
+    IF(s.node IS NULL, u.outcome, 'node') AS to_kind,
+    COALESCE(s.node, IF(u.outcome = 'conversion', '(conversion)', '(exit)')) AS to_node
+  FROM units AS u
+  LEFT JOIN sequenced AS s ON s.unit = u.unit AND s.k = 1
+)
+SELECT 'edge' AS row_type, from_kind, from_node, to_kind, to_node, COUNT(*) AS transitions,
+  COUNT(DISTINCT unit) AS journeys
+FROM transitions
+GROUP BY from_kind, from_node, to_kind, to_node
+UNION ALL
+SELECT 'support' AS row_type, from_kind, from_node, CAST(NULL AS STRING) AS to_kind,
+  CAST(NULL AS STRING) AS to_node, COUNT(*) AS transitions, COUNT(DISTINCT unit) AS journeys
+FROM transitions
+GROUP BY from_kind, from_node
+UNION ALL
+SELECT 'outcome' AS row_type, CAST(NULL AS STRING) AS from_kind, outcome AS from_node,
+  CAST(NULL AS STRING) AS to_kind, CAST(NULL AS STRING) AS to_node, COUNT(*) AS transitions,
+  COUNT(*) AS journeys
+FROM units
+GROUP BY outcome
+UNION ALL
+SELECT 'events_without_user' AS row_type, CAST(NULL AS STRING) AS from_kind,
+  CAST(NULL AS STRING) AS from_node, CAST(NULL AS STRING) AS to_kind,
+  CAST(NULL AS STRING) AS to_node, COUNTIF(user_pseudo_id IS NULL) AS transitions,
+  COUNTIF(user_pseudo_id IS NULL) AS journeys
+FROM scoped_events
+ORDER BY row_type, from_kind, from_node, to_kind, to_node

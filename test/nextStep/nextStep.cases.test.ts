@@ -1,0 +1,141 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { absorptionProbabilities } from '../../src/analyses/nextStep/absorbingChain.js';
+import { parseNextStepSpec } from '../../src/analyses/nextStep/nextStepSpec.js';
+import { runNextStep } from '../../src/analyses/nextStep/runNextStep.js';
+import { registerNext } from '../../src/cli/commands/next.js';
+import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
+import { InputError } from '../../src/errors/errors.js';
+import { createEventsDb, params, type EventRow } from '../support/loadRows.js';
+import { runCommand } from '../paths/cliHarness.js';
+
+const T0 = 1604188800000000;
+const ev = (user: string, name: string, t: number): EventRow => ({
+  event_date: '20201101',
+  event_timestamp: T0 + t * 1_000_000,
+  event_name: name,
+  user_pseudo_id: user,
+  event_params: params({ ga_session_id: 1 }),
+});
+// journeys.md §4: A ×2 converted, B ×1 converted, A > B ×1 converted, A ×1 not converted.
+const ROWS = [
+  ev('1', 'A', 0),
+  ev('1', 'purchase', 1),
+  ev('2', 'A', 0),
+  ev('2', 'purchase', 1),
+  ev('3', 'B', 0),
+  ev('3', 'purchase', 1),
+  ev('4', 'A', 0),
+  ev('4', 'B', 1),
+  ev('4', 'purchase', 2),
+  ev('4', 'A', 3),
+  ev('5', 'A', 0),
+];
+
+let db: string;
+let engine: DuckdbEngine;
+beforeAll(async () => {
+  db = await createEventsDb({ '20201101': ROWS });
+  engine = await DuckdbEngine.open(db);
+});
+afterAll(async () => {
+  await engine.close();
+});
+const base = {
+  dateRange: { start: '2020-11-01', end: '2020-11-01' },
+  nodeType: 'event',
+  goal: 'purchase',
+};
+
+describe('next step, worked by hand', () => {
+  it('reproduces the published vector: P(conversion) = 0.8, from A 0.75, from B 1', async () => {
+    const r = await runNextStep(engine, parseNextStepSpec({ ...base, minSupport: 1 }));
+    expect(r.journeys).toBe(5);
+    expect(r.conversions).toBe(4);
+    expect(r.conversionProbability).toBe(0.8);
+    const a = r.nodes.find((n) => n.node === 'A');
+    const b = r.nodes.find((n) => n.node === 'B');
+    // A: 4 journeys, to (conversion) 2, to B 1, to (exit) 1 (user 4's A after the purchase is cut).
+    expect(a).toEqual({
+      node: 'A',
+      journeys: 4,
+      transitions: 4,
+      conversionProbability: 0.75,
+      next: [
+        { node: '(conversion)', kind: 'conversion', transitions: 2, probability: 0.5 },
+        { node: '(exit)', kind: 'exit', transitions: 1, probability: 0.25 },
+        { node: 'B', kind: 'node', transitions: 1, probability: 0.25 },
+      ],
+    });
+    expect(b).toMatchObject({ journeys: 2, conversionProbability: 1 });
+  });
+
+  it('shows no estimate below the minimum support', async () => {
+    const r = await runNextStep(engine, parseNextStepSpec({ ...base, minSupport: 3 }));
+    expect(r.nodes.find((n) => n.node === 'B')).toEqual({
+      node: 'B',
+      journeys: 2,
+      transitions: 2,
+      conversionProbability: null,
+      next: [],
+    });
+    expect(r.nodes.find((n) => n.node === 'A')?.conversionProbability).toBe(0.75);
+  });
+
+  it('solves a chain with a loop exactly', () => {
+    // X → Y 1, X → conv 1; Y → X 1, Y → exit 1: p_X = 1/2 + p_Y/2, p_Y = p_X/2 → p_X = 2/3.
+    const counts = new Map([
+      [
+        'X',
+        new Map([
+          ['Y', 1],
+          ['C', 1],
+        ]),
+      ],
+      [
+        'Y',
+        new Map([
+          ['X', 1],
+          ['E', 1],
+        ]),
+      ],
+    ]);
+    const p = absorptionProbabilities(['X', 'Y'], counts, 'C');
+    expect(p.get('X')).toBeCloseTo(2 / 3, 12);
+    expect(p.get('Y')).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('refuses bad specs with the field path', () => {
+    const bad: [unknown, string][] = [
+      [{ ...base, goal: undefined }, 'goal:'],
+      [{ ...base, minSupport: 0 }, 'minSupport:'],
+      [{ ...base, nodeType: 'stage' }, 'nodeType:'],
+      [{ ...base, top: 'x' }, 'top:'],
+    ];
+    for (const [spec, field] of bad) {
+      expect(() => parseNextStepSpec(spec)).toThrow(InputError);
+      expect(() => parseNextStepSpec(spec)).toThrow(field);
+    }
+  });
+});
+
+describe('pathlight next', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pathlight-next-'));
+  it('answers the JSON contract and exits 2 on a bad spec', async () => {
+    const spec = join(dir, 'next.json');
+    writeFileSync(spec, JSON.stringify({ ...base, minSupport: 1 }));
+    const ok = await runCommand(registerNext, ['next', '--db', db, '--spec', spec, '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      journeys: 5,
+      conversions: 4,
+      conversionProbability: 0.8,
+    });
+    writeFileSync(spec, JSON.stringify({ ...base, goal: { goal: 'x', event: 'y' } }));
+    const bad = await runCommand(registerNext, ['next', '--db', db, '--spec', spec]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('goal');
+  });
+});
