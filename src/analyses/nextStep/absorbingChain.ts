@@ -14,7 +14,7 @@ export function absorptionProbabilities(
   const n = states.length;
   const index = new Map(states.map((s, i) => [s, i]));
   // Augmented matrix [I − Q | r].
-  const a = Array.from({ length: n }, () => new Float64Array(n + 1));
+  const a: Float64Array[] = Array.from({ length: n }, () => new Float64Array(n + 1));
   states.forEach((s, i) => {
     const row = a[i] as Float64Array;
     row[i] = 1;
