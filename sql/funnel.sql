@@ -328,22 +328,29 @@ t{{n}} AS (
   LEFT JOIN d{{n}} AS d ON d.uid = c.uid AND d.sid = c.sid AND d.id = c.id
 ),
 {{else}}
+{{#if hasWithin}}
 w{{n}} AS (
-  -- Strictly earlier step {{prev}} events: one window over step {{prev}} and step {{n}} events.
+  -- With `within`: strictly earlier step {{prev}} events no older than `within`, by an equi-join on
+  -- the unit with a range condition (DuckDB's RANGE frames are slow with many small partitions).
+  SELECT b.*, 1 AS is_cand, x.e_prev, x.p_ts
+  FROM c{{n}} AS b
+  LEFT JOIN (
+    SELECT b.uid AS x_uid, b.sid AS x_sid, b.ts AS x_ts, b.bo AS x_bo, b.bi AS x_bi, b.id AS x_id,
+      MAX(a.e) AS e_prev, MAX(a.ts) AS p_ts
+    FROM (SELECT DISTINCT {{> cols}} FROM c{{n}}) AS b
+    JOIN p{{n}} AS a
+      ON a.uid = b.uid AND a.sid = b.sid AND a.ts < b.ts AND a.ts >= b.ts - @step{{n}}_within_us{{#if hasExcl}}
+      AND a.cle{{n}} = b.clt{{n}}{{/if}}
+    GROUP BY b.uid, b.sid, b.ts, b.bo, b.bi, b.id
+  ) AS x ON x.x_uid = b.uid AND x.x_sid = b.sid AND x.x_ts = b.ts AND x.x_bo = b.bo AND x.x_bi = b.bi AND x.x_id = b.id
+),
+{{else}}
+w{{n}} AS (
+  -- Strictly earlier step {{prev}} events: a running maximum over step {{prev}} and step {{n}} events;
+  -- candidates sort before step {{prev}} events of their own timestamp and carry no e, so the
+  -- frame holds exactly the strictly earlier step {{prev}} events.
   SELECT
     *,
-{{#if hasWithin}}
-    MAX(e) OVER (
-      PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts
-      RANGE BETWEEN @step{{n}}_within_us PRECEDING AND 1 PRECEDING
-    ) AS e_prev,
-    MAX(pts) OVER (
-      PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts
-      RANGE BETWEEN @step{{n}}_within_us PRECEDING AND 1 PRECEDING
-    ) AS p_ts
-{{else}}
-    -- No `within`: a running maximum; candidates sort before step {{prev}} events of their own
-    -- timestamp and carry no e, so the frame holds exactly the strictly earlier step {{prev}} events.
     MAX(e) OVER (
       PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts, is_cand DESC
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
@@ -352,13 +359,13 @@ w{{n}} AS (
       PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts, is_cand DESC
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS p_ts
-{{/if}}
   FROM (
     SELECT {{> cols}}, e, ts AS pts, 0 AS is_cand{{#if hasExcl}}, cle{{n}} AS seg{{/if}} FROM p{{n}}
     UNION ALL
     SELECT {{> cols}}, CAST(NULL AS INT64), CAST(NULL AS INT64), 1{{#if hasExcl}}, clt{{n}}{{/if}} FROM c{{n}}
   )
 ),
+{{/if}}
 q{{n}} AS (
   -- Equal timestamps: allowed unless order keys put the step {{prev}} event after (tie rule).
   SELECT b.uid AS q_uid, b.sid AS q_sid, b.ts AS q_ts, b.bo AS q_bo, b.bi AS q_bi, b.id AS q_id, MAX(a.e) AS q_e
