@@ -47,7 +47,7 @@ describe('embedded default: the admin token', () => {
     const page = await fetch(`${service.url}/signin`);
     const pre = page.headers.getSetCookie().find((c) => c.startsWith('pathlight_signin='))!;
     const preValue = pre.split(';')[0]!.split('=')[1]!;
-    expect(await page.text()).toContain(`value="${preValue}"`);
+    expect(await page.text()).toContain(`value='${preValue}'`);
     const post = (fields: Record<string, string>, cookie = pre.split(';')[0]!) =>
       fetch(`${service.url}/signin`, {
         method: 'POST',

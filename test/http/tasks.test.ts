@@ -83,4 +83,16 @@ describe('POST /tasks/tick', () => {
     });
     expect(res.status).toBe(200);
   });
+
+  it('answers App Engine cron’s GET only behind App Engine and only with its header', async () => {
+    const inside = await serve(true);
+    expect(
+      (await fetch(`${inside}/tasks/tick`, { headers: { 'X-Appengine-Cron': 'true' } })).status,
+    ).toBe(200);
+    expect((await fetch(`${inside}/tasks/tick`)).status).toBe(403);
+    const outside = await serve(false);
+    expect(
+      (await fetch(`${outside}/tasks/tick`, { headers: { 'X-Appengine-Cron': 'true' } })).status,
+    ).toBe(403);
+  });
 });

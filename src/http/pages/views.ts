@@ -32,7 +32,8 @@ export function loadViews(dir = TEMPLATES_DIR): Views {
       const template = pages.get(page);
       if (!template) throw new Error(`no page template ${page}`);
       const nav = typeof context.nav === 'string' ? context.nav : '';
-      return layout({ ...context, current: { [nav]: 'page' }, body: template(context) });
+      // The doctype lives here: the formatter's Handlebars parser drops it from templates.
+      return `<!doctype html>\n${layout({ ...context, current: { [nav]: 'page' }, body: template(context) })}`;
     },
   };
 }

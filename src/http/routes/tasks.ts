@@ -21,6 +21,21 @@ function allowed(req: Request, auth: TickAuth): boolean {
 /** `POST /tasks/tick`: one scheduler tick, for App Engine cron or an outside scheduler. */
 export function tasksRouter(loop: SchedulerLoop, auth: TickAuth): Router {
   const router = Router();
+  // App Engine cron calls with GET; only its own header (which App Engine strips from outside
+  // requests) is trusted on GET, so a link or an image tag cannot trigger a tick.
+  router.get('/tasks/tick', async (req, res, next) => {
+    if (!(auth.appEngine && req.get('X-Appengine-Cron') === 'true')) {
+      res
+        .status(403)
+        .json({ error: { code: 'forbidden', message: 'not a trusted scheduler call' } });
+      return;
+    }
+    try {
+      res.json(await loop.runOnce());
+    } catch (error) {
+      next(error);
+    }
+  });
   router.post('/tasks/tick', async (req, res, next) => {
     if (!allowed(req, auth)) {
       res
