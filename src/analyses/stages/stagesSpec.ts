@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { dateRangeSchema } from '../common/dateRange.js';
+import { parseWith } from '../funnel/funnelSpec.js';
+import { stageMapSchema } from './stageMap.js';
+
+const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event name');
+
+export const stagesSpecSchema = z
+  .object({
+    dateRange: dateRangeSchema,
+    includeIntraday: z.boolean().default(false),
+    /** The stage map inline; the default map when absent. */
+    stageMap: stageMapSchema.optional(),
+    /** The conversion event: sessions without it are where exit pages are counted. */
+    goal: EVENT.default('purchase'),
+    topPages: z.number().int().min(1).max(100).default(10),
+  })
+  .strict();
+export type StagesSpec = z.infer<typeof stagesSpecSchema>;
+export type StagesSpecInput = z.input<typeof stagesSpecSchema>;
+
+export const parseStagesSpec = (input: unknown): StagesSpec => parseWith(stagesSpecSchema, input);
