@@ -60,11 +60,9 @@ describe('use-cases through the API', () => {
   it('lists the events of the range with counts, top values and a daily trend', async () => {
     const res = await api(`/events?from=${RANGE.from}&to=${RANGE.to}`);
     expect(res.status).toBe(200);
-    const byName = Object.fromEntries(
-      (res.body.events as { name: string; events: number; users: number }[]).map((e) => [
-        e.name,
-        e,
-      ]),
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read field by field below
+    const byName: Record<string, any> = Object.fromEntries(
+      (res.body.events as { name: string }[]).map((e) => [e.name, e]),
     );
     expect(byName.page_view).toMatchObject({ events: 6, users: 5 });
     expect(byName.add_to_cart).toMatchObject({ events: 3, users: 3 });
@@ -95,6 +93,27 @@ describe('use-cases through the API', () => {
     expect(run.body.steps.map((s: { count: number }) => s.count)).toEqual([4, 3, 2]);
     expect((await api('/goals/Product view', { method: 'DELETE' })).status).toBe(204);
     expect((await api('/goals/Product view')).status).toBe(404);
+  });
+
+  it('runs paths and next step, and estimates a funnel’s bytes (none on DuckDB)', async () => {
+    const dateRange = { start: RANGE.from, end: RANGE.to };
+    const paths = await api('/paths/run', {
+      method: 'POST',
+      body: { dateRange, scope: 'user', start: 'add_to_cart', steps: 2 },
+    });
+    expect(paths.status).toBe(200);
+    const next = await api('/next-step/run', {
+      method: 'POST',
+      body: { dateRange, nodeType: 'event', goal: 'purchase', minSupport: 1 },
+    });
+    expect(next.status).toBe(200);
+    const badPaths = await api('/paths/run', { method: 'POST', body: { dateRange, steps: 0 } });
+    expect(badPaths.body.error.field).toBe('steps');
+    const estimate = await api('/funnels/estimate', {
+      method: 'POST',
+      body: { dateRange, steps: [{ event: 'page_view' }, { event: 'purchase' }] },
+    });
+    expect(estimate.body).toEqual({ engine: 'duckdb', bytesProcessed: null });
   });
 
   it('keeps schedules: validation, presets, pause and resume, send now, run history', async () => {

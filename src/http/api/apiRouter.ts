@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { analysesRoutes } from './analyses.js';
 import type { ApiDeps } from './apiDeps.js';
 import { eventsRoutes } from './events.js';
 import { funnelsRoutes } from './funnels.js';
@@ -28,6 +29,7 @@ export function apiRouter(deps: ApiDeps, extend?: (router: Router) => void): Rou
   eventsRoutes(router, deps);
   goalsRoutes(router, deps);
   funnelsRoutes(router, deps);
+  analysesRoutes(router, deps);
   reportsRoutes(router, deps);
   schedulesRoutes(router, deps);
   outboxRoutes(router, deps);

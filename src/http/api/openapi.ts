@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { funnelSpecSchema } from '../../analyses/funnel/funnelSpec.js';
 import { goalSchema } from '../../analyses/goals/goal.js';
+import { nextStepSpecSchema } from '../../analyses/nextStep/nextStepSpec.js';
+import { pathsSpecSchema } from '../../analyses/paths/pathsSpec.js';
 import { scheduleSpecSchema } from '../../scheduler/scheduleSpec.js';
 import { reportDefinitionSchema } from './reports.js';
 
@@ -86,6 +88,8 @@ export function openApiDocument(): Json {
         },
         FunnelSpec: schemaOf(funnelSpecSchema),
         Goal: schemaOf(goalSchema),
+        PathsSpec: schemaOf(pathsSpecSchema),
+        NextStepSpec: schemaOf(nextStepSpecSchema),
         ScheduleSpec: schemaOf(scheduleSpecSchema),
         Report: schemaOf(reportDefinitionSchema),
       },
@@ -134,6 +138,27 @@ export function openApiDocument(): Json {
           summary: 'Run a funnel (viewers too)',
           requestBody: body({ $ref: '#/components/schemas/FunnelSpec' }),
           responses: ok('Steps, breakdown, bytes processed and the SQL'),
+        },
+      },
+      '/api/funnels/estimate': {
+        post: {
+          summary: 'Bytes a funnel would process on BigQuery (a dry run; null on DuckDB)',
+          requestBody: body({ $ref: '#/components/schemas/FunnelSpec' }),
+          responses: ok('The estimate'),
+        },
+      },
+      '/api/paths/run': {
+        post: {
+          summary: 'Run a paths analysis (viewers too)',
+          requestBody: body({ $ref: '#/components/schemas/PathsSpec' }),
+          responses: ok('Steps of nodes and edges'),
+        },
+      },
+      '/api/next-step/run': {
+        post: {
+          summary: 'Run a next-step analysis (viewers too)',
+          requestBody: body({ $ref: '#/components/schemas/NextStepSpec' }),
+          responses: ok('Next nodes with conversion estimates'),
         },
       },
       '/api/reports': { get: { summary: 'List report definitions', responses: ok('Reports') } },

@@ -30,7 +30,7 @@ export const LOCAL_ADMIN = 'admin@pathlight.local';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Viewers may run and preview analyses: these POSTs read, they do not change anything. */
 const READ_ONLY_POST =
-  /^\/api\/(?:[a-z]+\/run|goals\/preview|reports\/preview|reports\/[^/]+\/preview)$/;
+  /^\/api\/(?:[a-z-]+\/run|funnels\/estimate|goals\/preview|reports\/preview|reports\/[^/]+\/preview)$/;
 
 async function identify(req: Request, access: AccessOptions): Promise<Principal | undefined> {
   if (access.mode === 'iap') {

@@ -1,0 +1,56 @@
+import type { Router } from 'express';
+import { funnelQuery } from '../../analyses/funnel/funnelQuery.js';
+import { parseFunnelSpec } from '../../analyses/funnel/funnelSpec.js';
+import { resolveGoalSteps } from '../../analyses/goals/goal.js';
+import { parseNextStepSpec } from '../../analyses/nextStep/nextStepSpec.js';
+import { runNextStep } from '../../analyses/nextStep/runNextStep.js';
+import { parsePathsSpec } from '../../analyses/paths/pathsSpec.js';
+import { runPaths } from '../../analyses/paths/runPaths.js';
+import { InputError } from '../../errors/errors.js';
+import { runQuery } from '../../sql/runQuery.js';
+import type { ApiDeps } from './apiDeps.js';
+import { goalsByName } from './goals.js';
+import { handle } from './handler.js';
+
+/** Paths and next step: the same thin shape as the funnel, goals resolved from the store. */
+export function analysesRoutes(router: Router, deps: ApiDeps): void {
+  const timeout = deps.queryTimeoutMs === undefined ? {} : { timeoutMs: deps.queryTimeoutMs };
+  router.post(
+    '/paths/run',
+    handle(async (req) =>
+      runPaths(deps.engine, parsePathsSpec(req.body), {
+        goals: await goalsByName(deps),
+        ...timeout,
+      }),
+    ),
+  );
+  router.post(
+    '/next-step/run',
+    handle(async (req) =>
+      runNextStep(deps.engine, parseNextStepSpec(req.body), {
+        goals: await goalsByName(deps),
+        ...timeout,
+      }),
+    ),
+  );
+  // Before a funnel runs on BigQuery: the bytes it would process (a dry run; DuckDB answers null).
+  router.post(
+    '/funnels/estimate',
+    handle(async (req) => {
+      const spec = resolveGoalSteps(parseFunnelSpec(req.body), await goalsByName(deps));
+      let query;
+      try {
+        query = funnelQuery(spec);
+      } catch (error) {
+        throw new InputError(error instanceof Error ? error.message : String(error), 'steps');
+      }
+      if (deps.engine.kind !== 'bigquery')
+        return { engine: deps.engine.kind, bytesProcessed: null };
+      const run = await runQuery(deps.engine, 'funnel', query.params, {
+        context: query.context,
+        dryRun: true,
+      });
+      return { engine: deps.engine.kind, bytesProcessed: run.bytesProcessed };
+    }),
+  );
+}
