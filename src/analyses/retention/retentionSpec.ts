@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { dateRangeSchema } from '../common/dateRange.js';
+import { parseWith } from '../funnel/funnelSpec.js';
+
+const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event name');
+
+export const retentionSpecSchema = z
+  .object({
+    dateRange: dateRangeSchema,
+    includeIntraday: z.boolean().default(false),
+    period: z.enum(['week', 'month']).default('week'),
+    /** Later periods to report after the cohort's own (period 0). */
+    periods: z.number().int().min(1, 'expected 1 to 52').max(52, 'expected 1 to 52').default(8),
+    /** `first_visit` (GA4's new users), or `first_event`: any user's first event in the range. */
+    cohortBy: z.enum(['first_visit', 'first_event']).default('first_visit'),
+    goal: EVENT.default('purchase'),
+  })
+  .strict();
+export type RetentionSpec = z.infer<typeof retentionSpecSchema>;
+export type RetentionSpecInput = z.input<typeof retentionSpecSchema>;
+
+export const parseRetentionSpec = (input: unknown): RetentionSpec =>
+  parseWith(retentionSpecSchema, input);
