@@ -107,6 +107,8 @@ describe('use-cases through the API', () => {
       body: { dateRange, nodeType: 'event', goal: 'purchase', minSupport: 1 },
     });
     expect(next.status).toBe(200);
+    const stages = await api('/stages/run', { method: 'POST', body: { dateRange } });
+    expect(stages.status).toBe(200);
     const badPaths = await api('/paths/run', { method: 'POST', body: { dateRange, steps: 0 } });
     expect(badPaths.body.error.field).toBe('steps');
     const estimate = await api('/funnels/estimate', {

@@ -6,13 +6,15 @@ import { parseNextStepSpec } from '../../analyses/nextStep/nextStepSpec.js';
 import { runNextStep } from '../../analyses/nextStep/runNextStep.js';
 import { parsePathsSpec } from '../../analyses/paths/pathsSpec.js';
 import { runPaths } from '../../analyses/paths/runPaths.js';
+import { runStages } from '../../analyses/stages/runStages.js';
+import { parseStagesSpec } from '../../analyses/stages/stagesSpec.js';
 import { InputError } from '../../errors/errors.js';
 import { runQuery } from '../../sql/runQuery.js';
 import type { ApiDeps } from './apiDeps.js';
 import { goalsByName } from './goals.js';
 import { handle } from './handler.js';
 
-/** Paths and next step: the same thin shape as the funnel, goals resolved from the store. */
+/** Paths, next step and stages: the same thin shape as the funnel, goals resolved from the store. */
 export function analysesRoutes(router: Router, deps: ApiDeps): void {
   const timeout = deps.queryTimeoutMs === undefined ? {} : { timeoutMs: deps.queryTimeoutMs };
   router.post(
@@ -32,6 +34,10 @@ export function analysesRoutes(router: Router, deps: ApiDeps): void {
         ...timeout,
       }),
     ),
+  );
+  router.post(
+    '/stages/run',
+    handle(async (req) => runStages(deps.engine, parseStagesSpec(req.body), timeout)),
   );
   // Before a funnel runs on BigQuery: the bytes it would process (a dry run; DuckDB answers null).
   router.post(

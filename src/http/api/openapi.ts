@@ -3,6 +3,7 @@ import { funnelSpecSchema } from '../../analyses/funnel/funnelSpec.js';
 import { goalSchema } from '../../analyses/goals/goal.js';
 import { nextStepSpecSchema } from '../../analyses/nextStep/nextStepSpec.js';
 import { pathsSpecSchema } from '../../analyses/paths/pathsSpec.js';
+import { stagesSpecSchema } from '../../analyses/stages/stagesSpec.js';
 import { scheduleSpecSchema } from '../../scheduler/scheduleSpec.js';
 import { reportDefinitionSchema } from './reports.js';
 
@@ -90,6 +91,7 @@ export function openApiDocument(): Json {
         Goal: schemaOf(goalSchema),
         PathsSpec: schemaOf(pathsSpecSchema),
         NextStepSpec: schemaOf(nextStepSpecSchema),
+        StagesSpec: schemaOf(stagesSpecSchema),
         ScheduleSpec: schemaOf(scheduleSpecSchema),
         Report: schemaOf(reportDefinitionSchema),
       },
@@ -159,6 +161,13 @@ export function openApiDocument(): Json {
           summary: 'Run a next-step analysis (viewers too)',
           requestBody: body({ $ref: '#/components/schemas/NextStepSpec' }),
           responses: ok('Next nodes with conversion estimates'),
+        },
+      },
+      '/api/stages/run': {
+        post: {
+          summary: 'Run a stages analysis (viewers too)',
+          requestBody: body({ $ref: '#/components/schemas/StagesSpec' }),
+          responses: ok('Users per stage, progression, pain points'),
         },
       },
       '/api/reports': { get: { summary: 'List report definitions', responses: ok('Reports') } },
