@@ -1,0 +1,123 @@
+/**
+ * Paths and next-step benchmark (issue 5): `pathlight paths` (page_path nodes, forward from
+ * session_start, 5 steps, top 5, query strings cleaned) and `pathlight next` (page_path nodes, goal
+ * purchase) on DuckDB over synthetic GA4-shaped events. Run: `npx tsx bench/paths.ts [sizes]`
+ * (default 1000000,10000000).
+ *
+ * Events are generated in DuckDB SQL (deterministic hashes of the row number) rather than by
+ * src/sample/generateSample.ts, which was still being written and is far too slow for 10M here.
+ * 20 events per user over 30 days, 5 sessions per user; names: session_start 5%, page_view 45%,
+ * scroll 14%, view_item 20%, add_to_cart 8%, begin_checkout 5%, purchase 3%; page_view events carry
+ * a page_location among 40 paths, a third of them with a query string.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cpus, totalmem } from 'node:os';
+import { parseNextStepSpec } from '../src/analyses/nextStep/nextStepSpec.js';
+import { runNextStep } from '../src/analyses/nextStep/runNextStep.js';
+import { parsePathsSpec } from '../src/analyses/paths/pathsSpec.js';
+import { runPaths } from '../src/analyses/paths/runPaths.js';
+import { DuckdbEngine } from '../src/engines/duckdb/DuckdbEngine.js';
+import { refreshEventsView } from '../src/engines/duckdb/eventsView.js';
+import { eventsTableDdl } from '../src/schema/duckdbTypes.js';
+
+const T0 = 1604188800000000;
+const DAY_S = 86_400;
+
+async function build(file: string, events: number): Promise<void> {
+  if (existsSync(file)) return;
+  const engine = await DuckdbEngine.open(file, { mode: 'write' });
+  const c = await engine.connect();
+  try {
+    await c.run(eventsTableDdl('events_20201101'));
+    const users = Math.max(1, Math.round(events / 20));
+    await c.run(`
+      INSERT INTO events_20201101 (event_date, event_timestamp, event_name, user_pseudo_id, event_params)
+      SELECT
+        '20201101',
+        ${T0} + (hash(i, 'ts') % ${30 * DAY_S})::BIGINT * 1000000,
+        name,
+        'u' || (hash(i, 'user') % ${users})::VARCHAR,
+        [
+          {'key': 'ga_session_id', 'value': {'string_value': NULL, 'int_value': (hash(i, 'session') % 5)::BIGINT, 'float_value': NULL, 'double_value': NULL}},
+          {'key': 'page_location', 'value': {'string_value': CASE WHEN name = 'page_view' THEN 'https://shop.example/p' || (hash(i, 'page') % 40)::VARCHAR || CASE WHEN hash(i, 'q') % 3 = 0 THEN '?q=' || (hash(i, 'qv') % 100)::VARCHAR ELSE '' END END, 'int_value': NULL, 'float_value': NULL, 'double_value': NULL}}
+        ]
+      FROM (
+        SELECT i, CASE
+          WHEN h < 5 THEN 'session_start' WHEN h < 50 THEN 'page_view' WHEN h < 64 THEN 'scroll'
+          WHEN h < 84 THEN 'view_item' WHEN h < 92 THEN 'add_to_cart' WHEN h < 97 THEN 'begin_checkout'
+          ELSE 'purchase' END AS name
+        FROM (SELECT i, (hash(i, 'name') % 100)::INTEGER AS h FROM range(${events}) AS t(i))
+      )`);
+    await refreshEventsView(c);
+  } finally {
+    c.closeSync();
+    await engine.close();
+  }
+}
+
+async function time<T>(f: () => Promise<T>, runs = 2): Promise<{ s: number; value: T }> {
+  let best = Infinity;
+  let value: T | undefined;
+  await f(); // warm the file cache
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    value = await f();
+    best = Math.min(best, (performance.now() - t) / 1000);
+  }
+  return { s: best, value: value as T };
+}
+
+const sizes = (process.argv[2] ?? '1000000,10000000').split(',').map(Number);
+const dir = join(tmpdir(), 'pathlight-bench-paths');
+mkdirSync(dir, { recursive: true });
+console.log(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`,
+);
+const dateRange = { start: '2020-11-01', end: '2020-11-01' };
+for (const n of sizes) {
+  const file = join(dir, `events-${n}.duckdb`);
+  const t = performance.now();
+  await build(file, n);
+  console.log(`${n} events: built in ${((performance.now() - t) / 1000).toFixed(1)} s (${file})`);
+  const engine = await DuckdbEngine.open(file);
+  try {
+    const paths = parsePathsSpec({
+      dateRange,
+      scope: 'session',
+      nodeType: 'page_path',
+      start: { event: 'session_start' },
+      steps: 5,
+      topK: 5,
+      clean: [{ pattern: '\\?.*$', replace: '' }],
+    });
+    const p = await time(() => runPaths(engine, paths));
+    console.log(
+      `  paths page_path 5 steps top 5 (cleaned): ${p.s.toFixed(2)} s, ${p.value.journeys} journeys`,
+    );
+    const events = parsePathsSpec({
+      dateRange,
+      scope: 'session',
+      nodeType: 'event',
+      steps: 5,
+      topK: 5,
+      exclude: ['scroll'],
+    });
+    const e = await time(() => runPaths(engine, events));
+    console.log(`  paths event 5 steps top 5: ${e.s.toFixed(2)} s, ${e.value.journeys} journeys`);
+    const next = parseNextStepSpec({
+      dateRange,
+      scope: 'session',
+      nodeType: 'page_path',
+      goal: 'purchase',
+      clean: [{ pattern: '\\?.*$', replace: '' }],
+    });
+    const x = await time(() => runNextStep(engine, next));
+    console.log(
+      `  next page_path goal purchase: ${x.s.toFixed(2)} s, ${x.value.nodes.length} nodes, P(conversion) ${x.value.conversionProbability}`,
+    );
+  } finally {
+    await engine.close();
+  }
+}
