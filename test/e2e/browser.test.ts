@@ -221,4 +221,19 @@ describe('a marketing manager in a real browser', () => {
     const pdf = mail.attachments.find((a) => a.contentType === 'application/pdf');
     expect(pdf?.content.subarray(0, 5).toString()).toBe('%PDF-');
   });
+
+  it('explores paths, next step and stages', async () => {
+    for (const [analysis, anchor] of [
+      ['paths', 'page_view'],
+      ['next-step', 'purchase'],
+      ['stages', 'purchase'],
+    ] as const) {
+      await page.goto(
+        `${service.url}/explore?run=1&analysis=${analysis}&anchor=${anchor}&scope=user&from=${RANGE.from}&to=${RANGE.to}`,
+      );
+      expect(await page.$('.error')).toBeNull();
+      expect(await page.$eval('#explore-summary', (p) => p.textContent)).toMatch(/\d+ users/);
+      await shot(`07-explore-${analysis}`);
+    }
+  });
 });

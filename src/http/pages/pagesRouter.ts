@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
 import type { AccessOptions } from '../auth/access.js';
 import { eventsPage } from './eventsPage.js';
+import { explorePage } from './explorePage.js';
 import { funnelPage } from './funnelPage.js';
 import type { PageDeps } from './pageDeps.js';
 import { reportsPage } from './reportsPage.js';
@@ -30,6 +31,7 @@ export function pagesRouter(deps: PageDeps & { access: AccessOptions }): Router 
   funnelPage(router, deps);
   reportsPage(router, deps);
   schedulesPage(router, deps);
+  explorePage(router, deps);
   signOut(router);
   return router;
 }
