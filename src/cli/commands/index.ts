@@ -1,9 +1,14 @@
 import type { Command } from 'commander';
 import { registerEvents } from './events.js';
+import { registerFunnel } from './funnel.js';
 import { registerImport } from './import.js';
+import { registerNext } from './next.js';
+import { registerPaths } from './paths.js';
+import { registerRetention } from './retention.js';
 import { registerSample } from './sample.js';
 import { registerServe } from './serve.js';
 import { registerSql } from './sql.js';
+import { registerStages } from './stages.js';
 
 /** Every CLI command is a thin door onto a use-case; each lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -12,4 +17,9 @@ export function registerCommands(program: Command): void {
   registerImport(program);
   registerEvents(program);
   registerSql(program);
+  registerFunnel(program);
+  registerPaths(program);
+  registerNext(program);
+  registerStages(program);
+  registerRetention(program);
 }
