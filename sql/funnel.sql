@@ -16,7 +16,7 @@
 -- Breakdown value: at the unit's first entry event (closed: first step-1 event; open: first event
 -- matching any step), in order-key order; ties take the smallest value. Top @top_n plus (other).
 -- Values are bound: steps are @stepN_event / @stepN_within_us, conditions @cN_*, exclusions @xN_event.
--- @context {"session":false,"open":false,"hasWindow":true,"directly":false,"ranked":false,"breakdown":false,"landingPage":false,"breakdownSql":"","steps":[{"n":1,"prev":0,"first":true,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[]},{"n":2,"prev":1,"first":false,"directly":false,"hasWithin":true,"hasExcl":false,"excl":[],"where":[]},{"n":3,"prev":2,"first":false,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[{"id":"c1","kind":"param","item":false,"keyRef":"@c1_key","fieldSql":"","itemField":"","op":"eq","numeric":false}]}],"exclusions":[]}
+-- @context {"session":false,"open":false,"hasWindow":true,"directly":false,"joinPrev":true,"ranked":false,"breakdown":false,"landingPage":false,"breakdownSql":"","steps":[{"n":1,"prev":0,"first":true,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[]},{"n":2,"prev":1,"first":false,"directly":false,"hasWithin":true,"hasExcl":false,"excl":[],"where":[]},{"n":3,"prev":2,"first":false,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[{"id":"c1","kind":"param","item":false,"keyRef":"@c1_key","fieldSql":"","itemField":"","op":"eq","numeric":false}]}],"exclusions":[]}
 -- @param start_date DATE 2020-11-01
 -- @param end_date DATE 2020-11-30
 -- @param include_intraday BOOL false
@@ -328,10 +328,11 @@ t{{n}} AS (
   LEFT JOIN d{{n}} AS d ON d.uid = c.uid AND d.sid = c.sid AND d.id = c.id
 ),
 {{else}}
-{{#if hasWithin}}
+{{#if @root.joinPrev}}
 w{{n}} AS (
-  -- With `within`: strictly earlier step {{prev}} events no older than `within`, by an equi-join on
-  -- the unit with a range condition (DuckDB's RANGE frames are slow with many small partitions).
+  -- Strictly earlier step {{prev}} events (no older than `within`), by an equi-join on the unit
+  -- with a range condition: DuckDB's window frames are slow with many small partitions. Pairs per
+  -- unit grow as (step {{prev}} events) x (step {{n}} events); see funnelQuery.ts for when it is used.
   SELECT b.*, 1 AS is_cand, x.e_prev, x.p_ts
   FROM c{{n}} AS b
   LEFT JOIN (
@@ -339,18 +340,29 @@ w{{n}} AS (
       MAX(a.e) AS e_prev, MAX(a.ts) AS p_ts
     FROM (SELECT DISTINCT {{> cols}} FROM c{{n}}) AS b
     JOIN p{{n}} AS a
-      ON a.uid = b.uid AND a.sid = b.sid AND a.ts < b.ts AND a.ts >= b.ts - @step{{n}}_within_us{{#if hasExcl}}
+      ON a.uid = b.uid AND a.sid = b.sid AND a.ts < b.ts{{#if hasWithin}} AND a.ts >= b.ts - @step{{n}}_within_us{{/if}}{{#if hasExcl}}
       AND a.cle{{n}} = b.clt{{n}}{{/if}}
     GROUP BY b.uid, b.sid, b.ts, b.bo, b.bi, b.id
   ) AS x ON x.x_uid = b.uid AND x.x_sid = b.sid AND x.x_ts = b.ts AND x.x_bo = b.bo AND x.x_bi = b.bi AND x.x_id = b.id
 ),
 {{else}}
 w{{n}} AS (
-  -- Strictly earlier step {{prev}} events: a running maximum over step {{prev}} and step {{n}} events;
-  -- candidates sort before step {{prev}} events of their own timestamp and carry no e, so the
-  -- frame holds exactly the strictly earlier step {{prev}} events.
+  -- Strictly earlier step {{prev}} events, one window over step {{prev}} and step {{n}} events: with
+  -- `within` a RANGE frame on the timestamp; without, a running maximum where candidates sort
+  -- before step {{prev}} events of their own timestamp and carry no e, so the frame holds exactly
+  -- the strictly earlier step {{prev}} events.
   SELECT
     *,
+{{#if hasWithin}}
+    MAX(e) OVER (
+      PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts
+      RANGE BETWEEN @step{{n}}_within_us PRECEDING AND 1 PRECEDING
+    ) AS e_prev,
+    MAX(pts) OVER (
+      PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts
+      RANGE BETWEEN @step{{n}}_within_us PRECEDING AND 1 PRECEDING
+    ) AS p_ts
+{{else}}
     MAX(e) OVER (
       PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts, is_cand DESC
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
@@ -359,6 +371,7 @@ w{{n}} AS (
       PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts, is_cand DESC
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS p_ts
+{{/if}}
   FROM (
     SELECT {{> cols}}, e, ts AS pts, 0 AS is_cand{{#if hasExcl}}, cle{{n}} AS seg{{/if}} FROM p{{n}}
     UNION ALL

@@ -54,7 +54,12 @@ export interface FunnelQuery {
  * The funnel spec as the `sql/funnel.sql` template context (structure only: how many steps, which
  * clauses exist) and its bound parameters (every value: event names, keys, condition values, durations).
  */
-export function funnelQuery(spec: FunnelSpec): FunnelQuery {
+export interface FunnelQueryOptions {
+  /** How step k-1 events are found for step k events: `join` (default) or `window`. */
+  readonly form?: 'join' | 'window';
+}
+
+export function funnelQuery(spec: FunnelSpec, options: FunnelQueryOptions = {}): FunnelQuery {
   const params: Record<string, unknown> = {
     ...dateRangeParams(spec.dateRange, spec.includeIntraday ?? false),
     window_us: spec.window ? durationMicros(spec.window) : null,
@@ -162,6 +167,10 @@ export function funnelQuery(spec: FunnelSpec): FunnelQuery {
     directly: steps.some((s) => s.directly),
     // Events need ids (and the window computing them) only when one event could serve two
     // consecutive steps, or for `directly` / exclusions; else the order key identifies them enough.
+    // Step k-1 -> k predecessors by a join on the unit (faster on DuckDB, pairs grow with the
+    // product of a unit's step events) or by a window over each unit's step events (linear, but
+    // DuckDB's partitioned window frames are slow): `form: 'window'` for units with huge streams.
+    joinPrev: options.form !== 'window',
     ranked:
       steps.some((s) => s.directly || s.hasExcl) ||
       spec.steps.some((s, i) => i > 0 && s.event === spec.steps[i - 1]?.event),

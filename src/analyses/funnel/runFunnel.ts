@@ -3,7 +3,7 @@ import type { Row } from '../../engines/normalize.js';
 import { InputError } from '../../errors/errors.js';
 import { runQuery } from '../../sql/runQuery.js';
 import { resolveGoalSteps, type Goal } from '../goals/goal.js';
-import { funnelQuery } from './funnelQuery.js';
+import { funnelQuery, type FunnelQueryOptions } from './funnelQuery.js';
 import type { FunnelSpec } from './funnelSpec.js';
 
 export interface FunnelStepResult {
@@ -58,12 +58,16 @@ export function stepResults(spec: FunnelSpec, rows: readonly Row[]): FunnelStepR
 export async function runFunnel(
   engine: Engine,
   spec: FunnelSpec,
-  options: { goals?: ReadonlyMap<string, Goal>; timeoutMs?: number } = {},
+  options: {
+    goals?: ReadonlyMap<string, Goal>;
+    timeoutMs?: number;
+    form?: FunnelQueryOptions['form'];
+  } = {},
 ): Promise<FunnelResult> {
   const resolved = resolveGoalSteps(spec, options.goals ?? new Map());
   let query;
   try {
-    query = funnelQuery(resolved);
+    query = funnelQuery(resolved, options.form ? { form: options.form } : {});
   } catch (error) {
     throw new InputError(error instanceof Error ? error.message : String(error), 'steps');
   }
