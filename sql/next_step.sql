@@ -28,40 +28,57 @@ clean_pairs AS (
   FROM UNNEST(@clean_map) AS pair
 ),
 {{/if}}
-unit_events AS (
+event_fields AS (
+  -- Each parameter read once per event (reading one is a scan of event_params).
   SELECT
-    {{#if (eq scope 'session')}}
-    CONCAT(user_pseudo_id, '.', CAST({{param 'int' 'ga_session_id'}} AS STRING)) AS unit,
-    {{else}}
-    user_pseudo_id AS unit,
-    {{/if}}
     user_pseudo_id,
     {{param 'int' 'ga_session_id'}} AS ga_session_id,
     event_timestamp,
     COALESCE(batch_ordering_id, 0) AS batch_ordering_id,
     COALESCE(batch_event_index, 0) AS batch_event_index,
     event_name,
+    {{#if (eq nodeType 'page_path')}}
+    IF(event_name = 'page_view',
+      REGEXP_REPLACE({{param 'string' 'page_location'}}, '^[A-Za-z][-A-Za-z0-9+.]*://[^/?#]*', ''),
+      NULL) AS location_path,
+    {{/if}}
+    {{#if (eq nodeType 'page_title')}}
+    IF(event_name = 'page_view', {{param 'string' 'page_title'}}, NULL) AS page_title,
+    {{/if}}
+    1 AS one
+  FROM scoped_events
+  WHERE user_pseudo_id IS NOT NULL
+    AND event_name NOT IN UNNEST(@exclude)
+),
+unit_events AS (
+  SELECT
+    {{#if (eq scope 'session')}}
+    CONCAT(user_pseudo_id, '.', CAST(ga_session_id AS STRING)) AS unit,
+    {{else}}
+    user_pseudo_id AS unit,
+    {{/if}}
+    user_pseudo_id,
+    ga_session_id,
+    event_timestamp,
+    batch_ordering_id,
+    batch_event_index,
+    event_name,
     {{#if (eq nodeType 'event')}}
     event_name AS raw_node
     {{/if}}
     {{#if (eq nodeType 'page_path')}}
-    IF(event_name = 'page_view',
-      IF(REGEXP_REPLACE({{param 'string' 'page_location'}}, '^[A-Za-z][-A-Za-z0-9+.]*://[^/?#]*', '') = '', '/',
-        REGEXP_REPLACE({{param 'string' 'page_location'}}, '^[A-Za-z][-A-Za-z0-9+.]*://[^/?#]*', '')),
-      NULL) AS raw_node
+    IF(location_path = '', '/', location_path) AS raw_node
     {{/if}}
     {{#if (eq nodeType 'page_title')}}
-    IF(event_name = 'page_view', {{param 'string' 'page_title'}}, NULL) AS raw_node
+    page_title AS raw_node
     {{/if}}
     {{#if (eq nodeType 'channel')}}
     CAST(NULL AS STRING) AS raw_node
     {{/if}}
-  FROM scoped_events
-  WHERE user_pseudo_id IS NOT NULL
-    AND event_name NOT IN UNNEST(@exclude)
-    {{#if (eq scope 'session')}}
-    AND {{param 'int' 'ga_session_id'}} IS NOT NULL
-    {{/if}}
+  FROM event_fields
+  {{#if (eq scope 'session')}}
+  WHERE ga_session_id IS NOT NULL
+  {{/if}}
 ),
 ordered AS (
   SELECT

@@ -17,10 +17,12 @@ raw_nodes AS (
   SELECT event_name AS raw_node FROM scoped_events
   {{/if}}
   {{#if (eq nodeType 'page_path')}}
-  SELECT IF(REGEXP_REPLACE({{param 'string' 'page_location'}}, '^[A-Za-z][-A-Za-z0-9+.]*://[^/?#]*', '') = '', '/',
-      REGEXP_REPLACE({{param 'string' 'page_location'}}, '^[A-Za-z][-A-Za-z0-9+.]*://[^/?#]*', '')) AS raw_node
-  FROM scoped_events
-  WHERE event_name = 'page_view'
+  SELECT IF(location_path = '', '/', location_path) AS raw_node
+  FROM (
+    SELECT REGEXP_REPLACE({{param 'string' 'page_location'}}, '^[A-Za-z][-A-Za-z0-9+.]*://[^/?#]*', '') AS location_path
+    FROM scoped_events
+    WHERE event_name = 'page_view'
+  )
   {{/if}}
   {{#if (eq nodeType 'page_title')}}
   SELECT {{param 'string' 'page_title'}} AS raw_node FROM scoped_events WHERE event_name = 'page_view'
