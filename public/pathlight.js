@@ -58,6 +58,65 @@
     });
   }
 
+  // Goal preview through the JSON API: the day-by-day table without leaving the page.
+  var previewButton = document.getElementById('goal-preview');
+  if (goalForm && previewButton) {
+    previewButton.addEventListener('click', function (event) {
+      event.preventDefault();
+      var data = new FormData(goalForm);
+      var goal = { event: data.get('event'), value: data.get('value') || 'none' };
+      var raw = String(data.get('condValue') || '');
+      if (data.get('condParam')) {
+        var numeric = /^-?\d+(\.\d+)?$/.test(raw) && data.get('condType') !== 'string';
+        goal.where = [
+          {
+            param: data.get('condParam'),
+            op: data.get('condOp'),
+            value: numeric ? Number(raw) : raw,
+          },
+        ];
+      }
+      goal.dateRange = { start: data.get('from'), end: data.get('to') };
+      var out = document.getElementById('goal-preview-result');
+      out.setAttribute('aria-busy', 'true');
+      fetch('/api/goals/preview', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+        body: JSON.stringify(goal),
+      })
+        .then(function (res) {
+          return res.json().then(function (body) {
+            out.textContent = '';
+            out.removeAttribute('aria-busy');
+            if (!res.ok) {
+              var p = document.createElement('p');
+              p.className = 'error';
+              p.textContent = body.error ? body.error.message : 'preview failed';
+              out.appendChild(p);
+              return;
+            }
+            var table = document.createElement('table');
+            table.className = 'data';
+            table.id = 'goal-preview-table';
+            var tbody = table.createTBody();
+            body.days.forEach(function (d) {
+              var tr = tbody.insertRow();
+              tr.insertCell().textContent = d.date;
+              var td = tr.insertCell();
+              td.className = 'num';
+              td.dataset.units = String(d.units);
+              td.textContent = String(d.units);
+            });
+            out.appendChild(table);
+          });
+        })
+        .catch(function (error) {
+          out.textContent = String(error);
+        });
+    });
+  }
+
   // Funnel builder: add, remove, reorder steps; preview live through POST /api/funnels/run.
   var funnelForm = document.getElementById('funnel-form');
   if (!funnelForm) return;

@@ -112,8 +112,16 @@ describe('a marketing manager in a real browser', () => {
       'product',
     );
     await page.type('#goal-form input[name="name"]', 'Product view');
+    // Its daily conversions before saving: u1 and u2 on day 1, u3 on day 2, u5 on day 3.
+    await page.click('#goal-preview');
+    await page.waitForSelector('#goal-preview-table td[data-units]');
+    expect(
+      await page.$$eval('#goal-preview-table td[data-units]', (cells) =>
+        cells.map((c) => Number((c as HTMLElement).dataset.units)),
+      ),
+    ).toEqual([2, 1, 1]);
     await shot('02-events-goal-form');
-    await Promise.all([page.waitForNavigation(), page.click('#goal-form button[type="submit"]')]);
+    await Promise.all([page.waitForNavigation(), page.click('#goal-save')]);
     expect(await page.$eval('#goal-list', (t) => t.textContent)).toContain('page_type eq product');
     await shot('03-events-goal-saved');
     const goal = await call(`${service.url}/api/goals/Product view`, {

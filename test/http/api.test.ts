@@ -91,6 +91,16 @@ describe('use-cases through the API', () => {
     });
     expect(run.status).toBe(200);
     expect(run.body.steps.map((s: { count: number }) => s.count)).toEqual([4, 3, 2]);
+    // Before saving: users reaching the goal per day (u1, u2 on day 1; u3 on day 2; u5 on day 3).
+    const preview = await api('/goals/preview', {
+      method: 'POST',
+      body: {
+        event: 'page_view',
+        where: [{ param: 'page_type', op: 'eq', value: 'product' }],
+        dateRange: { start: RANGE.from, end: RANGE.to },
+      },
+    });
+    expect(preview.body.days.map((d: { units: number }) => d.units)).toEqual([2, 1, 1]);
     expect((await api('/goals/Product view', { method: 'DELETE' })).status).toBe(204);
     expect((await api('/goals/Product view')).status).toBe(404);
   });

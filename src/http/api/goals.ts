@@ -1,9 +1,11 @@
 import type { Router } from 'express';
 import { goalSchema, type Goal } from '../../analyses/goals/goal.js';
+import { dateRangeSchema } from '../../analyses/common/dateRange.js';
 import { parseWith } from '../../analyses/funnel/funnelSpec.js';
 import { InputError, NotFoundError } from '../../errors/errors.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
 import type { ApiDeps } from './apiDeps.js';
+import { goalPreview } from './goalPreview.js';
 import { handle, param } from './handler.js';
 
 const goalView = (stored: { definition: Goal; source: string; filePath: string | null }) => ({
@@ -18,6 +20,21 @@ export function goalsRoutes(router: Router, deps: ApiDeps): void {
   router.get(
     '/goals',
     handle(async () => ({ goals: (await repo().list()).map(goalView) })),
+  );
+  router.post(
+    '/goals/preview',
+    handle(async (req) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const { dateRange, ...rest } = body;
+      const goal = parseWith(goalSchema, { name: 'preview', ...rest });
+      const range = parseWith(dateRangeSchema, dateRange, 'dateRange');
+      return {
+        unit: 'users',
+        days: await goalPreview(deps.engine, goal, range, {
+          ...(deps.queryTimeoutMs === undefined ? {} : { timeoutMs: deps.queryTimeoutMs }),
+        }),
+      };
+    }),
   );
   router.get(
     '/goals/:name',

@@ -117,6 +117,17 @@ export function openApiDocument(): Json {
         },
       },
       '/api/goals': { get: { summary: 'List goals', responses: ok('Goals') } },
+      '/api/goals/preview': {
+        post: {
+          summary:
+            'A goal’s daily conversions (users reaching it per day) before saving; viewers too',
+          requestBody: body({
+            type: 'object',
+            description: 'A goal (name optional) plus dateRange {start, end}, at most 31 days',
+          }),
+          responses: ok('Days with units'),
+        },
+      },
       '/api/goals/{name}': {
         get: {
           summary: 'One goal',

@@ -6,6 +6,7 @@ import { InputError, PathlightError } from '../../errors/errors.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
 import { rangeQuerySchema } from '../api/events.js';
 import { eventTrends } from '../api/eventTrends.js';
+import { goalPreview } from '../api/goalPreview.js';
 import { defaultRange, field, type PageDeps } from './pageDeps.js';
 import { sparkline } from './sparkline.js';
 
@@ -37,7 +38,10 @@ export function goalFromForm(body: unknown): Goal {
 export function eventsPage(router: Router, deps: PageDeps): void {
   const goals = () => new DefinitionsRepo<Goal>(deps.store, 'goals');
   const render = async (query: Record<string, unknown>, error?: PathlightError) => {
-    const range = { ...defaultRange(), ...query };
+    const range = {
+      from: (query.from as string | undefined) || defaultRange().from,
+      to: (query.to as string | undefined) || defaultRange().to,
+    };
     const q = parseWith(rangeQuerySchema, { from: range.from, to: range.to });
     const dateRange = { start: q.from, end: q.to };
     const [inventory, trends, saved] = await Promise.all([
@@ -89,6 +93,20 @@ export function eventsPage(router: Router, deps: PageDeps): void {
   router.post('/goals', async (req, res, next) => {
     try {
       const goal = goalFromForm(req.body);
+      if (field(req.body, 'preview')) {
+        // Without script: the page again, with the goal's daily conversions under the form.
+        const range = { from: field(req.body, 'from'), to: field(req.body, 'to') };
+        const days = await goalPreview(deps.engine, goal, { start: range.from, end: range.to });
+        const context = await render(range);
+        res.type('html').send(
+          deps.views.render('events', {
+            ...context,
+            ...res.locals,
+            preview: { days, spark: sparkline(days.map((d) => d.units)) },
+          }),
+        );
+        return;
+      }
       const saved = await goals().saveFromUi(goal.name, goal);
       if (!saved.saved)
         throw new InputError(`goal ${goal.name} comes from ${saved.filePath}`, 'name');
