@@ -12,7 +12,107 @@
 -- @param exclude ARRAY<STRING> user_engagement,scroll
 -- @param clean_map ARRAY<STRING>
 -- @param clean_sep STRING |
--- @context {"nodeType": "event", "scope": "session", "collapse": true, "clean": false}
+-- Stage nodes (nodeType stage): an event's node is the latest stage (in map order) with a rule met
+-- at that event, rule n being: event @rN_event, optionally its string parameter @rN_key in
+-- @rN_values, and the user's @rN_occurrence-th such event (as sql/stages.sql; excluded events do
+-- not count). The node is the stage's number; names are attached in TypeScript.
+-- @context {"nodeType": "event", "scope": "session", "collapse": true, "clean": false, "rules": [], "rulesDesc": []}
+-- @param r1_event STRING page_view
+-- @param r1_occurrence INT64 1
+-- @param r1_key STRING page_location
+-- @param r1_values ARRAY<STRING> x
+-- @param r2_event STRING page_view
+-- @param r2_occurrence INT64 1
+-- @param r2_key STRING page_location
+-- @param r2_values ARRAY<STRING> x
+-- @param r3_event STRING page_view
+-- @param r3_occurrence INT64 1
+-- @param r3_key STRING page_location
+-- @param r3_values ARRAY<STRING> x
+-- @param r4_event STRING page_view
+-- @param r4_occurrence INT64 1
+-- @param r4_key STRING page_location
+-- @param r4_values ARRAY<STRING> x
+-- @param r5_event STRING page_view
+-- @param r5_occurrence INT64 1
+-- @param r5_key STRING page_location
+-- @param r5_values ARRAY<STRING> x
+-- @param r6_event STRING page_view
+-- @param r6_occurrence INT64 1
+-- @param r6_key STRING page_location
+-- @param r6_values ARRAY<STRING> x
+-- @param r7_event STRING page_view
+-- @param r7_occurrence INT64 1
+-- @param r7_key STRING page_location
+-- @param r7_values ARRAY<STRING> x
+-- @param r8_event STRING page_view
+-- @param r8_occurrence INT64 1
+-- @param r8_key STRING page_location
+-- @param r8_values ARRAY<STRING> x
+-- @param r9_event STRING page_view
+-- @param r9_occurrence INT64 1
+-- @param r9_key STRING page_location
+-- @param r9_values ARRAY<STRING> x
+-- @param r10_event STRING page_view
+-- @param r10_occurrence INT64 1
+-- @param r10_key STRING page_location
+-- @param r10_values ARRAY<STRING> x
+-- @param r11_event STRING page_view
+-- @param r11_occurrence INT64 1
+-- @param r11_key STRING page_location
+-- @param r11_values ARRAY<STRING> x
+-- @param r12_event STRING page_view
+-- @param r12_occurrence INT64 1
+-- @param r12_key STRING page_location
+-- @param r12_values ARRAY<STRING> x
+-- @param r13_event STRING page_view
+-- @param r13_occurrence INT64 1
+-- @param r13_key STRING page_location
+-- @param r13_values ARRAY<STRING> x
+-- @param r14_event STRING page_view
+-- @param r14_occurrence INT64 1
+-- @param r14_key STRING page_location
+-- @param r14_values ARRAY<STRING> x
+-- @param r15_event STRING page_view
+-- @param r15_occurrence INT64 1
+-- @param r15_key STRING page_location
+-- @param r15_values ARRAY<STRING> x
+-- @param r16_event STRING page_view
+-- @param r16_occurrence INT64 1
+-- @param r16_key STRING page_location
+-- @param r16_values ARRAY<STRING> x
+-- @param r17_event STRING page_view
+-- @param r17_occurrence INT64 1
+-- @param r17_key STRING page_location
+-- @param r17_values ARRAY<STRING> x
+-- @param r18_event STRING page_view
+-- @param r18_occurrence INT64 1
+-- @param r18_key STRING page_location
+-- @param r18_values ARRAY<STRING> x
+-- @param r19_event STRING page_view
+-- @param r19_occurrence INT64 1
+-- @param r19_key STRING page_location
+-- @param r19_values ARRAY<STRING> x
+-- @param r20_event STRING page_view
+-- @param r20_occurrence INT64 1
+-- @param r20_key STRING page_location
+-- @param r20_values ARRAY<STRING> x
+-- @param r21_event STRING page_view
+-- @param r21_occurrence INT64 1
+-- @param r21_key STRING page_location
+-- @param r21_values ARRAY<STRING> x
+-- @param r22_event STRING page_view
+-- @param r22_occurrence INT64 1
+-- @param r22_key STRING page_location
+-- @param r22_values ARRAY<STRING> x
+-- @param r23_event STRING page_view
+-- @param r23_occurrence INT64 1
+-- @param r23_key STRING page_location
+-- @param r23_values ARRAY<STRING> x
+-- @param r24_event STRING page_view
+-- @param r24_occurrence INT64 1
+-- @param r24_key STRING page_location
+-- @param r24_values ARRAY<STRING> x
 WITH scoped_events AS (
   SELECT * FROM {{events}}
 ),
@@ -45,11 +145,28 @@ event_fields AS (
     {{#if (eq nodeType 'page_title')}}
     IF(event_name = 'page_view', {{param 'string' 'page_title'}}, NULL) AS page_title,
     {{/if}}
+    {{#each rules}}
+    COALESCE(event_name = @r{{n}}_event{{#if hasKey}} AND {{param 'string' keyRef}} IN UNNEST(@r{{n}}_values){{/if}}, FALSE) AS m{{n}},
+    {{/each}}
     1 AS one
   FROM scoped_events
   WHERE user_pseudo_id IS NOT NULL
     AND event_name NOT IN UNNEST(@exclude)
 ),
+{{#if (eq nodeType 'stage')}}
+stage_fields AS (
+  SELECT
+    *,
+    {{#each rules}}
+    IF(m{{n}}, ROW_NUMBER() OVER (
+      PARTITION BY user_pseudo_id, m{{n}}
+      ORDER BY event_timestamp, batch_ordering_id, batch_event_index
+    ), NULL) AS o{{n}},
+    {{/each}}
+    2 AS two
+  FROM event_fields
+),
+{{/if}}
 unit_events AS (
   SELECT
     {{#if (eq scope 'session')}}
@@ -75,7 +192,15 @@ unit_events AS (
     {{#if (eq nodeType 'channel')}}
     CAST(NULL AS STRING) AS raw_node
     {{/if}}
-  FROM event_fields
+    {{#if (eq nodeType 'stage')}}
+    CASE
+      {{#each rulesDesc}}
+      WHEN m{{n}} AND o{{n}} = @r{{n}}_occurrence THEN '{{stage}}'
+      {{/each}}
+      ELSE CAST(NULL AS STRING)
+    END AS raw_node
+    {{/if}}
+  FROM {{#if (eq nodeType 'stage')}}stage_fields{{else}}event_fields{{/if}}
   {{#if (eq scope 'session')}}
   WHERE ga_session_id IS NOT NULL
   {{/if}}

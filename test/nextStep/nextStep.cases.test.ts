@@ -107,11 +107,59 @@ describe('next step, worked by hand', () => {
     expect(p.get('Y')).toBeCloseTo(1 / 3, 12);
   });
 
+  it('stage nodes: the latest stage met at each event (default map), user scope', async () => {
+    const at = (user: string, name: string, t: number, session: number): EventRow => ({
+      ...ev(user, name, t),
+      event_params: params({ ga_session_id: session }),
+    });
+    const stageDb = await createEventsDb({
+      '20201101': [
+        at('x', 'session_start', 0, 1),
+        at('x', 'page_view', 1, 1),
+        at('x', 'view_item', 2, 1),
+        at('x', 'add_to_cart', 3, 1),
+        at('x', 'begin_checkout', 4, 1),
+        at('x', 'purchase', 5, 1),
+        at('y', 'session_start', 0, 1),
+        at('y', 'view_item', 1, 1),
+        // z's second session_start is its second occurrence: Retention.
+        at('z', 'session_start', 0, 1),
+        at('z', 'page_view', 1, 1),
+        at('z', 'session_start', 10, 2),
+        at('z', 'view_item', 11, 2),
+      ],
+    });
+    const stageEngine = await DuckdbEngine.open(stageDb);
+    try {
+      const r = await runNextStep(
+        stageEngine,
+        parseNextStepSpec({ ...base, nodeType: 'stage', scope: 'user', minSupport: 1 }),
+      );
+      // x: Awareness > Consideration > Decision > (conversion); y: Awareness > Consideration > (exit);
+      // z: Awareness > Retention > Consideration > (exit). P(C) = 1/3, P(A) = 2/3·1/3 + 1/3·1/3.
+      expect(r.conversionProbability).toBe(0.333333);
+      expect(r.nodes.map((n) => [n.node, n.journeys, n.conversionProbability])).toEqual([
+        ['Awareness', 3, 0.333333],
+        ['Consideration', 3, 0.333333],
+        ['Decision', 1, 1],
+        ['Retention', 1, 0.333333],
+      ]);
+      expect(r.nodes[0]?.next.map((x) => [x.node, x.transitions])).toEqual([
+        ['Consideration', 2],
+        ['Retention', 1],
+      ]);
+    } finally {
+      await stageEngine.close();
+    }
+  });
+
   it('refuses bad specs with the field path', () => {
     const bad: [unknown, string][] = [
       [{ ...base, goal: undefined }, 'goal:'],
       [{ ...base, minSupport: 0 }, 'minSupport:'],
-      [{ ...base, nodeType: 'stage' }, 'nodeType:'],
+      [{ ...base, nodeType: 'screen' }, 'nodeType:'],
+      [{ ...base, nodeType: 'stage', clean: [{ pattern: 'x' }] }, 'clean:'],
+      [{ ...base, stageMap: { stages: [] } }, 'stageMap'],
       [{ ...base, top: 'x' }, 'top:'],
     ];
     for (const [spec, field] of bad) {

@@ -37,6 +37,23 @@ const cases: [string, Record<string, unknown>][] = [
     ),
   ),
   [
+    'next_step',
+    {
+      nodeType: 'stage',
+      scope: 'user',
+      collapse: true,
+      clean: false,
+      rules: [
+        { n: 1, stage: 1, hasKey: false, keyRef: '@r1_key' },
+        { n: 2, stage: 2, hasKey: true, keyRef: '@r2_key' },
+      ],
+      rulesDesc: [
+        { n: 2, stage: 2, hasKey: true, keyRef: '@r2_key' },
+        { n: 1, stage: 1, hasKey: false, keyRef: '@r1_key' },
+      ],
+    },
+  ],
+  [
     'stages',
     {
       rules: [

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dateRangeSchema } from '../common/dateRange.js';
 import { parseWith } from '../funnel/funnelSpec.js';
 import { anchorSchema, cleanRuleSchema, NODE_TYPES } from '../paths/pathsSpec.js';
+import { stageMapSchema } from '../stages/stageMap.js';
 
 const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event name');
 
@@ -10,7 +11,9 @@ export const nextStepSpecSchema = z
     dateRange: dateRangeSchema,
     includeIntraday: z.boolean().default(false),
     scope: z.enum(['session', 'user']).default('session'),
-    nodeType: z.enum(NODE_TYPES).default('page_path'),
+    nodeType: z.enum([...NODE_TYPES, 'stage']).default('page_path'),
+    /** For stage nodes: the stage map (the default one when absent). */
+    stageMap: stageMapSchema.optional(),
     /** The conversion: an event name, `{event}` or `{goal: name}` (absorbing state (conversion)). */
     goal: anchorSchema,
     /** How many next nodes to list per node. */
@@ -21,7 +24,19 @@ export const nextStepSpecSchema = z
     exclude: z.array(EVENT).max(100).default([]),
     clean: z.array(cleanRuleSchema).max(20).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.nodeType === 'stage' && spec.clean.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clean'],
+        message: 'stage nodes take no cleaning rules',
+      });
+    }
+    if (spec.nodeType !== 'stage' && spec.stageMap !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['stageMap'], message: 'only for nodeType stage' });
+    }
+  });
 export type NextStepSpec = z.infer<typeof nextStepSpecSchema>;
 export type NextStepSpecInput = z.input<typeof nextStepSpecSchema>;
 

@@ -6,6 +6,8 @@ import { dateRangeParams } from '../common/dateRange.js';
 import type { Goal } from '../goals/goal.js';
 import { anchorEvent } from '../paths/pathsSpec.js';
 import { cleaningMap } from '../paths/runPaths.js';
+import { ruleSlots } from '../stages/runStages.js';
+import { DEFAULT_STAGE_MAP, parseStageMap } from '../stages/stageMap.js';
 import { absorptionProbabilities } from './absorbingChain.js';
 import type { NextStepSpec } from './nextStepSpec.js';
 
@@ -138,7 +140,13 @@ export async function runNextStep(
   options: { goals?: ReadonlyMap<string, Goal>; timeoutMs?: number } = {},
 ): Promise<NextStepResult> {
   const goal = anchorEvent(spec.goal, 'goal', options.goals ?? new Map());
-  const clean = await cleaningMap(engine, spec, options.timeoutMs);
+  const stageMap =
+    spec.nodeType === 'stage' ? (spec.stageMap ?? parseStageMap(DEFAULT_STAGE_MAP)) : undefined;
+  const slots = ruleSlots(stageMap ?? { stages: [] });
+  const clean =
+    spec.nodeType === 'stage'
+      ? { clean_map: [], clean_sep: '|' }
+      : await cleaningMap(engine, { ...spec, nodeType: spec.nodeType }, options.timeoutMs);
   const run = await runQuery(
     engine,
     'next_step',
@@ -147,6 +155,7 @@ export async function runNextStep(
       goal_event: goal,
       exclude: spec.exclude,
       ...clean,
+      ...slots.params,
     },
     {
       context: {
@@ -154,9 +163,19 @@ export async function runNextStep(
         scope: spec.scope,
         collapse: spec.collapseRepeats,
         clean: spec.clean.length > 0,
+        rules: stageMap ? slots.rules : [],
+        rulesDesc: stageMap ? [...slots.rules].reverse() : [],
       },
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     },
   );
-  return nextStepFromRows(spec, goal, run.rows, run.sql);
+  // Stage nodes come back as the stage's number.
+  const name = (node: unknown) =>
+    stageMap && typeof node === 'string' ? (stageMap.stages[Number(node) - 1]?.name ?? node) : node;
+  const rows = run.rows.map((r) => ({
+    ...r,
+    from_node: name(r.from_node),
+    to_node: name(r.to_node),
+  }));
+  return nextStepFromRows(spec, goal, rows as typeof run.rows, run.sql);
 }

@@ -39,16 +39,12 @@ export interface StagesResult {
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 const ratio = (a: number, b: number) => (b > 0 ? round(a / b) : 0);
 
-/** The query's template context and bound values: one slot per rule, unused slots inert. */
-export function stagesQuery(spec: StagesSpec, map: StageMap) {
+/** The rules' bound slots (@rN_*; unused slots inert) and their template context. */
+export function ruleSlots(map: StageMap) {
   const rules = map.stages.flatMap((stage, s) =>
     stage.rules.map((rule) => ({ stage: s + 1, rule })),
   );
-  const params: Record<string, unknown> = {
-    ...dateRangeParams(spec.dateRange, spec.includeIntraday),
-    goal_event: spec.goal,
-    top_pages: spec.topPages,
-  };
+  const params: Record<string, unknown> = {};
   for (let n = 1; n <= MAX_RULES; n += 1) {
     const r = rules[n - 1]?.rule;
     params[`r${n}_event`] = r?.event ?? '';
@@ -56,16 +52,26 @@ export function stagesQuery(spec: StagesSpec, map: StageMap) {
     params[`r${n}_key`] = r?.param ?? '';
     params[`r${n}_values`] = r?.values ?? [];
   }
+  const context = rules.map((x, i) => ({
+    n: i + 1,
+    stage: x.stage,
+    hasKey: x.rule.param !== undefined,
+    keyRef: `@r${i + 1}_key`,
+  }));
+  return { params, rules: context };
+}
+
+/** The query's template context and bound values. */
+export function stagesQuery(spec: StagesSpec, map: StageMap) {
+  const slots = ruleSlots(map);
   return {
-    params,
-    context: {
-      rules: rules.map((x, i) => ({
-        n: i + 1,
-        stage: x.stage,
-        hasKey: x.rule.param !== undefined,
-        keyRef: `@r${i + 1}_key`,
-      })),
+    params: {
+      ...dateRangeParams(spec.dateRange, spec.includeIntraday),
+      goal_event: spec.goal,
+      top_pages: spec.topPages,
+      ...slots.params,
     },
+    context: { rules: slots.rules },
   };
 }
 
