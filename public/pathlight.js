@@ -225,6 +225,23 @@
     var spec = specFromForm();
     if (spec.steps.length < 2) return;
     var ticket = ++pending;
+    // On BigQuery, the bytes the query will process, from a dry run, before it runs.
+    fetch('/api/funnels/estimate', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify(spec),
+    })
+      .then(function (res) {
+        return res.json();
+      })
+      .then(function (body) {
+        var note = document.getElementById('funnel-estimate');
+        if (!note || typeof body.bytesProcessed !== 'number') return;
+        note.textContent =
+          'This query will process ' + (body.bytesProcessed / 1e9).toFixed(2) + ' GB.';
+      })
+      .catch(function () {});
     result.setAttribute('aria-busy', 'true');
     fetch('/api/funnels/run', {
       method: 'POST',

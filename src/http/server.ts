@@ -33,6 +33,7 @@ export interface AppDeps {
   readonly browserPath?: string;
   readonly includeIntraday?: boolean;
   readonly queryTimeoutMs?: number;
+  readonly keyEvents?: () => Promise<string[]>;
   readonly limits?: { bodyKb?: number; apiPerMinute?: number; linksPerMinute?: number };
   /** Behind App Engine: one proxy hop in front, so `req.ip` is the client's. */
   readonly trustProxy?: boolean;
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.outboxDir === undefined ? {} : { outboxDir: deps.outboxDir }),
     ...(deps.includeIntraday === undefined ? {} : { includeIntraday: deps.includeIntraday }),
     ...(deps.queryTimeoutMs === undefined ? {} : { queryTimeoutMs: deps.queryTimeoutMs }),
+    ...(deps.keyEvents ? { keyEvents: deps.keyEvents } : {}),
   };
   const bodyLimit = `${deps.limits?.bodyKb ?? 256}kb`;
   app.use(express.json({ limit: bodyLimit }));

@@ -11,6 +11,7 @@ import type { Transport } from '../delivery/transport.js';
 import { bigqueryEngineFromConfig } from '../engines/bigquery/BigqueryEngine.js';
 import { DuckdbEngine } from '../engines/duckdb/DuckdbEngine.js';
 import type { Engine } from '../engines/engine.js';
+import { ga4DataApi, type Ga4DataApi } from '../ga4/ga4DataApi.js';
 import { generateSample } from '../sample/generateSample.js';
 import type { RunRenderer } from '../scheduler/runWorker.js';
 import { startSchedulerLoop, type SchedulerLoop } from '../scheduler/schedulerLoop.js';
@@ -30,6 +31,8 @@ export interface ServiceOptions {
   readonly iapKeys?: JWTVerifyGetKey;
   readonly linksRouter?: Router;
   readonly extendApi?: (router: Router) => void;
+  /** GA4's key events; by default from the Data API when GA4_PROPERTY_ID is set. */
+  readonly keyEvents?: () => Promise<string[]>;
 }
 
 export interface RunningService {
@@ -41,6 +44,21 @@ export interface RunningService {
   readonly adminToken?: string;
   /** Stops accepting, finishes open requests, stops the scheduler after its run in hand, closes. */
   stop(): Promise<void>;
+}
+
+/** Key events change rarely: asked once every 10 minutes; a failure shows no marks, not an error. */
+function cachedKeyEvents(api: Ga4DataApi, logger: Logger): () => Promise<string[]> {
+  let cached: { at: number; names: string[] } | undefined;
+  return async () => {
+    if (cached && Date.now() - cached.at < 10 * 60_000) return cached.names;
+    try {
+      cached = { at: Date.now(), names: await api.keyEvents() };
+    } catch (error) {
+      logger.warn({ err: error }, 'GA4 key events unavailable');
+      cached = { at: Date.now(), names: cached?.names ?? [] };
+    }
+    return cached.names;
+  };
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -170,6 +188,11 @@ export async function startService(
     },
   });
   const access = accessFor(config, logger, options);
+  const keyEvents =
+    options.keyEvents ??
+    (config.GA4_PROPERTY_ID
+      ? cachedKeyEvents(ga4DataApi({ propertyId: config.GA4_PROPERTY_ID }), logger)
+      : undefined);
   const app = createApp({
     engine,
     logger,
@@ -183,6 +206,7 @@ export async function startService(
     ...(options.extendApi ? { extendApi: options.extendApi } : {}),
     ...(outbox ? { outboxDir: outbox } : {}),
     browserPath: config.PATHLIGHT_BROWSER_PATH,
+    ...(keyEvents ? { keyEvents } : {}),
     includeIntraday: config.BIGQUERY_INCLUDE_INTRADAY,
     queryTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS,
     limits: {

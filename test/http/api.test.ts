@@ -9,7 +9,10 @@ const api = (path: string, init: Parameters<typeof call>[1] = {}) =>
   call(`${service.url}/api${path}`, { ...init, headers: { ...auth, ...init.headers } });
 
 beforeAll(async () => {
-  service = await startTestService({ PATHLIGHT_BODY_LIMIT_KB: '4' });
+  service = await startTestService(
+    { PATHLIGHT_BODY_LIMIT_KB: '4' },
+    { keyEvents: async () => ['purchase'] },
+  );
   auth = { Authorization: `Bearer ${service.adminToken}` };
 });
 afterAll(() => service.stop());
@@ -66,7 +69,8 @@ describe('use-cases through the API', () => {
     );
     expect(byName.page_view).toMatchObject({ events: 6, users: 5 });
     expect(byName.add_to_cart).toMatchObject({ events: 3, users: 3 });
-    expect(byName.purchase).toMatchObject({ events: 2, users: 2 });
+    expect(byName.purchase).toMatchObject({ events: 2, users: 2, keyEvent: true });
+    expect(byName.page_view.keyEvent).toBe(false);
     const pageType = byName.page_view.params.find((p: { key: string }) => p.key === 'page_type');
     expect(pageType.topValues[0]).toMatchObject({ value: 'product', events: 4 });
     expect(byName.page_view.daily.map((d: { events: number }) => d.events)).toEqual([2, 2, 2]);

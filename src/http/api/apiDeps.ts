@@ -9,4 +9,6 @@ export interface ApiDeps {
   readonly outboxDir?: string;
   readonly includeIntraday?: boolean;
   readonly queryTimeoutMs?: number;
+  /** Event names GA4 marks as key events (Data API), when a property is configured. */
+  readonly keyEvents?: () => Promise<string[]>;
 }

@@ -18,15 +18,21 @@ export function eventsRoutes(router: Router, deps: ApiDeps): void {
     handle(async (req) => {
       const q = parseWith(rangeQuerySchema, req.query);
       const range = { start: q.from, end: q.to };
-      const [inventory, trends] = await Promise.all([
+      const [inventory, trends, keyEvents] = await Promise.all([
         eventInventory(deps.engine, range, { includeIntraday: deps.includeIntraday ?? false }),
         q.trend === 'false'
           ? Promise.resolve(undefined)
           : eventTrends(deps.engine, range, deps.includeIntraday),
+        deps.keyEvents?.() ?? Promise.resolve([] as string[]),
       ]);
       return {
         dateRange: inventory.dateRange,
-        events: inventory.events.map((e) => ({ ...e, daily: trends?.[e.name] ?? [] })),
+        keyEventsKnown: deps.keyEvents !== undefined,
+        events: inventory.events.map((e) => ({
+          ...e,
+          keyEvent: keyEvents.includes(e.name),
+          daily: trends?.[e.name] ?? [],
+        })),
       };
     }),
   );

@@ -44,10 +44,11 @@ export function eventsPage(router: Router, deps: PageDeps): void {
     };
     const q = parseWith(rangeQuerySchema, { from: range.from, to: range.to });
     const dateRange = { start: q.from, end: q.to };
-    const [inventory, trends, saved] = await Promise.all([
+    const [inventory, trends, saved, keyEvents] = await Promise.all([
       eventInventory(deps.engine, dateRange, { includeIntraday: deps.includeIntraday ?? false }),
       eventTrends(deps.engine, dateRange, deps.includeIntraday),
       goals().list(),
+      deps.keyEvents?.() ?? Promise.resolve([] as string[]),
     ]);
     return {
       title: 'Events and goals',
@@ -57,6 +58,7 @@ export function eventsPage(router: Router, deps: PageDeps): void {
       error: error ? { message: error.message, field: error.field } : undefined,
       events: inventory.events.map((e) => ({
         ...e,
+        keyEvent: keyEvents.includes(e.name),
         spark: sparkline((trends[e.name] ?? []).map((d) => d.events)),
         params: e.params.map((p) => ({
           ...p,
