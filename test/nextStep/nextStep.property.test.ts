@@ -103,7 +103,7 @@ describe('next step: SQL + exact chain = the reference on random event streams',
           }
         },
       ),
-      { numRuns: 20, seed: 7 },
+      { numRuns: 15, seed: 7 },
     );
   }, 60_000);
 });

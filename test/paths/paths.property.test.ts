@@ -138,7 +138,7 @@ describe('paths: SQL on DuckDB = the reference on random event streams', () => {
           }
         },
       ),
-      { numRuns: 25, seed: 5 },
+      { numRuns: 20, seed: 5 },
     );
   }, 60_000);
 });
