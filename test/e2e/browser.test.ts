@@ -26,15 +26,19 @@ let service: RunningService;
  */
 const standInRenderer: RunRenderer = {
   async render(run) {
-    const stored = await new DefinitionsRepo<{ title: string; sections: { funnel: FunnelSpec }[] }>(
-      service.store,
-      'reports',
-    ).get(run.reportId);
+    const stored = await new DefinitionsRepo<{
+      title: string;
+      sections: { funnel: Omit<FunnelSpec, 'dateRange'> }[];
+    }>(service.store, 'reports').get(run.reportId);
     if (!stored) throw Object.assign(new Error(`no report ${run.reportId}`), { transient: false });
     const goals = await new DefinitionsRepo<Goal>(service.store, 'goals').list();
     const result = await runFunnel(
       service.engine,
-      parseFunnelSpec(stored.definition.sections[0]!.funnel),
+      parseFunnelSpec({
+        ...stored.definition.sections[0]!.funnel,
+        // The stand-in resolves no relative ranges: the fixture's days.
+        dateRange: { start: RANGE.from, end: RANGE.to },
+      }),
       {
         goals: new Map(goals.map((g) => [g.key, g.definition])),
       },
@@ -171,6 +175,24 @@ describe('a marketing manager in a real browser', () => {
     await Promise.all([page.waitForNavigation(), page.click('#save-report button[type="submit"]')]);
     expect(new URL(page.url()).pathname).toBe('/reports');
     expect(await page.$eval('#report-list', (t) => t.textContent)).toContain('Checkout funnel');
+    // Saved in the reports schema's shape: goal from the last step, relative range, funnel section.
+    const report = await call(`${service.url}/api/reports/checkout`, {
+      headers: { Authorization: `Bearer ${service.adminToken}` },
+    });
+    expect(report.body).toMatchObject({
+      id: 'checkout',
+      goal: { event: 'purchase' },
+      dateRange: 'last_7_days',
+      comparison: 'previous_period',
+      sections: [
+        {
+          type: 'funnel',
+          funnel: {
+            steps: [{ goal: 'Product view' }, { event: 'add_to_cart' }, { event: 'purchase' }],
+          },
+        },
+      ],
+    });
     await shot('05-reports');
   });
 

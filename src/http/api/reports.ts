@@ -47,7 +47,10 @@ export function reportsRoutes(router: Router, deps: ApiDeps): void {
       const id = param(req, 'id');
       if (!ID.test(id))
         throw new InputError('id: expected lower-case letters, digits and dashes', 'id');
-      const definition = parseWith(reportDefinitionSchema, req.body);
+      const definition = parseWith(reportDefinitionSchema, {
+        ...((req.body ?? {}) as Record<string, unknown>),
+        id,
+      });
       const saved = await repo().saveFromUi(id, definition);
       if (!saved.saved)
         throw new InputError(`report ${id} comes from ${saved.filePath}: change it there`, 'id');

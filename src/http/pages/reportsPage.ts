@@ -1,35 +1,64 @@
 import type { Router } from 'express';
-import { parseWith } from '../../analyses/funnel/funnelSpec.js';
+import { parseWith, type FunnelSpec } from '../../analyses/funnel/funnelSpec.js';
 import { InputError } from '../../errors/errors.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
+import { goalsByName } from '../api/goals.js';
 import { reportDefinitionSchema } from '../api/reports.js';
 import { funnelSpecFromForm } from './funnelForm.js';
 import { field, type PageDeps } from './pageDeps.js';
 
+export const REPORT_RANGES = ['last_7_days', 'last_week', 'last_28_days', 'yesterday'] as const;
+
+/** The builder's query string for a saved funnel section, so a report reopens in the builder. */
+export function builderQueryOf(funnel: Partial<FunnelSpec> | undefined): string | null {
+  if (!funnel?.steps) return null;
+  const query = new URLSearchParams();
+  funnel.steps.forEach((step, i) => {
+    query.append(
+      'step',
+      step.goal !== undefined ? `goal:${step.goal}` : `event:${step.event ?? ''}`,
+    );
+    query.append('within', step.within ?? '');
+    if (step.directly) query.append('directly', String(i + 1));
+  });
+  if (funnel.scope) query.set('scope', funnel.scope);
+  if (funnel.type) query.set('type', funnel.type);
+  if (funnel.window) query.set('window', funnel.window);
+  if (funnel.breakdown) query.set('breakdown', funnel.breakdown);
+  return query.toString();
+}
+
 /**
- * Reports: until the reports engineer's composer lands, a report is a title and the funnel it was
- * saved from (section `funnel`), kept with the builder's query so it can be reopened.
+ * Reports: a funnel from the builder saved as a report definition in the shape of the reports
+ * engineer's schema (id, title, goal, relative date range, comparison, a funnel section).
  */
 export function reportsPage(router: Router, deps: PageDeps): void {
   const repo = () => new DefinitionsRepo<Record<string, unknown>>(deps.store, 'reports');
   router.get('/reports', async (_req, res, next) => {
     try {
-      const reports = (await repo().list()).map((r) => ({
-        id: r.key,
-        title: String(r.definition.title ?? r.key),
-        builder: typeof r.definition.builderQuery === 'string' ? r.definition.builderQuery : null,
-        fromFile: r.source === 'file',
-        filePath: r.filePath,
-        updatedAt: r.updatedAt.toISOString().slice(0, 16).replace('T', ' '),
-      }));
-      res.type('html').send(
-        deps.views.render('reports', {
-          ...res.locals,
-          title: 'Reports',
-          nav: 'reports',
-          reports,
-        }),
-      );
+      const reports = (await repo().list()).map((r) => {
+        const sections = (r.definition.sections ?? []) as { funnel?: Partial<FunnelSpec> }[];
+        return {
+          id: r.key,
+          title: String(r.definition.title ?? r.key),
+          dateRange:
+            typeof r.definition.dateRange === 'string' ? r.definition.dateRange : 'fixed dates',
+          builder: builderQueryOf(sections.find((s) => s.funnel)?.funnel),
+          fromFile: r.source === 'file',
+          filePath: r.filePath,
+          updatedAt: r.updatedAt.toISOString().slice(0, 16).replace('T', ' '),
+        };
+      });
+      res
+        .type('html')
+        .send(
+          deps.views.render('reports', {
+            ...res.locals,
+            title: 'Reports',
+            nav: 'reports',
+            reports,
+          }),
+        );
     } catch (error) {
       next(error);
     }
@@ -39,12 +68,24 @@ export function reportsPage(router: Router, deps: PageDeps): void {
       const id = field(req.body, 'id');
       if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(id))
         throw new InputError('id: expected lower-case letters, digits and dashes', 'id');
-      const builderQuery = field(req.body, 'funnelQuery');
-      const funnel = funnelSpecFromForm(Object.fromEntries(groupParams(builderQuery)));
+      const { dateRange: _range, ...funnel } = funnelSpecFromForm(
+        Object.fromEntries(groupParams(field(req.body, 'funnelQuery'))),
+      );
+      // The report's goal is the funnel's last step (a goal step names its event).
+      const last = funnel.steps.at(-1);
+      const goals = await goalsByName(deps);
+      const goalEvent = last?.goal !== undefined ? goals.get(last.goal)?.event : last?.event;
+      const range = field(req.body, 'dateRange') || 'last_7_days';
+      if (!(REPORT_RANGES as readonly string[]).includes(range))
+        throw new InputError(`dateRange: expected one of ${REPORT_RANGES.join(', ')}`, 'dateRange');
+      const title = field(req.body, 'title');
       const definition = parseWith(reportDefinitionSchema, {
-        title: field(req.body, 'title'),
-        sections: [{ kind: 'funnel', funnel }],
-        builderQuery,
+        id,
+        title,
+        goal: { event: goalEvent, ...(last?.goal !== undefined ? { name: last.goal } : {}) },
+        dateRange: range,
+        comparison: field(req.body, 'comparison') || 'previous_period',
+        sections: [{ type: 'funnel', title, funnel }],
       });
       const saved = await repo().saveFromUi(id, definition);
       if (!saved.saved) throw new InputError(`report ${id} comes from ${saved.filePath}`, 'id');
