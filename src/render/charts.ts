@@ -1,0 +1,160 @@
+import * as echarts from 'echarts';
+import { PALETTE, channelColor } from './channelColors.js';
+
+const FONT = "'DejaVu Sans', 'Noto Sans', sans-serif";
+
+/** One ECharts option drawn on the server as an SVG string: no DOM, no animation, nothing to wait for. */
+export function renderSvg(option: echarts.EChartsOption, width: number, height: number): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption({
+      animation: false,
+      textStyle: { fontFamily: FONT, color: PALETTE.text },
+      ...option,
+    });
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+export interface LineSeries {
+  readonly name: string;
+  readonly values: number[];
+}
+
+/** Daily values of the period against the comparison period, aligned by day number. */
+export function comparisonLineChart(
+  labels: string[],
+  current: LineSeries,
+  previous: LineSeries | null,
+  size = { width: 680, height: 220 },
+): string {
+  return renderSvg(
+    {
+      grid: { left: 48, right: 16, top: 30, bottom: 28 },
+      legend: { top: 0, right: 16, itemWidth: 14, textStyle: { fontSize: 11 } },
+      xAxis: { type: 'category', data: labels, axisLabel: { fontSize: 10, color: PALETTE.muted } },
+      yAxis: {
+        type: 'value',
+        splitLine: { lineStyle: { color: PALETTE.grid } },
+        axisLabel: { fontSize: 10, color: PALETTE.muted },
+      },
+      series: [
+        {
+          type: 'line',
+          name: current.name,
+          data: current.values,
+          symbol: 'none',
+          lineStyle: { width: 2.5, color: PALETTE.primary },
+          itemStyle: { color: PALETTE.primary },
+          areaStyle: { color: 'rgba(31,78,121,0.08)' },
+        },
+        ...(previous
+          ? [
+              {
+                type: 'line' as const,
+                name: previous.name,
+                data: previous.values,
+                symbol: 'none',
+                lineStyle: { width: 1.5, type: 'dashed' as const, color: PALETTE.comparison },
+                itemStyle: { color: PALETTE.comparison },
+              },
+            ]
+          : []),
+      ],
+    },
+    size.width,
+    size.height,
+  );
+}
+
+/** Funnel steps as bars: who reached each step, and (stacked, light) who dropped off before it. */
+export function funnelBarChart(
+  steps: { name: string; count: number }[],
+  size = { width: 680, height: 240 },
+): string {
+  const first = steps[0]?.count ?? 0;
+  const lost = steps.map((s, i) =>
+    i === 0 ? 0 : Math.max(0, (steps[i - 1]?.count ?? 0) - s.count),
+  );
+  return renderSvg(
+    {
+      grid: { left: 56, right: 16, top: 30, bottom: 44 },
+      legend: { top: 0, right: 16, itemWidth: 14, textStyle: { fontSize: 11 } },
+      xAxis: {
+        type: 'category',
+        data: steps.map((s, i) => `${i + 1}. ${s.name}`),
+        axisLabel: {
+          fontSize: 10,
+          interval: 0,
+          width: 110,
+          overflow: 'truncate',
+          color: PALETTE.text,
+        },
+      },
+      yAxis: {
+        type: 'value',
+        max: first || undefined,
+        splitLine: { lineStyle: { color: PALETTE.grid } },
+        axisLabel: { fontSize: 10, color: PALETTE.muted },
+      },
+      series: [
+        {
+          type: 'bar',
+          name: 'Reached step',
+          stack: 'funnel',
+          data: steps.map((s) => s.count),
+          barWidth: '55%',
+          itemStyle: { color: PALETTE.primary },
+          label: { show: true, position: 'insideTop', color: '#fff', fontSize: 11 },
+        },
+        {
+          type: 'bar',
+          name: 'Dropped off',
+          stack: 'funnel',
+          data: lost,
+          itemStyle: { color: PALETTE.dropOff },
+        },
+      ],
+    },
+    size.width,
+    size.height,
+  );
+}
+
+/** Horizontal bars, one per channel, in the channel's fixed color. */
+export function channelBarChart(
+  rows: { channel: string; value: number }[],
+  size = { width: 680, height: 200 },
+): string {
+  const sorted = [...rows].sort((a, b) => a.value - b.value);
+  return renderSvg(
+    {
+      grid: { left: 130, right: 48, top: 8, bottom: 20 },
+      xAxis: {
+        type: 'value',
+        splitLine: { lineStyle: { color: PALETTE.grid } },
+        axisLabel: { fontSize: 10, color: PALETTE.muted },
+      },
+      yAxis: {
+        type: 'category',
+        data: sorted.map((r) => r.channel),
+        axisLabel: { fontSize: 11, color: PALETTE.text },
+      },
+      series: [
+        {
+          type: 'bar',
+          data: sorted.map((r) => ({
+            value: r.value,
+            itemStyle: { color: channelColor(r.channel) },
+          })),
+          barWidth: '60%',
+          label: { show: true, position: 'right', fontSize: 10, color: PALETTE.text },
+        },
+      ],
+    },
+    size.width,
+    size.height,
+  );
+}

@@ -1,0 +1,117 @@
+import type { DateRange } from '../analyses/common/dateRange.js';
+import type { Engine } from '../engines/engine.js';
+import { dailyTotals, type DailyTotals } from './dailyTotals.js';
+import { formatter } from './format.js';
+import { comparisonRange, resolveRelativeRange } from './relativeDateRange.js';
+import type { ReportDateRange, ReportDefinition } from './reportDefinition.js';
+import { buildSection } from './sections/sectionBuilders.js';
+import type { BuiltSection, SectionInput } from './sections/sectionInput.js';
+
+export interface ReportModel {
+  readonly id: string;
+  readonly title: string;
+  readonly owner: string;
+  readonly locale: string;
+  readonly timeZone: string;
+  readonly range: DateRange;
+  readonly comparison: DateRange | null;
+  readonly rangeLabel: string;
+  readonly comparisonLabel: string;
+  readonly generatedAt: string;
+  readonly generatedLabel: string;
+  readonly sections: BuiltSection[];
+}
+
+export interface BuildOptions {
+  /** Replaces the definition's date range (a CLI flag, a granted link override). */
+  readonly dateRange?: ReportDateRange;
+}
+
+/** Resolves a definition's date range on the report zone's calendar at `now`. */
+export function resolveReportRange(
+  definition: ReportDefinition,
+  now: Date,
+  override?: ReportDateRange,
+): { range: DateRange; comparison: DateRange | null } {
+  const spec = override ?? definition.dateRange;
+  const range =
+    typeof spec === 'string' ? resolveRelativeRange(spec, definition.timeZone, now) : spec;
+  return { range, comparison: comparisonRange(range, definition.comparison) };
+}
+
+/** Runs every section's analysis and builds its context: everything a template needs, nothing to compute. */
+export async function buildReportModel(
+  engine: Engine,
+  definition: ReportDefinition,
+  now: Date,
+  options: BuildOptions = {},
+): Promise<ReportModel> {
+  const { range, comparison } = resolveReportRange(definition, now, options.dateRange);
+  const fmt = formatter(definition.locale, definition.currency);
+  const cache = new Map<string, Promise<DailyTotals>>();
+  let bytes: number | null = null;
+  const input: SectionInput = {
+    engine,
+    definition,
+    range,
+    comparison,
+    now,
+    fmt,
+    totals(r) {
+      const key = `${r.start}/${r.end}`;
+      let pending = cache.get(key);
+      if (!pending) {
+        pending = dailyTotals(
+          engine,
+          r,
+          definition.goal.event,
+          definition.includeIntraday,
+          definition.id,
+        );
+        pending.then((t) => input.countBytes(t.bytesProcessed)).catch(() => undefined);
+        cache.set(key, pending);
+      }
+      return pending;
+    },
+    countBytes(n) {
+      if (n !== null) bytes = (bytes ?? 0) + n;
+    },
+    bytesProcessed: () => bytes,
+  };
+  // Data quality reports the bytes of every other section, so it is built last.
+  const order = definition.sections.map((s, i) => ({ s, i }));
+  const built: BuiltSection[] = new Array<BuiltSection>(order.length);
+  await Promise.all(
+    order
+      .filter(({ s }) => s.type !== 'data_quality')
+      .map(async ({ s, i }) => {
+        built[i] = await buildSection(input, s);
+      }),
+  );
+  for (const { s, i } of order.filter(({ s }) => s.type === 'data_quality')) {
+    built[i] = await buildSection(input, s);
+  }
+  const generated = new Intl.DateTimeFormat(definition.locale, {
+    timeZone: definition.timeZone,
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(now);
+  return {
+    id: definition.id,
+    title: definition.title,
+    owner: definition.owner ?? '',
+    locale: definition.locale,
+    timeZone: definition.timeZone,
+    range,
+    comparison,
+    rangeLabel: fmt.range(range.start, range.end),
+    comparisonLabel: comparison ? fmt.range(comparison.start, comparison.end) : '',
+    generatedAt: now.toISOString(),
+    generatedLabel: generated,
+    sections: built,
+  };
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { dateRangeSchema } from '../analyses/common/dateRange.js';
+import { funnelSpecSchema, parseWith } from '../analyses/funnel/funnelSpec.js';
+import { RELATIVE_RANGES } from './relativeDateRange.js';
+
+const isZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event name');
+
+export const reportDateRangeSchema = z.union([z.enum(RELATIVE_RANGES), dateRangeSchema], {
+  error: `expected one of ${RELATIVE_RANGES.join(', ')} or { start, end } dates`,
+});
+export type ReportDateRange = z.infer<typeof reportDateRangeSchema>;
+
+/** The funnel a section draws: the funnel contract (issue 9) without its date range, which the report sets. */
+const { dateRange: _dateRange, ...funnelShape } = funnelSpecSchema.shape;
+const funnelSectionSpec = z.object(funnelShape).strict();
+
+export const sectionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('kpi_summary'), title: z.string().max(200).optional() }).strict(),
+  z.object({ type: z.literal('data_quality'), title: z.string().max(200).optional() }).strict(),
+  z
+    .object({
+      type: z.literal('funnel'),
+      title: z.string().max(200).optional(),
+      funnel: funnelSectionSpec,
+    })
+    .strict(),
+]);
+export type SectionDefinition = z.infer<typeof sectionSchema>;
+export const SECTION_TYPES = sectionSchema.options.map((o) => o.shape.type.value);
+
+export const reportDefinitionSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'expected a lowercase id like weekly-journeys'),
+    title: z.string().min(1).max(200),
+    owner: z.string().max(200).optional(),
+    timeZone: z
+      .string()
+      .refine(isZone, 'expected an IANA time zone like Europe/Berlin')
+      .default('UTC'),
+    locale: z
+      .string()
+      .regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'expected a locale like en-GB')
+      .default('en-US'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'expected an ISO currency code like EUR')
+      .default('USD'),
+    goal: z.object({ event: EVENT, name: z.string().max(100).optional() }).strict(),
+    dateRange: reportDateRangeSchema.default('last_7_days'),
+    comparison: z.enum(['previous_period', 'previous_year', 'none']).default('previous_period'),
+    includeIntraday: z.boolean().default(false),
+    sections: z.array(sectionSchema).min(1, 'expected at least one section').max(20),
+  })
+  .strict();
+export type ReportDefinition = z.infer<typeof reportDefinitionSchema>;
+export type ReportDefinitionInput = z.input<typeof reportDefinitionSchema>;
+
+/** A definition from parsed YAML/JSON; a bad one is an InputError naming each field's path. */
+export const parseReportDefinition = (input: unknown): ReportDefinition =>
+  parseWith(reportDefinitionSchema, input);

@@ -1,0 +1,123 @@
+import { dateRangeParams } from '../../analyses/common/dateRange.js';
+import { channelColor } from '../../render/channelColors.js';
+import { channelBarChart, comparisonLineChart } from '../../render/charts.js';
+import { runQuery } from '../../sql/runQuery.js';
+import type { DailyTotal } from '../dailyTotals.js';
+import type { SectionBuilder } from './sectionInput.js';
+
+export interface KpiTile {
+  readonly label: string;
+  readonly value: string;
+  readonly change: string;
+  readonly direction: 'up' | 'down' | 'flat' | 'none';
+  readonly previous: string;
+}
+
+export interface KpiSummaryContext {
+  readonly tiles: KpiTile[];
+  readonly comparisonLabel: string;
+  readonly trendSvg: string;
+  readonly channelSvg: string;
+  readonly channels: { name: string; sessions: string; color: string }[];
+}
+
+/** The numbers the KPI tiles show; users are a daily average (distinct users do not add up over days). */
+export interface KpiFigures {
+  readonly avgDailyUsers: number;
+  readonly sessions: number;
+  readonly conversions: number;
+  readonly conversionRate: number;
+  readonly revenue: number;
+}
+
+export function kpiFigures(days: readonly DailyTotal[]): KpiFigures {
+  const sum = (f: (d: DailyTotal) => number) => days.reduce((acc, d) => acc + f(d), 0);
+  const sessions = sum((d) => d.sessions);
+  const conversions = sum((d) => d.conversions);
+  return {
+    avgDailyUsers: days.length ? Math.round(sum((d) => d.users) / days.length) : 0,
+    sessions,
+    conversions,
+    conversionRate: sessions > 0 ? conversions / sessions : 0,
+    revenue: Math.round(sum((d) => d.revenue) * 100) / 100,
+  };
+}
+
+export const buildKpiSummary: SectionBuilder<'kpi_summary', KpiSummaryContext> = async (
+  input,
+  section,
+) => {
+  const { fmt, range, comparison, definition, engine } = input;
+  const [current, previous, channels] = await Promise.all([
+    input.totals(range),
+    comparison ? input.totals(comparison) : Promise.resolve(null),
+    runQuery(engine, 'sessions_by_channel', dateRangeParams(range, definition.includeIntraday), {
+      report: definition.id,
+    }),
+  ]);
+  input.countBytes(channels.bytesProcessed);
+  const now = kpiFigures(current.days);
+  const before = previous ? kpiFigures(previous.days) : null;
+  const tile = (
+    label: string,
+    key: keyof KpiFigures,
+    show: (x: number) => string,
+    rateChange = false,
+  ): KpiTile => {
+    const prev = before ? before[key] : null;
+    const change =
+      rateChange && prev !== null
+        ? {
+            text: `${now[key] - prev >= 0 ? '+' : ''}${((now[key] - prev) * 100).toFixed(2)} pp`,
+            direction: (Math.abs(now[key] - prev) < 0.00005
+              ? 'flat'
+              : now[key] > prev
+                ? 'up'
+                : 'down') as KpiTile['direction'],
+          }
+        : fmt.change(now[key], prev);
+    return {
+      label,
+      value: show(now[key]),
+      change: change.text,
+      direction: change.direction,
+      previous: prev === null ? '' : show(prev),
+    };
+  };
+  const bySessions = new Map<string, number>();
+  for (const row of channels.rows) {
+    const name = String(row.channel);
+    bySessions.set(name, (bySessions.get(name) ?? 0) + Number(row.sessions));
+  }
+  const channelRows = [...bySessions]
+    .map(([channel, value]) => ({ channel, value }))
+    .sort((a, b) => b.value - a.value)
+    .slice(0, 8);
+  const goal = definition.goal.name ?? definition.goal.event;
+  return {
+    type: 'kpi_summary',
+    partial: 'kpiSummary',
+    title: section.title ?? 'Key figures',
+    context: {
+      comparisonLabel: comparison ? `vs ${fmt.range(comparison.start, comparison.end)}` : '',
+      tiles: [
+        tile('Daily users (avg)', 'avgDailyUsers', fmt.integer),
+        tile('Sessions', 'sessions', fmt.integer),
+        tile(`Conversions (${goal})`, 'conversions', fmt.integer),
+        tile('Conversion rate', 'conversionRate', (x) => fmt.percent(x, 2), true),
+        tile('Revenue', 'revenue', fmt.money),
+      ],
+      trendSvg: comparisonLineChart(
+        current.days.map((d) => fmt.date(d.date).replace(/,? \d{4}$/, '')),
+        { name: 'Sessions', values: current.days.map((d) => d.sessions) },
+        previous ? { name: 'Previous period', values: previous.days.map((d) => d.sessions) } : null,
+      ),
+      channelSvg: channelRows.length ? channelBarChart(channelRows) : '',
+      channels: channelRows.map((r) => ({
+        name: r.channel,
+        sessions: fmt.integer(r.value),
+        color: channelColor(r.channel),
+      })),
+    },
+  };
+};

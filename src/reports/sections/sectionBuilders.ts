@@ -1,0 +1,30 @@
+import type { SectionDefinition } from '../reportDefinition.js';
+import { buildDataQuality } from './dataQuality.js';
+import { buildFunnelSection } from './funnelSection.js';
+import { buildKpiSummary } from './kpiSummary.js';
+import type { BuiltSection, SectionInput } from './sectionInput.js';
+
+type Builders = {
+  [T in SectionDefinition['type']]: (
+    input: SectionInput,
+    section: Extract<SectionDefinition, { type: T }>,
+  ) => Promise<BuiltSection>;
+};
+
+/** One typed context builder per section type; its partial is named in what it returns. */
+export const SECTION_BUILDERS: Builders = {
+  kpi_summary: buildKpiSummary,
+  data_quality: buildDataQuality,
+  funnel: buildFunnelSection,
+};
+
+export function buildSection(
+  input: SectionInput,
+  section: SectionDefinition,
+): Promise<BuiltSection> {
+  const builder = SECTION_BUILDERS[section.type] as (
+    input: SectionInput,
+    section: SectionDefinition,
+  ) => Promise<BuiltSection>;
+  return builder(input, section);
+}

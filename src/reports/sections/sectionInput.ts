@@ -1,0 +1,34 @@
+import type { DateRange } from '../../analyses/common/dateRange.js';
+import type { Engine } from '../../engines/engine.js';
+import type { DailyTotals } from '../dailyTotals.js';
+import type { Formatter } from '../format.js';
+import type { ReportDefinition, SectionDefinition } from '../reportDefinition.js';
+
+/** What every section's context builder receives: the resolved run, shared query results, formatting. */
+export interface SectionInput {
+  readonly engine: Engine;
+  readonly definition: ReportDefinition;
+  readonly range: DateRange;
+  readonly comparison: DateRange | null;
+  readonly now: Date;
+  readonly fmt: Formatter;
+  /** Daily totals, run once per range and shared by the sections that need them. */
+  totals(range: DateRange): Promise<DailyTotals>;
+  /** Adds a query's processed bytes (null on DuckDB) to the data-quality box. */
+  countBytes(bytes: number | null): void;
+  /** Processed bytes so far; null while no engine reported any. */
+  bytesProcessed(): number | null;
+}
+
+/** A built section: the partial that draws it and the typed context it is drawn with. */
+export interface BuiltSection<C = unknown> {
+  readonly type: SectionDefinition['type'];
+  readonly partial: string;
+  readonly title: string;
+  readonly context: C;
+}
+
+export type SectionBuilder<T extends SectionDefinition['type'], C> = (
+  input: SectionInput,
+  section: Extract<SectionDefinition, { type: T }>,
+) => Promise<BuiltSection<C>>;
