@@ -49,16 +49,14 @@ export function reportsPage(router: Router, deps: PageDeps): void {
           updatedAt: r.updatedAt.toISOString().slice(0, 16).replace('T', ' '),
         };
       });
-      res
-        .type('html')
-        .send(
-          deps.views.render('reports', {
-            ...res.locals,
-            title: 'Reports',
-            nav: 'reports',
-            reports,
-          }),
-        );
+      res.type('html').send(
+        deps.views.render('reports', {
+          ...res.locals,
+          title: 'Reports',
+          nav: 'reports',
+          reports,
+        }),
+      );
     } catch (error) {
       next(error);
     }
@@ -68,9 +66,10 @@ export function reportsPage(router: Router, deps: PageDeps): void {
       const id = field(req.body, 'id');
       if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(id))
         throw new InputError('id: expected lower-case letters, digits and dashes', 'id');
-      const { dateRange: _range, ...funnel } = funnelSpecFromForm(
+      const { dateRange, ...funnel } = funnelSpecFromForm(
         Object.fromEntries(groupParams(field(req.body, 'funnelQuery'))),
       );
+      void dateRange; // The report sets its own (relative) range.
       // The report's goal is the funnel's last step (a goal step names its event).
       const last = funnel.steps.at(-1);
       const goals = await goalsByName(deps);
