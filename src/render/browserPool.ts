@@ -29,6 +29,15 @@ export interface BrowserPoolOptions {
   readonly closeTimeoutMs?: number;
 }
 
+/** Chromium may still be writing its profile as it exits; a leftover temp dir is not an error. */
+function removeDir(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+  } catch {
+    // left for the OS's tmp cleaner
+  }
+}
+
 interface Launched {
   readonly browser: Browser;
   readonly userDataDir: string;
@@ -127,7 +136,7 @@ export class BrowserPool {
     browser.on('disconnected', () => {
       // A crashed browser is replaced by the next job.
       if (this.current === launched) this.current = null;
-      rmSync(userDataDir, { recursive: true, force: true });
+      removeDir(userDataDir);
     });
     this.current = launched;
     return launched;
@@ -148,7 +157,7 @@ export class BrowserPool {
     ]);
     clearTimeout(timer);
     if (outcome !== 'closed' && process && process.exitCode === null) process.kill('SIGKILL');
-    rmSync(launched.userDataDir, { recursive: true, force: true });
+    removeDir(launched.userDataDir);
   }
 
   private acquireSlot(): Promise<void> {

@@ -1,0 +1,85 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { DuckdbEngine } from '../../engines/duckdb/DuckdbEngine.js';
+import { InputError } from '../../errors/errors.js';
+import { BrowserPool } from '../../render/browserPool.js';
+import { findChrome } from '../../render/findChrome.js';
+import { renderReport } from '../../reports/renderReport.js';
+import { parseReportDefinition, reportDateRangeSchema } from '../../reports/reportDefinition.js';
+import { dbOption } from './dbOption.js';
+import { readDocument } from './funnel.js';
+
+interface RenderOptions {
+  format: string;
+  out: string;
+  dateRange?: string;
+  db?: string;
+  now?: string;
+}
+
+const STAGES: Record<string, string> = {
+  query: 'running the section queries',
+  html: 'drawing charts and HTML',
+  pdf: 'printing the PDF in Chromium',
+};
+
+/** `pathlight render <report file> --format html|pdf --out <file> [--date-range last_week] [--db <file>]`. */
+export function registerRender(program: Command): void {
+  program
+    .command('render')
+    .description('render a report definition (YAML or JSON) to HTML or PDF')
+    .argument('<report>', 'the report definition file')
+    .option('--format <format>', 'html or pdf', 'html')
+    .requiredOption('--out <file>', 'where to write the report')
+    .option(
+      '--date-range <range>',
+      'replace the date range: yesterday, last_7_days, last_week, ... or START..END',
+    )
+    .option('--db <file>', 'the DuckDB events file')
+    .option('--now <iso>', 'render as if it were this time (relative ranges resolve from it)')
+    .action(async (file: string, options: RenderOptions) => {
+      if (options.format !== 'html' && options.format !== 'pdf') {
+        throw new InputError('--format: expected html or pdf', 'format');
+      }
+      const definition = parseReportDefinition(readDocument(file, 'report'));
+      let dateRange;
+      if (options.dateRange) {
+        const [start, end] = options.dateRange.split('..');
+        const parsed = reportDateRangeSchema.safeParse(end ? { start, end } : options.dateRange);
+        if (!parsed.success) {
+          throw new InputError(
+            `--date-range: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+            'date-range',
+          );
+        }
+        dateRange = parsed.data;
+      }
+      const now = options.now ? new Date(options.now) : new Date();
+      if (Number.isNaN(now.getTime()))
+        throw new InputError('--now: expected an ISO date-time', 'now');
+      // Find the browser before any query runs, so a missing one fails fast with its fix.
+      if (options.format === 'pdf') findChrome();
+      const engine = await DuckdbEngine.open(dbOption(options.db));
+      const pool = options.format === 'pdf' ? new BrowserPool({ pages: 1 }) : undefined;
+      const started = Date.now();
+      const progress = (stage: string) =>
+        process.stderr.write(
+          `[${((Date.now() - started) / 1000).toFixed(1)}s] ${STAGES[stage] ?? stage}…\n`,
+        );
+      try {
+        const out = await renderReport(engine, definition, now, {
+          format: options.format,
+          ...(dateRange ? { dateRange } : {}),
+          ...(pool ? { pool } : {}),
+          onStage: progress,
+        });
+        writeFileSync(options.out, options.format === 'pdf' ? (out.pdf as Buffer) : out.html);
+        process.stderr.write(
+          `[${((Date.now() - started) / 1000).toFixed(1)}s] wrote ${options.out} (${out.model.sections.length} sections, ${out.model.rangeLabel})\n`,
+        );
+      } finally {
+        await pool?.close();
+        await engine.close();
+      }
+    });
+}
