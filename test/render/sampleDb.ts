@@ -1,0 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSample } from '../../src/sample/generateSample.js';
+
+/** A small deterministic sample export (21 days ending 2026-10-31, 400 users) in a fresh DuckDB file. */
+export async function sampleDb(): Promise<string> {
+  const file = join(mkdtempSync(join(tmpdir(), 'pathlight-report-')), 'events.duckdb');
+  await generateSample(file, { days: 21, users: 400, seed: 3, endDate: '2026-10-31' });
+  return file;
+}
+
+/** "Now" for rendering: last_week resolves to 19-25 October 2026 in UTC. */
+export const NOW = new Date('2026-10-30T10:00:00Z');
