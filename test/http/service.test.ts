@@ -1,36 +1,30 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/http/service.js';
 import { call, startTestService } from './support/testApp.js';
 
-const running: RunningService[] = [];
-const start = async (...args: Parameters<typeof startTestService>) => {
-  const service = await startTestService(...args);
-  running.push(service);
-  return service;
-};
-afterEach(async () => {
-  for (const service of running.splice(0)) await service.stop().catch(() => undefined);
-});
+describe('a ready service', () => {
+  let service: RunningService;
+  beforeAll(async () => {
+    service = await startTestService({
+      PATHLIGHT_BROWSER_PATH: process.execPath,
+      PATHLIGHT_API_RATE_LIMIT: '3',
+      PATHLIGHT_LINK_RATE_LIMIT: '2',
+    });
+  });
+  afterAll(() => service.stop());
 
-describe('the service', () => {
-  it('is ready when store, engine and browser are; names the failing check otherwise', async () => {
-    const ready = await start({ PATHLIGHT_BROWSER_PATH: process.execPath });
-    const ok = await call(`${ready.url}/readyz`);
+  it('is ready when store, engine and browser are', async () => {
+    const ok = await call(`${service.url}/readyz`);
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({
       status: 'ready',
       engine: 'duckdb',
       checks: { store: 'ok', engine: 'ok', browser: 'ok' },
     });
-    expect((await call(`${ready.url}/healthz`)).body).toEqual({ status: 'ok' });
-    const noBrowser = await start({ PATHLIGHT_BROWSER_PATH: '/nonexistent/chromium' });
-    const res = await call(`${noBrowser.url}/readyz`);
-    expect(res.status).toBe(503);
-    expect(res.body.checks.browser).toMatch(/nonexistent/);
+    expect((await call(`${service.url}/healthz`)).body).toEqual({ status: 'ok' });
   });
 
   it('rate-limits the API and the signed links, in the error shape', async () => {
-    const service = await start({ PATHLIGHT_API_RATE_LIMIT: '3', PATHLIGHT_LINK_RATE_LIMIT: '2' });
     const auth = { Authorization: `Bearer ${service.adminToken}` };
     for (let i = 0; i < 3; i += 1)
       expect((await call(`${service.url}/api/goals`, { headers: auth })).status).toBe(200);
@@ -41,22 +35,16 @@ describe('the service', () => {
     await call(`${service.url}/r/abc`);
     expect((await call(`${service.url}/r/abc`)).status).toBe(429);
   });
+});
 
-  it('keeps its admin token across restarts of the same data dir', async () => {
-    const first = await start();
-    await first.stop();
-    running.splice(running.indexOf(first), 1);
-    const second = await start({ PATHLIGHT_DATA_DIR: first.dataDir });
-    expect(second.adminToken).toBe(first.adminToken);
-  });
-
-  it('stops gracefully: open requests finish, new connections are refused', async () => {
+describe('a service without its browser', () => {
+  it('is not ready and names the check; stops gracefully; keeps its token across a restart', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let arrived!: () => void;
     const inside = new Promise<void>((resolve) => (arrived = resolve));
-    const service = await start(
-      {},
+    const service = await startTestService(
+      { PATHLIGHT_BROWSER_PATH: '/nonexistent/chromium' },
       {
         extendApi: (router) =>
           router.get('/slow', async (_req, res) => {
@@ -66,7 +54,11 @@ describe('the service', () => {
           }),
       },
     );
-    running.splice(running.indexOf(service), 1);
+    const res = await call(`${service.url}/readyz`);
+    expect(res.status).toBe(503);
+    expect(res.body.checks.browser).toMatch(/nonexistent/);
+
+    // Graceful stop: the open request finishes, new connections are refused.
     const slow = call(`${service.url}/api/slow`, {
       headers: { Authorization: `Bearer ${service.adminToken}` },
     });
@@ -77,5 +69,12 @@ describe('the service', () => {
     release();
     expect((await slow).body).toEqual({ finished: true });
     await stopping;
+
+    const again = await startTestService({ PATHLIGHT_DATA_DIR: service.dataDir });
+    try {
+      expect(again.adminToken).toBe(service.adminToken);
+    } finally {
+      await again.stop();
+    }
   });
 });

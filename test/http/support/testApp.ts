@@ -12,11 +12,13 @@ import { eventsDb } from './eventsFixture.js';
 
 let sharedDb: Promise<string> | undefined;
 
+export type TestService = RunningService & { dataDir: string };
+
 /** The real service (PGlite store, outbox, the fixture's DuckDB file) on a free loopback port. */
 export async function startTestService(
   env: Record<string, string> = {},
   options: ServiceOptions = {},
-): Promise<RunningService & { dataDir: string }> {
+): Promise<TestService> {
   sharedDb ??= eventsDb();
   const dataDir = mkdtempSync(join(tmpdir(), 'pathlight-http-'));
   const config = loadConfig({
