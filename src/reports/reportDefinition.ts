@@ -20,8 +20,8 @@ export const reportDateRangeSchema = z.union([z.enum(RELATIVE_RANGES), dateRange
 export type ReportDateRange = z.infer<typeof reportDateRangeSchema>;
 
 /** The funnel a section draws: the funnel contract (issue 9) without its date range, which the report sets. */
-const { dateRange: _dateRange, ...funnelShape } = funnelSpecSchema.shape;
-const funnelSectionSpec = z.object(funnelShape).strict();
+// A fresh object from the shape: zod refuses omit() on a schema with refinements; parseFunnelSpec re-checks them.
+const funnelSectionSpec = z.object(funnelSpecSchema.shape).omit({ dateRange: true }).strict();
 
 export const sectionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('kpi_summary'), title: z.string().max(200).optional() }).strict(),
