@@ -1,11 +1,12 @@
 /**
  * Report rendering benchmark (issue 6): a report with every wired section (KPI summary, funnel with a
- * breakdown, data quality) on the sample, to PDF through system Chromium.
+ * breakdown, retention, data quality) on the sample, to PDF through system Chromium.
  * Run: `npx tsx bench/render.ts [reports=50] [concurrency=2]`.
  * Warm = the browser launched and one report rendered first; each measured report runs its queries,
  * draws its charts and prints its PDF (no result cache).
  */
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckdbEngine } from '../src/engines/duckdb/DuckdbEngine.js';
@@ -43,15 +44,21 @@ const definition = parseReportDefinition({
         breakdown: 'device_category',
       },
     },
+    { type: 'retention' },
     { type: 'data_quality' },
   ],
 });
 const now = new Date('2026-10-30T10:00:00Z');
 const engine = await DuckdbEngine.open(file);
 const pool = new BrowserPool({ pages: concurrency, recycleAfter: 1000 });
-/** Pages in the PDF: the largest /Count of its page tree. */
-const pagesOf = (pdf: Buffer) =>
-  Math.max(0, ...[...pdf.toString('latin1').matchAll(/\/Count\s+(\d+)/g)].map((m) => Number(m[1])));
+/** Pages in the PDF, as poppler's pdfinfo counts them (Chromium compresses its page tree). */
+const pagesOf = (pdf: Buffer) => {
+  const path = join(tmpdir(), `pathlight-bench-${process.pid}.pdf`);
+  writeFileSync(path, pdf);
+  return Number(
+    /Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path], { encoding: 'utf8' }))?.[1] ?? 0,
+  );
+};
 
 async function one(): Promise<{ query: number; html: number; pdf: number; pages: number }> {
   const t0 = performance.now();

@@ -33,6 +33,14 @@ export const sectionSchema = z.discriminatedUnion('type', [
       funnel: funnelSectionSpec,
     })
     .strict(),
+  z
+    .object({
+      type: z.literal('retention'),
+      title: z.string().max(200).optional(),
+      period: z.enum(['week', 'month']).optional(),
+      periods: z.number().int().min(1).max(12).optional(),
+    })
+    .strict(),
 ]);
 export type SectionDefinition = z.infer<typeof sectionSchema>;
 export const SECTION_TYPES = sectionSchema.options.map((o) => o.shape.type.value);

@@ -25,6 +25,7 @@ const definition = parseReportDefinition({
   sections: [
     { type: 'kpi_summary' },
     { type: 'funnel', funnel: { steps: STEPS } },
+    { type: 'retention', periods: 2 },
     { type: 'data_quality' },
   ],
 });
@@ -99,6 +100,7 @@ describe('report PDF on the sample', () => {
       new RegExp(`SESSIONS[\\s\\S]{0,400}?${int.format(expected).replace(',', '\\,')}`),
     );
 
+    expect(text).toContain('Retention by first-visit cohort');
     expect(text).toContain('Days the export may still rewrite');
     expect(text).toContain('Events without user_pseudo_id');
   });

@@ -2,6 +2,7 @@ import type { SectionDefinition } from '../reportDefinition.js';
 import { buildDataQuality } from './dataQuality.js';
 import { buildFunnelSection } from './funnelSection.js';
 import { buildKpiSummary } from './kpiSummary.js';
+import { buildRetentionSection } from './retentionSection.js';
 import type { BuiltSection, SectionInput } from './sectionInput.js';
 
 type Builders = {
@@ -16,6 +17,7 @@ export const SECTION_BUILDERS: Builders = {
   kpi_summary: buildKpiSummary,
   data_quality: buildDataQuality,
   funnel: buildFunnelSection,
+  retention: buildRetentionSection,
 };
 
 export function buildSection(
