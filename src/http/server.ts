@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Engine } from '../engines/engine.js';
+import type { BrowserPool } from '../render/browserPool.js';
 import type { SchedulerLoop } from '../scheduler/schedulerLoop.js';
 import type { StoreDb } from '../store/storeDb.js';
 import { apiRouter } from './api/apiRouter.js';
@@ -34,6 +35,8 @@ export interface AppDeps {
   readonly includeIntraday?: boolean;
   readonly queryTimeoutMs?: number;
   readonly keyEvents?: () => Promise<string[]>;
+  /** The browser pool for report previews as PDF. */
+  readonly pool?: BrowserPool;
   readonly limits?: { bodyKb?: number; apiPerMinute?: number; linksPerMinute?: number };
   /** Behind App Engine: one proxy hop in front, so `req.ip` is the client's. */
   readonly trustProxy?: boolean;
@@ -87,6 +90,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.includeIntraday === undefined ? {} : { includeIntraday: deps.includeIntraday }),
     ...(deps.queryTimeoutMs === undefined ? {} : { queryTimeoutMs: deps.queryTimeoutMs }),
     ...(deps.keyEvents ? { keyEvents: deps.keyEvents } : {}),
+    ...(deps.pool ? { pool: deps.pool } : {}),
   };
   const bodyLimit = `${deps.limits?.bodyKb ?? 256}kb`;
   app.use(express.json({ limit: bodyLimit }));

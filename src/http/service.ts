@@ -12,6 +12,8 @@ import { bigqueryEngineFromConfig } from '../engines/bigquery/BigqueryEngine.js'
 import { DuckdbEngine } from '../engines/duckdb/DuckdbEngine.js';
 import type { Engine } from '../engines/engine.js';
 import { ga4DataApi, type Ga4DataApi } from '../ga4/ga4DataApi.js';
+import { loadLinkKeys } from '../links/linkSecrets.js';
+import { BrowserPool } from '../render/browserPool.js';
 import { generateSample } from '../sample/generateSample.js';
 import type { RunRenderer } from '../scheduler/runWorker.js';
 import { startSchedulerLoop, type SchedulerLoop } from '../scheduler/schedulerLoop.js';
@@ -21,6 +23,8 @@ import { openPostgres } from '../store/postgresDb.js';
 import type { StoreDb } from '../store/storeDb.js';
 import type { AccessOptions } from './auth/access.js';
 import { ensureAdminToken } from './auth/adminToken.js';
+import { reportRunRenderer, loadReportDefinition } from './reportRenderer.js';
+import { reportLinksRouter } from './routes/reportLinks.js';
 import { iapVerifier } from './auth/iap.js';
 import { createApp, startServer, type RunningServer } from './server.js';
 
@@ -62,16 +66,6 @@ function cachedKeyEvents(api: Ga4DataApi, logger: Logger): () => Promise<string[
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
-/** Until report rendering lands, a run fails at once with a clear, final error. */
-const noRenderer: RunRenderer = {
-  render: () =>
-    Promise.reject(
-      Object.assign(new Error('report rendering is not installed in this build'), {
-        transient: false,
-      }),
-    ),
-};
 
 async function openEngine(config: Config, logger: Logger): Promise<Engine> {
   if (config.PATHLIGHT_ENGINE === 'bigquery') return bigqueryEngineFromConfig(config);
@@ -153,6 +147,8 @@ export async function startService(
   const transport: Transport = config.SMTP_URL
     ? smtpTransport({ url: config.SMTP_URL })
     : outboxTransport(outbox as string);
+  // One browser pool for scheduled PDFs, previews and signed links; Chromium starts on first use.
+  const pool = new BrowserPool({ executablePath: config.PATHLIGHT_BROWSER_PATH });
   const from = config.PATHLIGHT_MAIL_FROM;
   const fromAddress = /<([^>]+)>/.exec(from)?.[1] ?? from;
   const scheduler = startSchedulerLoop({
@@ -163,7 +159,7 @@ export async function startService(
     logger,
     worker: {
       db: store,
-      renderer: options.renderer ?? noRenderer,
+      renderer: options.renderer ?? reportRunRenderer({ engine, store, pool }),
       deliver: {
         transport,
         from,
@@ -188,6 +184,17 @@ export async function startService(
     },
   });
   const access = accessFor(config, logger, options);
+  // Signed links for stakeholders, when link secrets are configured (PATHLIGHT_LINK_SECRETS).
+  const linksRouter =
+    options.linksRouter ??
+    (process.env.PATHLIGHT_LINK_SECRETS
+      ? reportLinksRouter({
+          keys: loadLinkKeys(process.env),
+          loadDefinition: (id) => loadReportDefinition(store, id),
+          engine,
+          pool,
+        })
+      : undefined);
   const keyEvents =
     options.keyEvents ??
     (config.GA4_PROPERTY_ID
@@ -202,7 +209,8 @@ export async function startService(
       loop: scheduler,
       auth: { appEngine: config.PATHLIGHT_TRUST_IAP, secret: config.PATHLIGHT_TICK_SECRET },
     },
-    ...(options.linksRouter ? { linksRouter: options.linksRouter } : {}),
+    ...(linksRouter ? { linksRouter } : {}),
+    pool,
     ...(options.extendApi ? { extendApi: options.extendApi } : {}),
     ...(outbox ? { outboxDir: outbox } : {}),
     browserPath: config.PATHLIGHT_BROWSER_PATH,
@@ -239,6 +247,7 @@ export async function startService(
       await server.stop();
       await scheduler.stop();
       await transport.close();
+      await pool.close();
       await store.close();
       await engine.close();
     },

@@ -4,12 +4,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFunnelSpec, type FunnelSpec } from '../../src/analyses/funnel/funnelSpec.js';
-import { runFunnel } from '../../src/analyses/funnel/runFunnel.js';
-import type { Goal } from '../../src/analyses/goals/goal.js';
 import type { RunningService } from '../../src/http/service.js';
-import type { RunRenderer } from '../../src/scheduler/runWorker.js';
-import { DefinitionsRepo } from '../../src/store/definitionsRepo.js';
 import { RANGE } from '../http/support/eventsFixture.js';
 import { call, startTestService } from '../http/support/testApp.js';
 
@@ -20,55 +15,13 @@ let browser: Browser;
 let page: Page;
 let service: RunningService;
 
-/**
- * A stand-in for the reports engineer's renderer (not landed yet): the saved report's funnel, run
- * for real, as an HTML table and a PDF printed by the same Chromium. Swap for the real one.
- */
-const standInRenderer: RunRenderer = {
-  async render(run) {
-    const stored = await new DefinitionsRepo<{
-      title: string;
-      sections: { funnel: Omit<FunnelSpec, 'dateRange'> }[];
-    }>(service.store, 'reports').get(run.reportId);
-    if (!stored) throw Object.assign(new Error(`no report ${run.reportId}`), { transient: false });
-    const goals = await new DefinitionsRepo<Goal>(service.store, 'goals').list();
-    const result = await runFunnel(
-      service.engine,
-      parseFunnelSpec({
-        ...stored.definition.sections[0]!.funnel,
-        // The stand-in resolves no relative ranges: the fixture's days.
-        dateRange: { start: RANGE.from, end: RANGE.to },
-      }),
-      {
-        goals: new Map(goals.map((g) => [g.key, g.definition])),
-      },
-    );
-    const rows = result.steps.map((s) => `<tr><td>${s.name}</td><td>${s.count}</td></tr>`).join('');
-    const html = `<h1>${stored.definition.title}</h1><table>${rows}</table>`;
-    const pdfPage = await browser.newPage();
-    await pdfPage.setContent(html);
-    const pdf = Buffer.from(await pdfPage.pdf({ format: 'A4' }));
-    await pdfPage.close();
-    return {
-      email: {
-        subject: stored.definition.title,
-        html,
-        text: result.steps.map((s) => `${s.name}: ${s.count}`).join('\n'),
-        images: [],
-        pdf: { filename: `${run.reportId}.pdf`, content: pdf },
-      },
-      bytesProcessed: result.bytesProcessed,
-      stageMs: { query: 1 },
-    };
-  },
-};
-
 const shot = (name: string) =>
   page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  service = await startTestService({}, { renderer: standInRenderer });
+  // The real scheduler renderer: the reports use-case, PDF printed in the service's browser pool.
+  service = await startTestService({ PATHLIGHT_BROWSER_PATH: CHROMIUM });
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -188,12 +141,34 @@ describe('a marketing manager in a real browser', () => {
         {
           type: 'funnel',
           funnel: {
-            steps: [{ goal: 'Product view' }, { event: 'add_to_cart' }, { event: 'purchase' }],
+            steps: [
+              {
+                name: 'Product view',
+                event: 'page_view',
+                where: [{ param: 'page_type', op: 'eq', value: 'product' }],
+              },
+              { event: 'add_to_cart' },
+              { event: 'purchase' },
+            ],
           },
         },
       ],
     });
     await shot('05-reports');
+    // Preview as PDF, printed now by the reports use-case.
+    const preview = await fetch(`${service.url}/api/reports/checkout/preview?format=pdf`, {
+      headers: { Authorization: `Bearer ${service.adminToken}` },
+    });
+    expect(preview.headers.get('content-type')).toBe('application/pdf');
+    expect(
+      Buffer.from(await preview.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    await page.click('a.preview-html');
+    await page.waitForSelector('h1');
+    expect(await page.$eval('h1', (h) => h.textContent)).toContain('Checkout funnel');
+    await shot('05b-report-preview');
   });
 
   it('schedules the report, sends it now, and finds the email with its PDF in the outbox', async () => {
@@ -247,7 +222,8 @@ describe('a marketing manager in a real browser', () => {
       headers: auth,
     });
     const mail = await simpleParser(Buffer.from(await raw.arrayBuffer()));
-    expect(mail.subject).toBe('Checkout funnel');
+    expect(mail.subject).toMatch(/^Checkout funnel · /);
+    expect(mail.text).toContain('Checkout funnel');
     const pdf = mail.attachments.find((a) => a.contentType === 'application/pdf');
     expect(pdf?.content.subarray(0, 5).toString()).toBe('%PDF-');
   });

@@ -133,9 +133,21 @@ describe('use-cases through the API', () => {
   });
 
   it('keeps schedules: validation, presets, pause and resume, send now, run history', async () => {
-    expect(
-      (await api('/reports/weekly', { method: 'PUT', body: { title: 'Weekly' } })).status,
-    ).toBe(200);
+    const badReport = await api('/reports/weekly', { method: 'PUT', body: { title: 'Weekly' } });
+    expect(badReport.status).toBe(400);
+    expect(badReport.body.error.field).toBe('goal');
+    const report = await api('/reports/weekly', {
+      method: 'PUT',
+      body: {
+        title: 'Weekly',
+        goal: { event: 'purchase' },
+        dateRange: { start: RANGE.from, end: RANGE.to },
+        sections: [
+          { type: 'funnel', funnel: { steps: [{ event: 'page_view' }, { event: 'purchase' }] } },
+        ],
+      },
+    });
+    expect(report.status).toBe(200);
     const bad = await api('/schedules/weekly-mail', {
       method: 'PUT',
       body: {
@@ -167,6 +179,7 @@ describe('use-cases through the API', () => {
         preset: { kind: 'weekly', day: 1, hour: 8 },
         timeZone: 'Europe/Berlin',
         recipients: { to: ['ceo@example.com'] },
+        formats: { pdf: false, inline: true },
       },
     });
     expect(ok.body).toMatchObject({
@@ -185,11 +198,18 @@ describe('use-cases through the API', () => {
       status: 'claimed',
       scheduleId: 'weekly-mail',
     });
-    // No renderer is installed in this build: the run fails once, finally, and says why.
+    // The real renderer (HTML only: this schedule asks for no PDF), then the outbox.
     await service.scheduler.runOnce();
     const history = await api('/schedules/weekly-mail/runs');
-    expect(history.body.runs[0]).toMatchObject({ id: sent.body.id, status: 'failed' });
-    expect(history.body.runs[0].error).toMatch(/rendering is not installed/);
-    expect((await api('/outbox')).body).toEqual({ messages: [] });
+    expect(history.body.runs[0]).toMatchObject({ id: sent.body.id, status: 'sent' });
+    expect(history.body.runs[0].deliveries).toMatchObject([
+      { recipient: 'ceo@example.com', status: 'sent' },
+    ]);
+    expect(Object.keys(history.body.runs[0].stageMs)).toEqual(
+      expect.arrayContaining(['query', 'send']),
+    );
+    const outbox = await api('/outbox');
+    expect(outbox.body.messages).toHaveLength(1);
+    expect(outbox.body.messages[0].subject).toMatch(/^Weekly · /);
   });
 });

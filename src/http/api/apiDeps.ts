@@ -1,4 +1,5 @@
 import type { Engine } from '../../engines/engine.js';
+import type { BrowserPool } from '../../render/browserPool.js';
 import type { StoreDb } from '../../store/storeDb.js';
 
 /** What the JSON API's routes need: the events engine, the store, and where the outbox is. */
@@ -11,4 +12,6 @@ export interface ApiDeps {
   readonly queryTimeoutMs?: number;
   /** Event names GA4 marks as key events (Data API), when a property is configured. */
   readonly keyEvents?: () => Promise<string[]>;
+  /** Prints report previews as PDF. */
+  readonly pool?: BrowserPool;
 }

@@ -182,6 +182,32 @@ export function openApiDocument(): Json {
         },
       },
       '/api/reports': { get: { summary: 'List report definitions', responses: ok('Reports') } },
+      '/api/reports/preview': {
+        post: {
+          summary: 'Render an unsaved report definition as HTML (viewers too)',
+          requestBody: body({ $ref: '#/components/schemas/Report' }),
+          responses: {
+            '200': { description: 'The report', content: { 'text/html': {} } },
+            ...errors,
+          },
+        },
+      },
+      '/api/reports/{id}/preview': {
+        get: {
+          summary: 'Render a saved report now, as HTML or PDF',
+          parameters: [
+            pathParam('id', 'Report id'),
+            { name: 'format', in: 'query', schema: { type: 'string', enum: ['html', 'pdf'] } },
+          ],
+          responses: {
+            '200': {
+              description: 'The report',
+              content: { 'text/html': {}, 'application/pdf': {} },
+            },
+            ...errors,
+          },
+        },
+      },
       '/api/reports/{id}': {
         get: {
           summary: 'One report definition',

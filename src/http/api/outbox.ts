@@ -15,6 +15,24 @@ export interface OutboxEntry {
 
 const FILE = /^[A-Za-z0-9.@_-]+\.eml$/;
 
+/** RFC 2047 encoded words (`=?UTF-8?Q?...?=`, `=?UTF-8?B?...?=`) as text, for the list. */
+export function decodeHeader(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(
+      /=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g,
+      (_all, _charset: string, enc: string, text: string) => {
+        if (enc.toUpperCase() === 'B') return Buffer.from(text, 'base64').toString('utf8');
+        const bytes = text
+          .replace(/_/g, ' ')
+          .replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) =>
+            String.fromCharCode(parseInt(hex, 16)),
+          );
+        return Buffer.from(bytes, 'latin1').toString('utf8');
+      },
+    );
+}
+
 /** The outbox folder's messages, newest first, with subject and recipients from their headers. */
 export function listOutbox(folder: string | undefined): OutboxEntry[] {
   if (!folder) return [];
@@ -33,7 +51,7 @@ export function listOutbox(folder: string | undefined): OutboxEntry[] {
           .split(/\r?\n\r?\n/)[0] ?? '';
       const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
       const header = (name: string) =>
-        new RegExp(`^${name}: (.*)$`, 'im').exec(unfolded)?.[1]?.trim() ?? null;
+        decodeHeader(new RegExp(`^${name}: (.*)$`, 'im').exec(unfolded)?.[1]?.trim() ?? '') || null;
       const stat = statSync(path);
       return {
         file,

@@ -1,21 +1,18 @@
 import type { Router } from 'express';
-import { z } from 'zod';
-import { parseWith } from '../../analyses/funnel/funnelSpec.js';
 import { InputError, NotFoundError } from '../../errors/errors.js';
+import { parseReportDefinition, reportDefinitionSchema } from '../../reports/reportDefinition.js';
+import { renderReport } from '../../reports/renderReport.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
+import { loadReportDefinition } from '../reportRenderer.js';
 import type { ApiDeps } from './apiDeps.js';
 import { handle, param } from './handler.js';
 
-/**
- * Until the reports engineer's definition schema lands, a report is checked only for what the
- * store and schedules rely on: an id pattern and a title; the rest is kept as given.
- */
-export const reportDefinitionSchema = z
-  .object({ title: z.string().trim().min(1).max(200) })
-  .catchall(z.unknown());
+export { reportDefinitionSchema };
 
+/** The store's report ids are stricter than the schema's (no underscores). */
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
+/** Report definitions (the reports schema), and previews in HTML or PDF via the reports use-case. */
 export function reportsRoutes(router: Router, deps: ApiDeps): void {
   const repo = () => new DefinitionsRepo<Record<string, unknown>>(deps.store, 'reports');
   const view = (s: {
@@ -23,15 +20,18 @@ export function reportsRoutes(router: Router, deps: ApiDeps): void {
     definition: Record<string, unknown>;
     source: string;
     filePath: string | null;
-  }) => ({
-    id: s.key,
-    ...s.definition,
-    source: s.source,
-    filePath: s.filePath,
-  });
+  }) => ({ ...s.definition, id: s.key, source: s.source, filePath: s.filePath });
   router.get(
     '/reports',
     handle(async () => ({ reports: (await repo().list()).map(view) })),
+  );
+  router.post(
+    '/reports/preview',
+    handle(async (req, res) => {
+      const definition = parseReportDefinition(req.body);
+      const rendered = await renderReport(deps.engine, definition, new Date(), { format: 'html' });
+      res.type('html').send(rendered.html);
+    }),
   );
   router.get(
     '/reports/:id',
@@ -41,20 +41,43 @@ export function reportsRoutes(router: Router, deps: ApiDeps): void {
       return view(stored);
     }),
   );
+  router.get(
+    '/reports/:id/preview',
+    handle(async (req, res) => {
+      const id = param(req, 'id');
+      const definition = await loadReportDefinition(deps.store, id);
+      if (!definition) throw new NotFoundError(`no report ${id}`, 'id');
+      const format = req.query.format === 'pdf' ? 'pdf' : 'html';
+      if (format === 'pdf' && !deps.pool)
+        throw new InputError('format: PDF needs a browser', 'format');
+      const rendered = await renderReport(deps.engine, definition, new Date(), {
+        format,
+        ...(deps.pool ? { pool: deps.pool } : {}),
+      });
+      if (format === 'pdf' && rendered.pdf) {
+        res
+          .type('application/pdf')
+          .setHeader('Content-Disposition', `inline; filename="${id}.pdf"`);
+        res.send(rendered.pdf);
+        return;
+      }
+      res.type('html').send(rendered.html);
+    }),
+  );
   router.put(
     '/reports/:id',
     handle(async (req) => {
       const id = param(req, 'id');
       if (!ID.test(id))
         throw new InputError('id: expected lower-case letters, digits and dashes', 'id');
-      const definition = parseWith(reportDefinitionSchema, {
+      const definition = parseReportDefinition({
         ...((req.body ?? {}) as Record<string, unknown>),
         id,
       });
       const saved = await repo().saveFromUi(id, definition);
       if (!saved.saved)
         throw new InputError(`report ${id} comes from ${saved.filePath}: change it there`, 'id');
-      return { id, ...definition };
+      return definition;
     }),
   );
   router.delete(

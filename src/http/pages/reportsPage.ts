@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { parseWith, type FunnelSpec } from '../../analyses/funnel/funnelSpec.js';
 import { InputError } from '../../errors/errors.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
+import { resolveGoalSteps } from '../../analyses/goals/goal.js';
 import { goalsByName } from '../api/goals.js';
 import { reportDefinitionSchema } from '../api/reports.js';
 import { funnelSpecFromForm } from './funnelForm.js';
@@ -14,10 +15,9 @@ export function builderQueryOf(funnel: Partial<FunnelSpec> | undefined): string 
   if (!funnel?.steps) return null;
   const query = new URLSearchParams();
   funnel.steps.forEach((step, i) => {
-    query.append(
-      'step',
-      step.goal !== undefined ? `goal:${step.goal}` : `event:${step.event ?? ''}`,
-    );
+    // A step written out from a goal keeps the goal's name: it reopens as that goal.
+    const goal = step.goal ?? (step.where?.length && step.name ? step.name : undefined);
+    query.append('step', goal !== undefined ? `goal:${goal}` : `event:${step.event ?? ''}`);
     query.append('within', step.within ?? '');
     if (step.directly) query.append('directly', String(i + 1));
   });
@@ -66,14 +66,16 @@ export function reportsPage(router: Router, deps: PageDeps): void {
       const id = field(req.body, 'id');
       if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(id))
         throw new InputError('id: expected lower-case letters, digits and dashes', 'id');
-      const { dateRange, ...funnel } = funnelSpecFromForm(
-        Object.fromEntries(groupParams(field(req.body, 'funnelQuery'))),
+      const goals = await goalsByName(deps);
+      // Goal steps are written out (event and conditions) so the report stands on its own.
+      const { dateRange, ...funnel } = resolveGoalSteps(
+        funnelSpecFromForm(Object.fromEntries(groupParams(field(req.body, 'funnelQuery')))),
+        goals,
       );
       void dateRange; // The report sets its own (relative) range.
       // The report's goal is the funnel's last step (a goal step names its event).
       const last = funnel.steps.at(-1);
-      const goals = await goalsByName(deps);
-      const goalEvent = last?.goal !== undefined ? goals.get(last.goal)?.event : last?.event;
+      const goalEvent = last?.event;
       const range = field(req.body, 'dateRange') || 'last_7_days';
       if (!(REPORT_RANGES as readonly string[]).includes(range))
         throw new InputError(`dateRange: expected one of ${REPORT_RANGES.join(', ')}`, 'dateRange');
@@ -81,7 +83,7 @@ export function reportsPage(router: Router, deps: PageDeps): void {
       const definition = parseWith(reportDefinitionSchema, {
         id,
         title,
-        goal: { event: goalEvent, ...(last?.goal !== undefined ? { name: last.goal } : {}) },
+        goal: { event: goalEvent, ...(last?.name ? { name: last.name } : {}) },
         dateRange: range,
         comparison: field(req.body, 'comparison') || 'previous_period',
         sections: [{ type: 'funnel', title, funnel }],
