@@ -74,7 +74,6 @@ export function funnelBarChart(
   steps: { name: string; count: number }[],
   size = { width: 680, height: 240 },
 ): string {
-  const first = steps[0]?.count ?? 0;
   const lost = steps.map((s, i) =>
     i === 0 ? 0 : Math.max(0, (steps[i - 1]?.count ?? 0) - s.count),
   );
@@ -95,7 +94,6 @@ export function funnelBarChart(
       },
       yAxis: {
         type: 'value',
-        max: first || undefined,
         splitLine: { lineStyle: { color: PALETTE.grid } },
         axisLabel: { fontSize: 10, color: PALETTE.muted },
       },

@@ -99,7 +99,7 @@ export const buildKpiSummary: SectionBuilder<'kpi_summary', KpiSummaryContext> =
     partial: 'kpiSummary',
     title: section.title ?? 'Key figures',
     context: {
-      comparisonLabel: comparison ? `vs ${fmt.range(comparison.start, comparison.end)}` : '',
+      comparisonLabel: comparison ? fmt.range(comparison.start, comparison.end) : '',
       tiles: [
         tile('Daily users (avg)', 'avgDailyUsers', fmt.integer),
         tile('Sessions', 'sessions', fmt.integer),
