@@ -6,7 +6,7 @@ import { resolveGoalSteps } from '../../analyses/goals/goal.js';
 import { goalsByName } from '../api/goals.js';
 import { reportDefinitionSchema } from '../api/reports.js';
 import { funnelSpecFromForm } from './funnelForm.js';
-import { field, type PageDeps } from './pageDeps.js';
+import { field, fields, type PageDeps } from './pageDeps.js';
 
 export const REPORT_RANGES = ['last_7_days', 'last_week', 'last_28_days', 'yesterday'] as const;
 
@@ -80,13 +80,18 @@ export function reportsPage(router: Router, deps: PageDeps): void {
       if (!(REPORT_RANGES as readonly string[]).includes(range))
         throw new InputError(`dateRange: expected one of ${REPORT_RANGES.join(', ')}`, 'dateRange');
       const title = field(req.body, 'title');
+      const extra = fields(req.body, 'sections');
       const definition = parseWith(reportDefinitionSchema, {
         id,
         title,
         goal: { event: goalEvent, ...(last?.name ? { name: last.name } : {}) },
         dateRange: range,
         comparison: field(req.body, 'comparison') || 'previous_period',
-        sections: [{ type: 'funnel', title, funnel }],
+        sections: [
+          ...(extra.includes('kpi_summary') ? [{ type: 'kpi_summary' }] : []),
+          { type: 'funnel', title, funnel },
+          ...(extra.includes('data_quality') ? [{ type: 'data_quality' }] : []),
+        ],
       });
       const saved = await repo().saveFromUi(id, definition);
       if (!saved.saved) throw new InputError(`report ${id} comes from ${saved.filePath}`, 'id');
