@@ -6,7 +6,7 @@
  * draws its charts and prints its PDF (no result cache).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckdbEngine } from '../src/engines/duckdb/DuckdbEngine.js';
@@ -52,12 +52,13 @@ const now = new Date('2026-10-30T10:00:00Z');
 const engine = await DuckdbEngine.open(file);
 const pool = new BrowserPool({ pages: concurrency, recycleAfter: 1000 });
 /** Pages in the PDF, as poppler's pdfinfo counts them (Chromium compresses its page tree). */
+let pdfFiles = 0;
 const pagesOf = (pdf: Buffer) => {
-  const path = join(tmpdir(), `pathlight-bench-${process.pid}.pdf`);
+  const path = join(tmpdir(), `pathlight-bench-${process.pid}-${pdfFiles++}.pdf`);
   writeFileSync(path, pdf);
-  return Number(
-    /Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path], { encoding: 'utf8' }))?.[1] ?? 0,
-  );
+  const info = execFileSync('pdfinfo', [path], { encoding: 'utf8' });
+  rmSync(path);
+  return Number(/Pages:\s+(\d+)/.exec(info)?.[1] ?? 0);
 };
 
 async function one(): Promise<{ query: number; html: number; pdf: number; pages: number }> {
