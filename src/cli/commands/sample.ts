@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { duckdbFile, loadConfig } from '../../config/config.js';
+import { InputError } from '../../errors/errors.js';
+import { generateSample } from '../../sample/generateSample.js';
+
+const whole = (flag: string, value: string): number => {
+  if (!/^\d+$/.test(value))
+    throw new InputError(`${flag}: expected a whole number, got "${value}"`, flag);
+  return Number(value);
+};
+
+export function registerSample(program: Command): void {
+  program
+    .command('sample')
+    .description(
+      'write a deterministic GA4-schema sample: daily tables and an intraday table for the last day',
+    )
+    .option('--days <n>', 'days of data', '90')
+    .option('--users <n>', 'users', '5000')
+    .option('--seed <n>', 'random seed: the same seed gives the same data', '7')
+    .option('--end <date>', 'the last (intraday) day, YYYY-MM-DD')
+    .option('--db <file>', 'the DuckDB events file, created if missing')
+    .action(
+      async (options: { days: string; users: string; seed: string; end?: string; db?: string }) => {
+        const days = whole('--days', options.days);
+        const users = whole('--users', options.users);
+        const seed = whole('--seed', options.seed);
+        const db = options.db ?? duckdbFile(loadConfig());
+        mkdirSync(dirname(db), { recursive: true });
+        const started = performance.now();
+        const bar = process.stderr.isTTY
+          ? new cliProgress.SingleBar(
+              { format: 'sample [{bar}] {percentage}% | {value}/{total} users' },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined;
+        let lastLine = 0;
+        let barStarted = false;
+        const result = await generateSample(db, {
+          days,
+          users,
+          seed,
+          ...(options.end ? { endDate: options.end } : {}),
+          onProgress: (done, total) => {
+            if (bar) {
+              if (!barStarted) bar.start(total, done);
+              barStarted = true;
+              bar.update(done);
+            } else if (done === total || performance.now() - lastLine > 2000) {
+              lastLine = performance.now();
+              process.stderr.write(`sample: ${done}/${total} users\n`);
+            }
+          },
+        }).finally(() => bar?.stop());
+        const seconds = (performance.now() - started) / 1000;
+        process.stdout.write(
+          `${result.events.toLocaleString('en-US')} events in ${result.tables.length} tables written to ${db} in ${seconds.toFixed(1)} s\n`,
+        );
+      },
+    );
+}

@@ -1,0 +1,227 @@
+import { EVENTS_SCHEMA, type Field, type RecordField } from '../schema/ga4Schema.js';
+import { duckdbType, quoteIdent } from '../schema/duckdbTypes.js';
+import { DEVICES, GEOS, HOST, STREAM_ID } from './catalog.js';
+
+/**
+ * The SQL that turns the flat staging rows (ev, ses, usr, dict) into nested GA4 rows. Every nested
+ * value is built from EVENTS_SCHEMA so field order and types always match the table DDL.
+ */
+type Values = { [name: string]: string | Values };
+
+const field = (name: string): Field => {
+  const found = EVENTS_SCHEMA.find((x) => x.name === name);
+  if (!found) throw new Error(`no column ${name} in EVENTS_SCHEMA`);
+  return found;
+};
+
+/** `struct_pack(...)` with every field of the record in schema order; unnamed fields are NULL. */
+export function structExpr(record: RecordField, values: Values): string {
+  const parts = record.fields.map((f) => {
+    const value = values[f.name];
+    if (value === undefined) return `${quoteIdent(f.name)} := NULL::${duckdbType(f)}`;
+    if (typeof value === 'string')
+      return `${quoteIdent(f.name)} := CAST(${value} AS ${duckdbType(f)})`;
+    if (f.type !== 'STRUCT' || f.mode === 'REPEATED') throw new Error(`${f.name} is not a record`);
+    return `${quoteIdent(f.name)} := ${structExpr(f, value)}`;
+  });
+  return `struct_pack(${parts.join(', ')})`;
+}
+
+/** The structure argument of `from_json` for a field (lenient: missing keys are NULL). */
+export function jsonStructure(f: Field): unknown {
+  const base =
+    f.type === 'STRUCT'
+      ? Object.fromEntries(f.fields.map((x) => [x.name, jsonStructure(x)]))
+      : duckdbType({ ...f, mode: 'NULLABLE' });
+  return f.mode === 'REPEATED' ? [base] : base;
+}
+
+const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+const fromJson = (expr: string, f: Field): string =>
+  `from_json(${expr}, ${sqlString(JSON.stringify(jsonStructure(f)))})`;
+
+export function smallTablesSql(): string {
+  const dev = DEVICES.map(
+    ([d], i) =>
+      `(${i}, ${[d.category, d.brand, d.model, d.marketing ?? d.model, d.os, d.osVersion, d.browser, d.browserVersion].map(sqlString).join(', ')})`,
+  ).join(', ');
+  const geo = GEOS.map(
+    ([g], i) =>
+      `(${i}, ${[g.city, g.country, g.continent, g.region, g.subContinent, g.metro, g.language].map(sqlString).join(', ')})`,
+  ).join(', ');
+  return `CREATE OR REPLACE TEMP TABLE dev AS SELECT * FROM (VALUES ${dev}) t(id, category, brand, model, marketing, os, os_version, browser, browser_version);
+CREATE OR REPLACE TEMP TABLE geo AS SELECT * FROM (VALUES ${geo}) t(id, city, country, continent, region, sub_continent, metro, language);`;
+}
+
+const TSV = `delim='\\t', quote='', escape='', header=false, nullstr='\\N', auto_detect=false`;
+
+export function loadStagingSql(dir: string): string {
+  const file = (name: string): string => sqlString(`${dir}/${name}`);
+  return `CREATE OR REPLACE TEMP TABLE ev AS SELECT * FROM read_csv(${file('ev-*.tsv')}, ${TSV}, columns={'sid':'BIGINT','ts':'BIGINT','day':'INTEGER','ed':'VARCHAR','name':'VARCHAR','pl':'INTEGER','pt':'INTEGER','pr':'INTEGER','eng':'BIGINT','engaged':'INTEGER','first':'INTEGER','bidx':'BIGINT','bpage':'BIGINT','bord':'BIGINT','known':'INTEGER','ltv':'DOUBLE','vusd':'DOUBLE','extra':'VARCHAR','items':'VARCHAR','ecom':'VARCHAR'}) ORDER BY day, ts;
+CREATE OR REPLACE TEMP TABLE ses AS SELECT * FROM read_csv(${file('ses.tsv')}, ${TSV}, columns={'sid':'BIGINT','uid':'BIGINT','gsid':'BIGINT','snum':'BIGINT','grp':'VARCHAR','source':'VARCHAR','medium':'VARCHAR','campaign':'VARCHAR','cid':'VARCHAR','term':'VARCHAR','content':'VARCHAR','gclid':'VARCHAR','landing':'VARCHAR','referrer':'VARCHAR','tagged':'INTEGER','has_src':'INTEGER'});
+CREATE OR REPLACE TEMP TABLE usr AS SELECT * FROM read_csv(${file('usr.tsv')}, ${TSV}, columns={'uid':'BIGINT','pseudo':'VARCHAR','dev':'INTEGER','geo':'INTEGER','first_touch':'BIGINT','currency':'VARCHAR','granted':'INTEGER','ads':'VARCHAR','user_id':'VARCHAR','ltv':'DOUBLE'});
+CREATE OR REPLACE TEMP TABLE dict AS SELECT * FROM read_csv(${file('dict.tsv')}, ${TSV}, columns={'id':'INTEGER','s':'VARCHAR'});`;
+}
+
+const param = (key: string, kind: 'string' | 'int' | 'double', expr: string): string =>
+  `{'key': ${sqlString(key)}, 'value': {'string_value': ${kind === 'string' ? `CAST(${expr} AS VARCHAR)` : 'NULL::VARCHAR'}, 'int_value': ${kind === 'int' ? `CAST(${expr} AS BIGINT)` : 'NULL::BIGINT'}, 'float_value': NULL::DOUBLE, 'double_value': ${kind === 'double' ? `CAST(${expr} AS DOUBLE)` : 'NULL::DOUBLE'}}}`;
+
+/**
+ * The staged table: every column of the export plus `__day`. `cutoff` is the first day index
+ * with the 2024+ traffic-source columns; `last` is the intraday day index.
+ */
+export function stagedSql(cutoff: number, last: number): string {
+  const first = (col: string): string => `CASE WHEN e.first = 1 THEN s.${col} END`;
+  const params = [
+    param('ga_session_id', 'int', 's.gsid'),
+    param('ga_session_number', 'int', 's.snum'),
+    param('page_location', 'string', 'coalesce(dl.s, s.landing)'),
+    param('page_title', 'string', 'dt.s'),
+    param(
+      'page_referrer',
+      'string',
+      'CASE WHEN e.pr = -1 THEN s.referrer WHEN e.pr >= 0 THEN dr.s END',
+    ),
+    param('engagement_time_msec', 'int', 'e.eng'),
+    param('session_engaged', 'string', "CASE WHEN e.engaged = 1 THEN '1' END"),
+    param('engaged_session_event', 'int', 'CASE WHEN e.engaged = 1 THEN 1 END'),
+    param('source', 'string', first('source')),
+    param('medium', 'string', first('medium')),
+    param('campaign', 'string', first('campaign')),
+    param('campaign_id', 'string', first('cid')),
+    param('term', 'string', first('term')),
+    param('content', 'string', first('content')),
+    param('gclid', 'string', first('gclid')),
+    // Before the 2024 batch_* columns existed these travelled as event parameters.
+    param('batch_ordering_id', 'int', `CASE WHEN e.day < ${cutoff} THEN e.bord END`),
+    param('batch_page_id', 'int', `CASE WHEN e.day < ${cutoff} THEN e.bpage END`),
+  ];
+  const rec = (name: string): RecordField => field(name) as RecordField;
+  const adsRecord = rec('session_traffic_source_last_click').fields.find(
+    (x) => x.name === 'google_ads_campaign',
+  ) as RecordField;
+  const daily = `e.day < ${last}`;
+  const recent = `e.day >= ${cutoff}`;
+  const direct = `s.source IS NULL`;
+  const columns: Record<string, string> = {
+    event_date: 'e.ed',
+    event_timestamp: 'e.ts',
+    event_name: 'e.name',
+    event_params: `list_concat(list_filter([${params.join(', ')}], x -> x.value.string_value IS NOT NULL OR x.value.int_value IS NOT NULL), coalesce(${fromJson('e.extra', field('event_params'))}, []))`,
+    event_previous_timestamp: 'NULL',
+    event_value_in_usd: 'e.vusd',
+    event_bundle_sequence_id: 'e.bord',
+    event_server_timestamp_offset: '(e.ts % 997) * 1000 + 150000',
+    user_id: 'CASE WHEN e.known = 1 AND u.pseudo IS NOT NULL THEN u.user_id END',
+    user_pseudo_id: 'u.pseudo',
+    privacy_info: structExpr(rec('privacy_info'), {
+      analytics_storage: "CASE WHEN u.granted = 1 THEN 'Yes' ELSE 'No' END",
+      ads_storage: 'u.ads',
+      uses_transient_token: "CASE WHEN u.granted = 1 THEN 'No' ELSE 'Yes' END",
+    }),
+    user_properties: `CAST([] AS ${duckdbType(field('user_properties'))})`,
+    user_first_touch_timestamp: 'CASE WHEN u.pseudo IS NOT NULL THEN u.first_touch END',
+    user_ltv: `CASE WHEN ${daily} THEN ${structExpr(rec('user_ltv'), { revenue: 'e.ltv', currency: "'USD'" })} END`,
+    device: structExpr(rec('device'), {
+      category: 'd.category',
+      mobile_brand_name: 'd.brand',
+      mobile_model_name: 'd.model',
+      mobile_marketing_name: 'd.marketing',
+      operating_system: 'd.os',
+      operating_system_version: 'd.os_version',
+      language: 'g.language',
+      is_limited_ad_tracking: "'No'",
+      browser: 'd.browser',
+      browser_version: 'd.browser_version',
+      web_info: {
+        browser: 'd.browser',
+        browser_version: 'd.browser_version',
+        hostname: sqlString(HOST),
+      },
+    }),
+    geo: structExpr(rec('geo'), {
+      city: 'g.city',
+      country: 'g.country',
+      continent: 'g.continent',
+      region: 'g.region',
+      sub_continent: 'g.sub_continent',
+      metro: 'g.metro',
+    }),
+    app_info: 'NULL',
+    traffic_source: `CASE WHEN ${daily} THEN ${structExpr(rec('traffic_source'), {
+      name: "coalesce(fs.campaign, '(direct)')",
+      medium: "coalesce(fs.medium, '(none)')",
+      source: "coalesce(fs.source, '(direct)')",
+    })} END`,
+    stream_id: sqlString(STREAM_ID),
+    platform: "'WEB'",
+    event_dimensions: structExpr(rec('event_dimensions'), { hostname: sqlString(HOST) }),
+    ecommerce: fromJson('e.ecom', field('ecommerce')),
+    items: `coalesce(${fromJson('e.items', field('items'))}, [])`,
+    collected_traffic_source: `CASE WHEN ${recent} AND e.first = 1 AND NOT ${direct} THEN ${structExpr(
+      rec('collected_traffic_source'),
+      {
+        manual_campaign_id: 'CASE WHEN s.tagged = 1 THEN s.cid END',
+        manual_campaign_name: 'CASE WHEN s.tagged = 1 THEN s.campaign END',
+        manual_source: 's.source',
+        manual_medium: 's.medium',
+        manual_term: 's.term',
+        manual_content: 's.content',
+        gclid: 's.gclid',
+      },
+    )} END`,
+    is_active_user: `CASE WHEN ${daily} THEN true END`,
+    batch_event_index: 'e.bidx',
+    batch_page_id: 'e.bpage',
+    batch_ordering_id: 'e.bord',
+    session_traffic_source_last_click: `CASE WHEN ${recent} THEN ${structExpr(
+      rec('session_traffic_source_last_click'),
+      {
+        manual_campaign: {
+          campaign_id: 's.cid',
+          campaign_name: "coalesce(s.campaign, '(direct)')",
+          source: "coalesce(s.source, '(direct)')",
+          medium: "coalesce(s.medium, '(none)')",
+          term: 's.term',
+          content: 's.content',
+        },
+        google_ads_campaign: `CASE WHEN s.gclid IS NOT NULL THEN ${structExpr(adsRecord, {
+          customer_id: "'1234567890'",
+          account_name: "'Pathlight Shop'",
+          campaign_id: 's.cid',
+          campaign_name: 's.campaign',
+          ad_group_id: "s.cid || '01'",
+          ad_group_name: "s.campaign || ' - core'",
+        })} END`,
+        cross_channel_campaign: {
+          campaign_id: 's.cid',
+          campaign_name: "coalesce(s.campaign, '(direct)')",
+          source: "coalesce(s.source, '(direct)')",
+          medium: "coalesce(s.medium, '(none)')",
+          default_channel_group: 's.grp',
+          primary_channel_group: 's.grp',
+        },
+      },
+    )} END`,
+    publisher: 'NULL',
+    event_original_occurrence_timestamp: 'NULL',
+  };
+  const select = EVENTS_SCHEMA.map((f) => {
+    const expr = columns[f.name];
+    if (expr === undefined) throw new Error(`sample: no value for column ${f.name}`);
+    return `CAST(${expr} AS ${duckdbType(f)}) AS ${quoteIdent(f.name)}`;
+  });
+  // A view: each day's insert filters it on e.day, which DuckDB pushes down to the flat
+  // staging rows (sorted by day) before any nested value is built.
+  return `CREATE OR REPLACE TEMP VIEW staged AS
+SELECT e.day AS __day, ${select.join(',\n  ')}
+FROM ev e
+JOIN ses s ON s.sid = e.sid
+JOIN usr u ON u.uid = s.uid
+JOIN ses fs ON fs.sid = s.uid * 64 + 1
+JOIN dev d ON d.id = u.dev
+JOIN geo g ON g.id = u.geo
+LEFT JOIN dict dl ON dl.id = e.pl
+LEFT JOIN dict dt ON dt.id = e.pt
+LEFT JOIN dict dr ON dr.id = e.pr`;
+}
