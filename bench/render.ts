@@ -1,6 +1,6 @@
 /**
  * Report rendering benchmark (issue 6): a report with every wired section (KPI summary, funnel with a
- * breakdown, retention, data quality) on the sample, to PDF through system Chromium.
+ * breakdown, retention, stages, data quality) on the sample, to PDF through system Chromium.
  * Run: `npx tsx bench/render.ts [reports=50] [concurrency=2]`.
  * Warm = the browser launched and one report rendered first; each measured report runs its queries,
  * draws its charts and prints its PDF (no result cache).
@@ -45,6 +45,7 @@ const definition = parseReportDefinition({
       },
     },
     { type: 'retention' },
+    { type: 'stages' },
     { type: 'data_quality' },
   ],
 });
@@ -90,7 +91,9 @@ try {
     Array.from({ length: concurrency }, async () => {
       while (next < reports) {
         next++;
-        pages += (await one()).pages;
+        const r = await one();
+        pages += r.pages;
+        if (process.env.BENCH_VERBOSE) console.log(`report pages ${r.pages}`);
       }
     }),
   );

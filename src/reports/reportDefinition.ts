@@ -33,6 +33,7 @@ export const sectionSchema = z.discriminatedUnion('type', [
       funnel: funnelSectionSpec,
     })
     .strict(),
+  z.object({ type: z.literal('stages'), title: z.string().max(200).optional() }).strict(),
   z
     .object({
       type: z.literal('retention'),

@@ -26,6 +26,7 @@ const definition = parseReportDefinition({
     { type: 'kpi_summary' },
     { type: 'funnel', funnel: { steps: STEPS } },
     { type: 'retention', periods: 2 },
+    { type: 'stages' },
     { type: 'data_quality' },
   ],
 });
@@ -101,6 +102,7 @@ describe('report PDF on the sample', () => {
     );
 
     expect(text).toContain('Retention by first-visit cohort');
+    expect(text).toContain('Journey stages');
     expect(text).toContain('Days the export may still rewrite');
     expect(text).toContain('Events without user_pseudo_id');
   });

@@ -3,6 +3,7 @@ import { buildDataQuality } from './dataQuality.js';
 import { buildFunnelSection } from './funnelSection.js';
 import { buildKpiSummary } from './kpiSummary.js';
 import { buildRetentionSection } from './retentionSection.js';
+import { buildStagesSection } from './stagesSection.js';
 import type { BuiltSection, SectionInput } from './sectionInput.js';
 
 type Builders = {
@@ -18,6 +19,7 @@ export const SECTION_BUILDERS: Builders = {
   data_quality: buildDataQuality,
   funnel: buildFunnelSection,
   retention: buildRetentionSection,
+  stages: buildStagesSection,
 };
 
 export function buildSection(
