@@ -26,7 +26,7 @@ export const configSchema = z.object({
     .default('info'),
   PATHLIGHT_SAMPLE_ON_START: bool.default(true),
   PATHLIGHT_SAMPLE_DAYS: int(1).max(3660).default(90),
-  PATHLIGHT_SAMPLE_USERS: int(1).default(5000),
+  PATHLIGHT_SAMPLE_USERS: int(1).default(2000),
   BIGQUERY_PROJECT: z
     .string()
     .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'expected a Google Cloud project id')

@@ -77,6 +77,8 @@ async function openEngine(config: Config, logger: Logger): Promise<Engine> {
       days: config.PATHLIGHT_SAMPLE_DAYS,
       users: config.PATHLIGHT_SAMPLE_USERS,
       seed: 7,
+      // The service's sample ends today, so the pages' default "last 28 days" shows data.
+      endDate: new Date().toISOString().slice(0, 10),
     });
     logger.info({ file, events: result.events }, 'sample ready');
   }
