@@ -73,6 +73,7 @@ export function comparisonLineChart(
 export function funnelBarChart(
   steps: { name: string; count: number }[],
   size = { width: 680, height: 240 },
+  showDropOff = true,
 ): string {
   const lost = steps.map((s, i) =>
     i === 0 ? 0 : Math.max(0, (steps[i - 1]?.count ?? 0) - s.count),
@@ -107,13 +108,17 @@ export function funnelBarChart(
           itemStyle: { color: PALETTE.primary },
           label: { show: true, position: 'insideTop', color: '#fff', fontSize: 11 },
         },
-        {
-          type: 'bar',
-          name: 'Dropped off',
-          stack: 'funnel',
-          data: lost,
-          itemStyle: { color: PALETTE.dropOff },
-        },
+        ...(showDropOff
+          ? [
+              {
+                type: 'bar' as const,
+                name: 'Dropped off',
+                stack: 'funnel',
+                data: lost,
+                itemStyle: { color: PALETTE.dropOff },
+              },
+            ]
+          : []),
       ],
     },
     size.width,

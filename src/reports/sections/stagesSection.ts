@@ -31,7 +31,11 @@ export const buildStagesSection: SectionBuilder<'stages', StagesSectionContext> 
     title: section.title ?? 'Journey stages',
     context: {
       users: fmt.integer(result.users),
-      chartSvg: funnelBarChart(result.stages.map((s) => ({ name: s.name, count: s.users }))),
+      chartSvg: funnelBarChart(
+        result.stages.map((s) => ({ name: s.name, count: s.users })),
+        undefined,
+        false,
+      ),
       progression: result.progression.map((p) => ({
         from: p.from,
         to: p.to,
