@@ -21,5 +21,6 @@ if [ "${#packages[@]}" -gt 0 ]; then
   fi
 fi
 
-# `npm ci` also builds the project (the `prepare` script).
-npm ci --no-audit --no-fund
+# `npm install` also builds the project (the `prepare` script). Not `npm ci`: npm 11 refuses the
+# lock file because it leaves out DuckDB's optional binaries for other platforms.
+npm install --no-audit --no-fund
