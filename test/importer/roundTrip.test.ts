@@ -7,6 +7,7 @@ import {
   FIXTURE_JSON,
   FIXTURE_PARQUET,
   FIXTURE_ROWS,
+  REAL,
   copyAs,
   fingerprintSql,
   rows,
@@ -91,7 +92,7 @@ describe('re-importing a day', () => {
   it('replaces the table: its rows are the new file’s, not the sum', async () => {
     const dir = tempDir();
     const db = join(dir, 'events.duckdb');
-    const real = '/work/shared/data/ga4-public-sample/events_20201225.parquet';
+    const real = `${REAL}/events_20201225.parquet`;
     await importFiles(db, [real, copyAs(FIXTURE_PARQUET, dir, 'events_20201224.parquet')]);
     const result = await importFiles(db, [FIXTURE_JSON]);
     expect(result.tables).toEqual([

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,10 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'ga4');
 export const FIXTURE_JSON = join(FIXTURES, 'events_20201225.json');
 export const FIXTURE_PARQUET = join(FIXTURES, 'events_20201225.parquet');
-export const REAL = '/work/shared/data/ga4-public-sample';
+/** The two real export days beside the project (`../shared`, next to the repository). */
+export const REAL = fileURLToPath(
+  new URL('../../../shared/data/ga4-public-sample', import.meta.url),
+);
 /** Rows in the fixture slice (see PROVENANCE.md). */
 export const FIXTURE_ROWS = 275;
 
