@@ -1,0 +1,20 @@
+/**
+ * Sample generator throughput: events per second for given sizes.
+ * Run: npx tsx bench/sample.ts <days>x<users> [...], e.g. npx tsx bench/sample.ts 30x5000
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSample } from '../src/sample/generateSample.js';
+
+for (const size of process.argv.slice(2)) {
+  const [days, users] = size.split('x').map(Number) as [number, number];
+  const dir = mkdtempSync(join(tmpdir(), 'pathlight-bench-sample-'));
+  const started = performance.now();
+  const { events } = await generateSample(join(dir, 'events.duckdb'), { days, users, seed: 7 });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `${days} days x ${users} users: ${events} events in ${seconds.toFixed(1)} s = ${Math.round(events / seconds)} events/s`,
+  );
+  rmSync(dir, { recursive: true, force: true });
+}
