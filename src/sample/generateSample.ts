@@ -7,7 +7,8 @@ import { InputError } from '../errors/errors.js';
 import { eventsTableDdl, quoteIdent } from '../schema/duckdbTypes.js';
 import { buildCalendar } from './calendar.js';
 import { generateUser, type Sink } from './journey.js';
-import { loadStagingSql, smallTablesSql, stagedSql } from './sampleSql.js';
+import { dayColumns } from './dayColumns.js';
+import { daySelectSql, loadStagingSql, sessionTablesSql, smallTablesSql } from './sampleSql.js';
 
 export interface SampleOptions {
   days: number;
@@ -117,7 +118,6 @@ export async function generateSample(
 
     // Load: one transaction for every table and the view.
     const last = calendar.days - 1;
-    const cutoff = Math.floor(calendar.days / 2);
     const tables = calendar.dates.map((date, d) =>
       d === last ? `events_intraday_${date}` : `events_${date}`,
     );
@@ -135,7 +135,7 @@ export async function generateSample(
         try {
           await timed('small', smallTablesSql());
           await timed('load', loadStagingSql(dir));
-          await timed('staged', stagedSql(cutoff, last));
+          await timed('sessions', sessionTablesSql());
           for (const [d, table] of tables.entries()) {
             const date = calendar.dates[d] as string;
             const other = d === last ? `events_${date}` : `events_intraday_${date}`;
@@ -143,11 +143,10 @@ export async function generateSample(
             await connection.run(eventsTableDdl(table, { orReplace: true }));
             await timed(
               table,
-              `INSERT INTO ${quoteIdent(table)} SELECT * EXCLUDE (__day) FROM staged WHERE __day = ${d}`,
+              `INSERT INTO ${quoteIdent(table)} ${daySelectSql(d, dayColumns(date, d === last))}`,
             );
           }
-          await connection.run('DROP VIEW IF EXISTS temp.staged');
-          for (const temp of ['ev', 'ses', 'usr', 'dict', 'dev', 'geo']) {
+          for (const temp of ['ev', 'ses', 'usr', 'dict', 'dev', 'geo', 'ux', 'sx']) {
             await connection.run(`DROP TABLE IF EXISTS temp.${temp}`);
           }
           await refreshEventsView(connection);

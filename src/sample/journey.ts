@@ -112,12 +112,12 @@ export function generateUser(uid: number, seed: number, cal: Calendar, sink: Sin
     const landingProduct = rng.pick(PRODUCTS);
     const landingKind =
       ch.id === 'direct' || ch.id === 'organic_social'
-        ? rng.chance(0.7)
+        ? rng.chance(0.8)
           ? 'home'
           : 'product'
         : ch.id === 'referral' || ch.id === 'organic_search'
           ? rng.pick(['home', 'product', 'content'] as const)
-          : rng.chance(0.6)
+          : rng.chance(0.45)
             ? 'product'
             : 'collection';
     const landingCategory = rng.pick(CATEGORIES);
@@ -206,7 +206,7 @@ export function generateUser(uid: number, seed: number, cal: Calendar, sink: Sin
     if (sn === 1) push('first_visit', ts, { first: true, newBatch: true });
     push('session_start', ts, { first: true, newBatch: sn !== 1 });
     push('page_view', ts, { first: true, pr: -1 });
-    if (landingKind === 'home' && rng.chance(0.45))
+    if (landingKind === 'home' && rng.chance(0.6))
       push('view_promotion', ts, { extra: `[${sParam('promotion_name', 'fall_sale_banner')}]` });
 
     const cart: { p: Product; qty: number }[] = [];
@@ -217,20 +217,20 @@ export function generateUser(uid: number, seed: number, cal: Calendar, sink: Sin
       });
     };
     if (landingKind === 'product') viewItem(landingProduct, null);
-    if (landingKind === 'collection' && rng.chance(0.5))
+    if (landingKind === 'collection' && rng.chance(0.3))
       push('view_item_list', ts, { extra: `[${sParam('item_list_name', landingCategory)}]` });
     leave();
 
-    const shopper = rng.chance(Math.min(0.7, 0.26 * Math.sqrt(m)));
-    const browse = 1 + Math.floor(rng.exp(shopper ? 2.2 : 1.6));
+    const shopper = rng.chance(Math.min(0.7, 0.2 * Math.sqrt(m)));
+    const browse = 1 + Math.floor(rng.exp(shopper ? 2.8 : 1.6));
     let product = landingProduct;
     for (let k = 0; k < browse; k++) {
       const r = rng.next();
-      if (shopper && r < 0.6) {
+      if (r < (shopper ? 0.72 : 0.2)) {
         const category = rng.pick(CATEGORIES);
         if (rng.chance(0.35)) {
           visit(`/collections/${category.toLowerCase()}`, `${category} | Pathlight Shop`);
-          if (rng.chance(0.3))
+          if (rng.chance(0.2))
             push('view_item_list', ts, { extra: `[${sParam('item_list_name', category)}]` });
           leave();
           const inCategory = PRODUCTS.filter((p) => p.category === category);
@@ -253,7 +253,7 @@ export function generateUser(uid: number, seed: number, cal: Calendar, sink: Sin
         const [path, title] = rng.pick(CONTENT_PAGES);
         visit(path, title);
         leave();
-      } else if (r < 0.965) {
+      } else if (r < 0.975) {
         visit('/', 'Pathlight Shop');
         if (rng.chance(0.75))
           push('view_promotion', ts, {
@@ -273,7 +273,7 @@ export function generateUser(uid: number, seed: number, cal: Calendar, sink: Sin
       }
     }
 
-    if (shopper && rng.chance(Math.min(0.85, 0.2 * m))) {
+    if (shopper && rng.chance(Math.min(0.85, 0.4 * m))) {
       const qty = rng.chance(0.8) ? 1 : rng.int(2, 3);
       cart.push({ p: product, qty });
       push('add_to_cart', ts - 2_000_000, {
@@ -344,7 +344,7 @@ export function generateUser(uid: number, seed: number, cal: Calendar, sink: Sin
               extra: `[${sParam('payment_type', pay)}${money(cartValue())}]`,
             });
             leave();
-            if (rng.chance(Math.min(0.95, 0.72 * Math.pow(m, 0.25)))) {
+            if (rng.chance(Math.min(0.95, 0.6 * Math.pow(m, 0.25)))) {
               txnCounter++;
               const txn = `T${uid}-${txnCounter}`;
               const subtotal = r2(cartValue());
@@ -450,6 +450,7 @@ export function generateUser(uid: number, seed: number, cal: Calendar, sink: Sin
         v.referrer ?? N,
         v.utm || gclid ? 1 : 0,
         ch.id === 'direct' ? 0 : 1,
+        day,
       ].join('\t') + '\n',
     );
     let bidx = 0;
@@ -473,7 +474,7 @@ export function generateUser(uid: number, seed: number, cal: Calendar, sink: Sin
     }
 
     // The next visit, days or weeks later; buyers and engaged users come back more.
-    const more = rng.chance(Math.min(0.85, (known ? 0.55 : 0.36) + (engaged ? 0.05 : 0)));
+    const more = rng.chance(Math.min(0.85, (known ? 0.45 : 0.24) + (engaged ? 0.05 : 0)));
     if (!more) break;
     day += Math.floor(rng.exp(6) + (rng.chance(0.25) ? 0 : 1));
     channel = rng.weighted(RETURN_CHANNEL);

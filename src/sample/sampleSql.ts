@@ -4,7 +4,9 @@ import { DEVICES, GEOS, HOST, STREAM_ID } from './catalog.js';
 
 /**
  * The SQL that turns the flat staging rows (ev, ses, usr, dict) into nested GA4 rows. Every nested
- * value is built from EVENTS_SCHEMA so field order and types always match the table DDL.
+ * value is built from EVENTS_SCHEMA so field order and types always match the table DDL. Values that
+ * are the same for a user or a session (device, geo, traffic sources, session parameters) are built
+ * once per user or session, not once per event: that is most of the nesting work.
  */
 type Values = { [name: string]: string | Values };
 
@@ -58,7 +60,7 @@ const TSV = `delim='\\t', quote='', escape='', header=false, nullstr='\\N', auto
 export function loadStagingSql(dir: string): string {
   const file = (name: string): string => sqlString(`${dir}/${name}`);
   return `CREATE OR REPLACE TEMP TABLE ev AS SELECT * FROM read_csv(${file('ev-*.tsv')}, ${TSV}, columns={'sid':'BIGINT','ts':'BIGINT','day':'INTEGER','ed':'VARCHAR','name':'VARCHAR','pl':'INTEGER','pt':'INTEGER','pr':'INTEGER','eng':'BIGINT','engaged':'INTEGER','first':'INTEGER','bidx':'BIGINT','bpage':'BIGINT','bord':'BIGINT','known':'INTEGER','ltv':'DOUBLE','vusd':'DOUBLE','extra':'VARCHAR','items':'VARCHAR','ecom':'VARCHAR'}) ORDER BY day, ts;
-CREATE OR REPLACE TEMP TABLE ses AS SELECT * FROM read_csv(${file('ses.tsv')}, ${TSV}, columns={'sid':'BIGINT','uid':'BIGINT','gsid':'BIGINT','snum':'BIGINT','grp':'VARCHAR','source':'VARCHAR','medium':'VARCHAR','campaign':'VARCHAR','cid':'VARCHAR','term':'VARCHAR','content':'VARCHAR','gclid':'VARCHAR','landing':'VARCHAR','referrer':'VARCHAR','tagged':'INTEGER','has_src':'INTEGER'});
+CREATE OR REPLACE TEMP TABLE ses AS SELECT * FROM read_csv(${file('ses.tsv')}, ${TSV}, columns={'sid':'BIGINT','uid':'BIGINT','gsid':'BIGINT','snum':'BIGINT','grp':'VARCHAR','source':'VARCHAR','medium':'VARCHAR','campaign':'VARCHAR','cid':'VARCHAR','term':'VARCHAR','content':'VARCHAR','gclid':'VARCHAR','landing':'VARCHAR','referrer':'VARCHAR','tagged':'INTEGER','has_src':'INTEGER','day':'INTEGER'});
 CREATE OR REPLACE TEMP TABLE usr AS SELECT * FROM read_csv(${file('usr.tsv')}, ${TSV}, columns={'uid':'BIGINT','pseudo':'VARCHAR','dev':'INTEGER','geo':'INTEGER','first_touch':'BIGINT','currency':'VARCHAR','granted':'INTEGER','ads':'VARCHAR','user_id':'VARCHAR','ltv':'DOUBLE'});
 CREATE OR REPLACE TEMP TABLE dict AS SELECT * FROM read_csv(${file('dict.tsv')}, ${TSV}, columns={'id':'INTEGER','s':'VARCHAR'});`;
 }
@@ -66,62 +68,39 @@ CREATE OR REPLACE TEMP TABLE dict AS SELECT * FROM read_csv(${file('dict.tsv')},
 const param = (key: string, kind: 'string' | 'int' | 'double', expr: string): string =>
   `{'key': ${sqlString(key)}, 'value': {'string_value': ${kind === 'string' ? `CAST(${expr} AS VARCHAR)` : 'NULL::VARCHAR'}, 'int_value': ${kind === 'int' ? `CAST(${expr} AS BIGINT)` : 'NULL::BIGINT'}, 'float_value': NULL::DOUBLE, 'double_value': ${kind === 'double' ? `CAST(${expr} AS DOUBLE)` : 'NULL::DOUBLE'}}}`;
 
+/** `[params...]` without the ones whose value is NULL (GA4 omits absent parameters). */
+const paramList = (params: string[]): string =>
+  `list_filter([${params.join(', ')}], x -> x.value.string_value IS NOT NULL OR x.value.int_value IS NOT NULL)`;
+
+const rec = (name: string): RecordField => field(name) as RecordField;
+
 /**
- * The staged table: every column of the export plus `__day`. `cutoff` is the first day index
- * with the 2024+ traffic-source columns; `last` is the intraday day index.
+ * Per user (`ux`) and per session (`sx`, sorted by the session's day so a day's insert reads only
+ * the sessions around it): every nested value that does not change between a session's events.
  */
-export function stagedSql(cutoff: number, last: number): string {
-  const first = (col: string): string => `CASE WHEN e.first = 1 THEN s.${col} END`;
-  const params = [
-    param('ga_session_id', 'int', 's.gsid'),
-    param('ga_session_number', 'int', 's.snum'),
-    param('page_location', 'string', 'coalesce(dl.s, s.landing)'),
-    param('page_title', 'string', 'dt.s'),
-    param(
-      'page_referrer',
-      'string',
-      'CASE WHEN e.pr = -1 THEN s.referrer WHEN e.pr >= 0 THEN dr.s END',
-    ),
-    param('engagement_time_msec', 'int', 'e.eng'),
-    param('session_engaged', 'string', "CASE WHEN e.engaged = 1 THEN '1' END"),
-    param('engaged_session_event', 'int', 'CASE WHEN e.engaged = 1 THEN 1 END'),
-    param('source', 'string', first('source')),
-    param('medium', 'string', first('medium')),
-    param('campaign', 'string', first('campaign')),
-    param('campaign_id', 'string', first('cid')),
-    param('term', 'string', first('term')),
-    param('content', 'string', first('content')),
-    param('gclid', 'string', first('gclid')),
-    // Before the 2024 batch_* columns existed these travelled as event parameters.
-    param('batch_ordering_id', 'int', `CASE WHEN e.day < ${cutoff} THEN e.bord END`),
-    param('batch_page_id', 'int', `CASE WHEN e.day < ${cutoff} THEN e.bpage END`),
-  ];
-  const rec = (name: string): RecordField => field(name) as RecordField;
+export function sessionTablesSql(): string {
   const adsRecord = rec('session_traffic_source_last_click').fields.find(
     (x) => x.name === 'google_ads_campaign',
   ) as RecordField;
-  const daily = `e.day < ${last}`;
-  const recent = `e.day >= ${cutoff}`;
-  const direct = `s.source IS NULL`;
-  const columns: Record<string, string> = {
-    event_date: 'e.ed',
-    event_timestamp: 'e.ts',
-    event_name: 'e.name',
-    event_params: `list_concat(list_filter([${params.join(', ')}], x -> x.value.string_value IS NOT NULL OR x.value.int_value IS NOT NULL), coalesce(${fromJson('e.extra', field('event_params'))}, []))`,
-    event_previous_timestamp: 'NULL',
-    event_value_in_usd: 'e.vusd',
-    event_bundle_sequence_id: 'e.bord',
-    event_server_timestamp_offset: '(e.ts % 997) * 1000 + 150000',
-    user_id: 'CASE WHEN e.known = 1 AND u.pseudo IS NOT NULL THEN u.user_id END',
-    user_pseudo_id: 'u.pseudo',
+  const sessionParams = [
+    param('ga_session_id', 'int', 's.gsid'),
+    param('ga_session_number', 'int', 's.snum'),
+  ];
+  const campaignParams = [
+    param('source', 'string', 's.source'),
+    param('medium', 'string', 's.medium'),
+    param('campaign', 'string', 's.campaign'),
+    param('campaign_id', 'string', 's.cid'),
+    param('term', 'string', 's.term'),
+    param('content', 'string', 's.content'),
+    param('gclid', 'string', 's.gclid'),
+  ];
+  const ux = {
     privacy_info: structExpr(rec('privacy_info'), {
       analytics_storage: "CASE WHEN u.granted = 1 THEN 'Yes' ELSE 'No' END",
       ads_storage: 'u.ads',
       uses_transient_token: "CASE WHEN u.granted = 1 THEN 'No' ELSE 'Yes' END",
     }),
-    user_properties: `CAST([] AS ${duckdbType(field('user_properties'))})`,
-    user_first_touch_timestamp: 'CASE WHEN u.pseudo IS NOT NULL THEN u.first_touch END',
-    user_ltv: `CASE WHEN ${daily} THEN ${structExpr(rec('user_ltv'), { revenue: 'e.ltv', currency: "'USD'" })} END`,
     device: structExpr(rec('device'), {
       category: 'd.category',
       mobile_brand_name: 'd.brand',
@@ -147,18 +126,17 @@ export function stagedSql(cutoff: number, last: number): string {
       sub_continent: 'g.sub_continent',
       metro: 'g.metro',
     }),
-    app_info: 'NULL',
-    traffic_source: `CASE WHEN ${daily} THEN ${structExpr(rec('traffic_source'), {
+    // The user's first acquisition, from the first session.
+    traffic_source: structExpr(rec('traffic_source'), {
       name: "coalesce(fs.campaign, '(direct)')",
       medium: "coalesce(fs.medium, '(none)')",
       source: "coalesce(fs.source, '(direct)')",
-    })} END`,
-    stream_id: sqlString(STREAM_ID),
-    platform: "'WEB'",
-    event_dimensions: structExpr(rec('event_dimensions'), { hostname: sqlString(HOST) }),
-    ecommerce: fromJson('e.ecom', field('ecommerce')),
-    items: `coalesce(${fromJson('e.items', field('items'))}, [])`,
-    collected_traffic_source: `CASE WHEN ${recent} AND e.first = 1 AND NOT ${direct} THEN ${structExpr(
+    }),
+  };
+  const sx = {
+    params: paramList(sessionParams),
+    first_params: paramList([...sessionParams, ...campaignParams]),
+    collected_traffic_source: `CASE WHEN s.source IS NOT NULL THEN ${structExpr(
       rec('collected_traffic_source'),
       {
         manual_campaign_id: 'CASE WHEN s.tagged = 1 THEN s.cid END',
@@ -170,58 +148,133 @@ export function stagedSql(cutoff: number, last: number): string {
         gclid: 's.gclid',
       },
     )} END`,
-    is_active_user: `CASE WHEN ${daily} THEN true END`,
-    batch_event_index: 'e.bidx',
-    batch_page_id: 'e.bpage',
-    batch_ordering_id: 'e.bord',
-    session_traffic_source_last_click: `CASE WHEN ${recent} THEN ${structExpr(
-      rec('session_traffic_source_last_click'),
-      {
-        manual_campaign: {
-          campaign_id: 's.cid',
-          campaign_name: "coalesce(s.campaign, '(direct)')",
-          source: "coalesce(s.source, '(direct)')",
-          medium: "coalesce(s.medium, '(none)')",
-          term: 's.term',
-          content: 's.content',
-        },
-        google_ads_campaign: `CASE WHEN s.gclid IS NOT NULL THEN ${structExpr(adsRecord, {
-          customer_id: "'1234567890'",
-          account_name: "'Pathlight Shop'",
-          campaign_id: 's.cid',
-          campaign_name: 's.campaign',
-          ad_group_id: "s.cid || '01'",
-          ad_group_name: "s.campaign || ' - core'",
-        })} END`,
-        cross_channel_campaign: {
-          campaign_id: 's.cid',
-          campaign_name: "coalesce(s.campaign, '(direct)')",
-          source: "coalesce(s.source, '(direct)')",
-          medium: "coalesce(s.medium, '(none)')",
-          default_channel_group: 's.grp',
-          primary_channel_group: 's.grp',
-        },
+    session_traffic_source_last_click: structExpr(rec('session_traffic_source_last_click'), {
+      manual_campaign: {
+        campaign_id: 's.cid',
+        campaign_name: "coalesce(s.campaign, '(direct)')",
+        source: "coalesce(s.source, '(direct)')",
+        medium: "coalesce(s.medium, '(none)')",
+        term: 's.term',
+        content: 's.content',
       },
-    )} END`,
+      google_ads_campaign: `CASE WHEN s.gclid IS NOT NULL THEN ${structExpr(adsRecord, {
+        customer_id: "'1234567890'",
+        account_name: "'Pathlight Shop'",
+        campaign_id: 's.cid',
+        campaign_name: 's.campaign',
+        ad_group_id: "s.cid || '01'",
+        ad_group_name: "s.campaign || ' - core'",
+      })} END`,
+      cross_channel_campaign: {
+        campaign_id: 's.cid',
+        campaign_name: "coalesce(s.campaign, '(direct)')",
+        source: "coalesce(s.source, '(direct)')",
+        medium: "coalesce(s.medium, '(none)')",
+        default_channel_group: 's.grp',
+        primary_channel_group: 's.grp',
+      },
+    }),
+  };
+  const cast = (name: string, expr: string): string =>
+    `CAST(${expr} AS ${duckdbType(field(name))}) AS ${quoteIdent(name)}`;
+  return `CREATE OR REPLACE TEMP TABLE ux AS
+SELECT u.uid, u.pseudo, u.user_id, u.first_touch, ${Object.entries(ux)
+    .map(([name, expr]) => cast(name, expr))
+    .join(',\n  ')}
+FROM usr u JOIN dev d ON d.id = u.dev JOIN geo g ON g.id = u.geo JOIN ses fs ON fs.sid = u.uid * 64 + 1;
+CREATE OR REPLACE TEMP TABLE sx AS
+SELECT s.sid, s.day, s.landing, s.referrer, ux.*,
+  ${paramsType('params', sx.params)},
+  ${paramsType('first_params', sx.first_params)},
+  ${cast('collected_traffic_source', sx.collected_traffic_source)},
+  ${cast('session_traffic_source_last_click', sx.session_traffic_source_last_click)}
+FROM ses s JOIN ux ON ux.uid = s.uid
+ORDER BY s.day;`;
+}
+
+const paramsType = (name: string, expr: string): string =>
+  `CAST(${expr} AS ${duckdbType(field('event_params'))}) AS ${name}`;
+
+/** Which columns a day's table has: the export added some over the years (see DAY_COLUMNS_FROM). */
+export interface DayColumns {
+  intraday: boolean;
+  collectedTrafficSource: boolean;
+  isActiveUser: boolean;
+  batch: boolean;
+  sessionLastClick: boolean;
+}
+
+/**
+ * The SELECT of one day's rows, every column of the export in schema order. The day's columns are
+ * constants here (one statement per day), so absent columns cost nothing.
+ */
+export function daySelectSql(day: number, columns: DayColumns): string {
+  const daily = !columns.intraday;
+  const eventParams = paramList([
+    param('page_location', 'string', 'coalesce(dl.s, s.landing)'),
+    param('page_title', 'string', 'dt.s'),
+    param(
+      'page_referrer',
+      'string',
+      'CASE WHEN e.pr = -1 THEN s.referrer WHEN e.pr >= 0 THEN dr.s END',
+    ),
+    param('engagement_time_msec', 'int', 'e.eng'),
+    param('session_engaged', 'string', "CASE WHEN e.engaged = 1 THEN '1' END"),
+    param('engaged_session_event', 'int', 'CASE WHEN e.engaged = 1 THEN 1 END'),
+    // Before the batch_* columns existed these travelled as event parameters.
+    ...(columns.batch
+      ? []
+      : [param('batch_ordering_id', 'int', 'e.bord'), param('batch_page_id', 'int', 'e.bpage')]),
+  ]);
+  const values: Record<string, string> = {
+    event_date: 'e.ed',
+    event_timestamp: 'e.ts',
+    event_name: 'e.name',
+    event_params: `list_concat(CASE WHEN e.first = 1 THEN s.first_params ELSE s.params END, ${eventParams}, coalesce(${fromJson('e.extra', field('event_params'))}, []))`,
+    event_previous_timestamp: 'NULL',
+    event_value_in_usd: 'e.vusd',
+    event_bundle_sequence_id: 'e.bord',
+    event_server_timestamp_offset: '(e.ts % 997) * 1000 + 150000',
+    user_id: 'CASE WHEN e.known = 1 AND s.pseudo IS NOT NULL THEN s.user_id END',
+    user_pseudo_id: 's.pseudo',
+    privacy_info: 's.privacy_info',
+    user_properties: `[]`,
+    user_first_touch_timestamp: 'CASE WHEN s.pseudo IS NOT NULL THEN s.first_touch END',
+    user_ltv: daily ? structExpr(rec('user_ltv'), { revenue: 'e.ltv', currency: "'USD'" }) : 'NULL',
+    device: 's.device',
+    geo: 's.geo',
+    app_info: 'NULL',
+    traffic_source: daily ? 's.traffic_source' : 'NULL',
+    stream_id: sqlString(STREAM_ID),
+    platform: "'WEB'",
+    event_dimensions: structExpr(rec('event_dimensions'), { hostname: sqlString(HOST) }),
+    ecommerce: fromJson('e.ecom', field('ecommerce')),
+    items: `coalesce(${fromJson('e.items', field('items'))}, [])`,
+    collected_traffic_source: columns.collectedTrafficSource
+      ? 'CASE WHEN e.first = 1 THEN s.collected_traffic_source END'
+      : 'NULL',
+    is_active_user: daily && columns.isActiveUser ? 'true' : 'NULL',
+    batch_event_index: columns.batch ? 'e.bidx' : 'NULL',
+    batch_page_id: columns.batch ? 'e.bpage' : 'NULL',
+    batch_ordering_id: columns.batch ? 'e.bord' : 'NULL',
+    session_traffic_source_last_click: columns.sessionLastClick
+      ? 's.session_traffic_source_last_click'
+      : 'NULL',
     publisher: 'NULL',
     event_original_occurrence_timestamp: 'NULL',
   };
   const select = EVENTS_SCHEMA.map((f) => {
-    const expr = columns[f.name];
+    const expr = values[f.name];
     if (expr === undefined) throw new Error(`sample: no value for column ${f.name}`);
     return `CAST(${expr} AS ${duckdbType(f)}) AS ${quoteIdent(f.name)}`;
   });
-  // A view: each day's insert filters it on e.day, which DuckDB pushes down to the flat
-  // staging rows (sorted by day) before any nested value is built.
-  return `CREATE OR REPLACE TEMP VIEW staged AS
-SELECT e.day AS __day, ${select.join(',\n  ')}
+  // ev and sx are sorted by day, so both filters skip all but the day's row groups; a session's
+  // events fall on its own day or the next (or, for an event a moment before it, the day before).
+  return `SELECT ${select.join(',\n  ')}
 FROM ev e
-JOIN ses s ON s.sid = e.sid
-JOIN usr u ON u.uid = s.uid
-JOIN ses fs ON fs.sid = s.uid * 64 + 1
-JOIN dev d ON d.id = u.dev
-JOIN geo g ON g.id = u.geo
+JOIN sx s ON s.sid = e.sid AND s.day BETWEEN ${day - 1} AND ${day + 1}
 LEFT JOIN dict dl ON dl.id = e.pl
 LEFT JOIN dict dt ON dt.id = e.pt
-LEFT JOIN dict dr ON dr.id = e.pr`;
+LEFT JOIN dict dr ON dr.id = e.pr
+WHERE e.day = ${day}`;
 }

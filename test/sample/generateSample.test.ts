@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dayColumns } from '../../src/sample/dayColumns.js';
 import { generateSample } from '../../src/sample/generateSample.js';
 import { EVENTS_SCHEMA } from '../../src/schema/ga4Schema.js';
 import { duckdbType } from '../../src/schema/duckdbTypes.js';
@@ -107,4 +108,134 @@ describe('the sample generator', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--days: expected a whole number, got "ninety"');
   }, 60_000);
+});
+
+describe('the sample generator, event mix and conversion', () => {
+  it('has the event mix of a real web shop export (the public GA4 sample, within a few points)', async () => {
+    const rows = await query<{ event_name: string; share: number }>(
+      file,
+      `SELECT event_name, COUNT(*) / SUM(COUNT(*)) OVER () AS share FROM events_wildcard GROUP BY ALL`,
+    );
+    const share = Object.fromEntries(rows.map((r) => [r.event_name, Number(r.share)]));
+    // Reference shares: page_view 31.4%, user_engagement 24.6%, scroll 11.5%, view_item 9.0%,
+    // session_start 8.3%, first_visit 6.0%, view_promotion 4.4%, add_to_cart 1.4%, view_search_results 0.6%.
+    const bands: [string, number, number][] = [
+      ['page_view', 0.26, 0.37],
+      ['user_engagement', 0.2, 0.3],
+      ['scroll', 0.08, 0.15],
+      ['view_item', 0.07, 0.12],
+      ['session_start', 0.06, 0.11],
+      ['first_visit', 0.04, 0.08],
+      ['view_promotion', 0.025, 0.06],
+      ['add_to_cart', 0.006, 0.025],
+      ['view_search_results', 0.002, 0.012],
+      ['purchase', 0.0005, 0.005],
+    ];
+    for (const [name, low, high] of bands) {
+      expect({ name, share: share[name] }).toEqual({
+        name,
+        share: expect.toSatisfy((x: number) => x >= low && x <= high),
+      });
+    }
+  });
+
+  it('converts differently by channel and by device', async () => {
+    // Enough sessions per channel for the differences to stand well clear of the noise.
+    const big = join(dir, 'big.duckdb');
+    await generateSample(big, { days: 30, users: 2500, seed: 7, endDate: '2026-10-31' });
+    const rate = async (dimension: string) =>
+      Object.fromEntries(
+        (
+          await query<{ k: string; rate: number }>(
+            big,
+            `WITH s AS (
+               SELECT user_pseudo_id, list_filter(event_params, p -> p.key = 'ga_session_id')[1].value.int_value AS sid,
+                      ${dimension} AS k, bool_or(event_name = 'purchase') AS bought
+               FROM events_wildcard WHERE user_pseudo_id IS NOT NULL GROUP BY ALL)
+             SELECT k, AVG(CASE WHEN bought THEN 1 ELSE 0 END) AS rate FROM s WHERE k IS NOT NULL GROUP BY k`,
+          )
+        ).map((r) => [r.k, Number(r.rate)]),
+      );
+    const byDevice = await rate('device.category');
+    expect(byDevice.desktop).toBeGreaterThan(1.5 * (byDevice.mobile ?? 1));
+    const byChannel = await rate(
+      'session_traffic_source_last_click.cross_channel_campaign.default_channel_group',
+    );
+    expect(byChannel.Email).toBeGreaterThan(3 * (byChannel['Paid Social'] ?? 1));
+    expect(byChannel['Paid Search']).toBeGreaterThan(1.5 * (byChannel['Organic Social'] ?? 1));
+  }, 120_000);
+});
+
+describe('the sample generator, columns by date', () => {
+  it('sets the columns GA4 added later only on days after they existed', async () => {
+    const old = join(dir, 'dated.duckdb');
+    // 28 Jun to 2 Jul 2024: session_traffic_source_last_click starts on 1 Jul; 2 Jul is intraday.
+    await generateSample(old, { days: 5, users: 300, seed: 5, endDate: '2024-07-02' });
+    const rows = await query<Record<string, string | number>>(
+      old,
+      `SELECT _TABLE_SUFFIX AS t,
+         COUNT(*) FILTER (WHERE session_traffic_source_last_click IS NOT NULL) AS last_click,
+         COUNT(*) FILTER (WHERE batch_ordering_id IS NOT NULL) AS batch,
+         COUNT(*) FILTER (WHERE is_active_user IS NOT NULL) AS active,
+         COUNT(*) FILTER (WHERE collected_traffic_source IS NOT NULL) AS collected,
+         COUNT(*) FILTER (WHERE list_contains(list_transform(event_params, p -> p.key), 'batch_ordering_id')) AS batch_param,
+         COUNT(*) AS n
+       FROM events_wildcard GROUP BY ALL ORDER BY t`,
+    );
+    expect(rows.map((r) => r.t)).toEqual([
+      '20240628',
+      '20240629',
+      '20240630',
+      '20240701',
+      'intraday_20240702',
+    ]);
+    for (const r of rows) {
+      const n = Number(r.n);
+      const lastClickDay = r.t === '20240701' || r.t === 'intraday_20240702';
+      expect(Number(r.last_click)).toBe(lastClickDay ? n : 0);
+      expect(Number(r.batch)).toBe(n);
+      expect(Number(r.batch_param)).toBe(0);
+      expect(Number(r.active)).toBe(r.t === 'intraday_20240702' ? 0 : n);
+      expect(Number(r.collected)).toBeGreaterThan(0);
+    }
+  }, 60_000);
+
+  it('leaves them all NULL in 2020, with the batch order keys as event parameters instead', async () => {
+    const old = join(dir, 'old.duckdb');
+    await generateSample(old, { days: 3, users: 200, seed: 5, endDate: '2020-11-03' });
+    const [r] = await query<Record<string, string>>(
+      old,
+      `SELECT COUNT(*) AS n,
+         COUNT(*) FILTER (WHERE session_traffic_source_last_click IS NOT NULL OR batch_ordering_id IS NOT NULL
+           OR batch_page_id IS NOT NULL OR batch_event_index IS NOT NULL OR is_active_user IS NOT NULL
+           OR collected_traffic_source IS NOT NULL) AS newer,
+         COUNT(*) FILTER (WHERE list_contains(list_transform(event_params, p -> p.key), 'batch_ordering_id')
+           AND list_contains(list_transform(event_params, p -> p.key), 'batch_page_id')) AS batch_param
+       FROM events_wildcard`,
+    );
+    expect(Number(r?.newer)).toBe(0);
+    expect(Number(r?.batch_param)).toBe(Number(r?.n));
+  }, 60_000);
+
+  it('knows the first day of each column', () => {
+    expect(dayColumns('20230430', false)).toEqual({
+      intraday: false,
+      collectedTrafficSource: false,
+      isActiveUser: false,
+      batch: false,
+      sessionLastClick: false,
+    });
+    expect(dayColumns('20230501', false).collectedTrafficSource).toBe(true);
+    expect(dayColumns('20230630', false).isActiveUser).toBe(false);
+    expect(dayColumns('20230701', false).isActiveUser).toBe(true);
+    expect(dayColumns('20240531', true).batch).toBe(false);
+    expect(dayColumns('20240601', true)).toEqual({
+      intraday: true,
+      collectedTrafficSource: true,
+      isActiveUser: true,
+      batch: true,
+      sessionLastClick: false,
+    });
+    expect(dayColumns('20240701', false).sessionLastClick).toBe(true);
+  });
 });
