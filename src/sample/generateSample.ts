@@ -16,7 +16,11 @@ export interface SampleOptions {
   seed: number;
   /** 'YYYY-MM-DD', the last (intraday) day; default 2026-10-31 so output is deterministic. */
   endDate?: string;
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Drawing the users fills the first half of `total`, writing the day tables the second; `step`
+   * says which (`users 5,000/50,000`, `days 12/90`, then `written` once committed).
+   */
+  onProgress?: (done: number, total: number, step: string) => void;
 }
 
 export interface SampleResult {
@@ -80,7 +84,8 @@ export async function generateSample(
   validateSampleOptions(options);
   const calendar = buildCalendar(options.endDate ?? DEFAULT_END_DATE, options.days);
   const dir = mkdtempSync(join(tmpdir(), 'pathlight-sample-'));
-  const total = options.users + 1;
+  const total = 2 * options.users;
+  const count = (n: number): string => n.toLocaleString('en-US');
   try {
     // Stage: users in batches (one events file per batch keeps each file small).
     const strings = new Map<string, number>();
@@ -106,7 +111,7 @@ export async function generateSample(
       for (let uid = start + 1; uid <= end; uid++)
         events += generateUser(uid, options.seed, calendar, sink);
       eventFile.close();
-      options.onProgress?.(end, total);
+      options.onProgress?.(end, total, `users ${count(end)}/${count(options.users)}`);
       // Let timers (a progress bar) run between batches.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -145,12 +150,18 @@ export async function generateSample(
               table,
               `INSERT INTO ${quoteIdent(table)} ${daySelectSql(d, dayColumns(date, d === last))}`,
             );
+            options.onProgress?.(
+              options.users + Math.round((options.users * (d + 1)) / (calendar.days + 1)),
+              total,
+              `days ${d + 1}/${calendar.days}`,
+            );
           }
           for (const temp of ['ev', 'ses', 'usr', 'dict', 'dev', 'geo', 'ux', 'sx']) {
             await connection.run(`DROP TABLE IF EXISTS temp.${temp}`);
           }
           await refreshEventsView(connection);
           await timed('commit', 'COMMIT');
+          options.onProgress?.(total, total, 'written');
         } catch (error) {
           await connection.run('ROLLBACK').catch(() => undefined);
           throw error;
@@ -162,7 +173,6 @@ export async function generateSample(
     } finally {
       await engine.close();
     }
-    options.onProgress?.(total, total);
     return { events, tables };
   } finally {
     rmSync(dir, { recursive: true, force: true });

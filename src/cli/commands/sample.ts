@@ -33,7 +33,7 @@ export function registerSample(program: Command): void {
         const started = performance.now();
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar(
-              { format: 'sample [{bar}] {percentage}% | {value}/{total} users' },
+              { format: 'sample [{bar}] {percentage}% | {step}' },
               cliProgress.Presets.shades_classic,
             )
           : undefined;
@@ -44,14 +44,14 @@ export function registerSample(program: Command): void {
           users,
           seed,
           ...(options.end ? { endDate: options.end } : {}),
-          onProgress: (done, total) => {
+          onProgress: (done, total, step) => {
             if (bar) {
-              if (!barStarted) bar.start(total, done);
+              if (!barStarted) bar.start(total, done, { step });
               barStarted = true;
-              bar.update(done);
+              bar.update(done, { step });
             } else if (done === total || performance.now() - lastLine > 2000) {
               lastLine = performance.now();
-              process.stderr.write(`sample: ${done}/${total} users\n`);
+              process.stderr.write(`sample: ${step}\n`);
             }
           },
         }).finally(() => bar?.stop());
