@@ -99,6 +99,37 @@ describe('the sample generator', () => {
     expect(Number(crossing?.n)).toBeGreaterThan(0);
   });
 
+  it('holds the journeys the issue lists: repeat visits over weeks, lead goals, page and engagement parameters', async () => {
+    const param = (key: string, kind: string) =>
+      `list_filter(event_params, p -> p.key = '${key}')[1].value.${kind}`;
+    const [facts] = await query<Record<string, string>>(
+      file,
+      `WITH u AS (
+         SELECT user_pseudo_id,
+           COUNT(DISTINCT ${param('ga_session_id', 'int_value')}) AS sessions,
+           (MAX(event_timestamp) - MIN(event_timestamp)) / 86400e6 AS span_days
+         FROM events_wildcard WHERE user_pseudo_id IS NOT NULL GROUP BY ALL)
+       SELECT
+         (SELECT COUNT(*) FROM u WHERE sessions >= 3 AND span_days >= 7) AS returning_over_weeks,
+         COUNT(*) FILTER (WHERE event_name = 'generate_lead' AND ${param('form_id', 'string_value')} IS NOT NULL) AS leads,
+         COUNT(*) FILTER (WHERE event_name = 'sign_up') AS sign_ups,
+         COUNT(*) FILTER (WHERE event_name = 'newsletter_subscribe') AS newsletter,
+         COUNT(*) FILTER (WHERE event_name = 'file_download') AS downloads,
+         COUNT(*) FILTER (WHERE event_name = 'page_view' AND (${param('page_location', 'string_value')} IS NULL OR ${param('page_title', 'string_value')} IS NULL)) AS bare_page_views,
+         COUNT(*) FILTER (WHERE event_name = 'page_view' AND ${param('page_referrer', 'string_value')} IS NOT NULL) AS referred_page_views,
+         COUNT(*) FILTER (WHERE event_name = 'user_engagement' AND ${param('engagement_time_msec', 'int_value')} IS NULL) AS bare_engagement
+       FROM events_wildcard`,
+    );
+    expect(Number(facts?.returning_over_weeks)).toBeGreaterThan(0);
+    expect(Number(facts?.leads)).toBeGreaterThan(0);
+    expect(Number(facts?.sign_ups)).toBeGreaterThan(0);
+    expect(Number(facts?.newsletter)).toBeGreaterThan(0);
+    expect(Number(facts?.downloads)).toBeGreaterThan(0);
+    expect(Number(facts?.bare_page_views)).toBe(0);
+    expect(Number(facts?.referred_page_views)).toBeGreaterThan(0);
+    expect(Number(facts?.bare_engagement)).toBe(0);
+  });
+
   it('answers the CLI with a summary, and names the flag at fault', async () => {
     const out = join(dir, 'cli.duckdb');
     const ok = await runCli(['sample', '--days', '3', '--users', '50', '--seed', '3', '--db', out]);
@@ -142,7 +173,7 @@ describe('the sample generator, event mix and conversion', () => {
     }
   });
 
-  it('converts differently by channel and by device', async () => {
+  it('converts differently by channel and by device, and has repeat buyers', async () => {
     // Enough sessions per channel for the differences to stand well clear of the noise.
     const big = join(dir, 'big.duckdb');
     await generateSample(big, { days: 30, users: 2500, seed: 7, endDate: '2026-10-31' });
@@ -166,6 +197,14 @@ describe('the sample generator, event mix and conversion', () => {
     );
     expect(byChannel.Email).toBeGreaterThan(3 * (byChannel['Paid Social'] ?? 1));
     expect(byChannel['Paid Search']).toBeGreaterThan(1.5 * (byChannel['Organic Social'] ?? 1));
+    const [repeat] = await query<{ n: string }>(
+      big,
+      `SELECT COUNT(*) AS n FROM (
+         SELECT user_pseudo_id FROM events_wildcard
+         WHERE event_name = 'purchase' AND user_pseudo_id IS NOT NULL
+         GROUP BY ALL HAVING COUNT(DISTINCT ecommerce.transaction_id) >= 2)`,
+    );
+    expect(Number(repeat?.n)).toBeGreaterThan(0);
   }, 120_000);
 });
 
