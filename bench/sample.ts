@@ -1,23 +1,69 @@
 /**
  * Sample generator throughput: events per second for given sizes.
- * Run: npx tsx bench/sample.ts <days>x<users> [...], e.g. npx tsx bench/sample.ts 30x5000
- * (SAMPLE_TIMING=1 adds each statement's time). The load average is printed beside each size,
- * since these machines are shared.
+ * Run: npx tsx bench/sample.ts <days>x<users> [...] [--copy], e.g. npx tsx bench/sample.ts 30x5000
+ * (SAMPLE_TIMING=1 adds each stage's wall and CPU time). The load average is printed beside each
+ * size, since these machines are shared.
+ *
+ * --copy: after each size, the same number of rows copied from the real export days (the public
+ * GA4 sample's Parquet files, repeated) into as many daily tables of a fresh DuckDB file, one
+ * insert per day in one transaction as the generator does. No generator writing these tables
+ * through DuckDB can beat that, so it is the floor the generator's figure compares with.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckdbEngine } from '../src/engines/duckdb/DuckdbEngine.js';
 import { generateSample } from '../src/sample/generateSample.js';
 
-for (const size of process.argv.slice(2)) {
+const REAL_DAYS = join(import.meta.dirname, '../../shared/data/ga4-public-sample/*.parquet');
+const args = process.argv.slice(2);
+const copy = args.includes('--copy');
+const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const line = (what: string, events: number, seconds: number): void =>
+  console.log(
+    `${what}: ${events} events in ${seconds.toFixed(1)} s = ${Math.round(events / seconds)} events/s (load ${load()})`,
+  );
+
+/** Copies `rows` real export rows into `days` daily tables; returns the seconds taken. */
+async function copyRealRows(file: string, days: number, rows: number): Promise<number> {
+  const engine = await DuckdbEngine.open(file, { mode: 'write' });
+  const connection = await engine.connect();
+  try {
+    await connection.run(
+      `CREATE TEMP TABLE real AS SELECT * FROM read_parquet('${REAL_DAYS.replaceAll("'", "''")}')`,
+    );
+    const started = performance.now();
+    const perDay = Math.ceil(rows / days);
+    await connection.run('BEGIN TRANSACTION');
+    for (let d = 0; d < days; d++) {
+      const n = Math.min(perDay, rows - d * perDay);
+      await connection.run(
+        `CREATE TABLE events_${String(d).padStart(4, '0')} AS SELECT r.* FROM real r, range(${Math.ceil(n / 40_000)}) LIMIT ${n}`,
+      );
+    }
+    await connection.run('COMMIT');
+    // The generator checkpoints too: small inserts reach the file only then.
+    await connection.run('CHECKPOINT');
+    return (performance.now() - started) / 1000;
+  } finally {
+    connection.closeSync();
+    await engine.close();
+  }
+}
+
+for (const size of args.filter((a) => a !== '--copy')) {
   const [days, users] = size.split('x').map(Number) as [number, number];
   const dir = mkdtempSync(join(tmpdir(), 'pathlight-bench-sample-'));
-  const started = performance.now();
-  const { events } = await generateSample(join(dir, 'events.duckdb'), { days, users, seed: 7 });
-  const seconds = (performance.now() - started) / 1000;
-  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  console.log(
-    `${days} days x ${users} users: ${events} events in ${seconds.toFixed(1)} s = ${Math.round(events / seconds)} events/s (load ${load})`,
-  );
-  rmSync(dir, { recursive: true, force: true });
+  try {
+    const started = performance.now();
+    const { events } = await generateSample(join(dir, 'events.duckdb'), { days, users, seed: 7 });
+    line(`${days} days x ${users} users`, events, (performance.now() - started) / 1000);
+    rmSync(join(dir, 'events.duckdb'), { force: true });
+    if (copy) {
+      const seconds = await copyRealRows(join(dir, 'copy.duckdb'), days, events);
+      line(`copying real export rows into ${days} daily tables`, events, seconds);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
