@@ -6,6 +6,7 @@ import { resolveGoalSteps } from '../../analyses/goals/goal.js';
 import { goalsByName } from '../api/goals.js';
 import { reportDefinitionSchema } from '../api/reports.js';
 import { funnelSpecFromForm } from './funnelForm.js';
+import { descriptorOf } from './sectionFields.js';
 import { field, fields, type PageDeps } from './pageDeps.js';
 
 export const REPORT_RANGES = ['last_7_days', 'last_week', 'last_28_days', 'yesterday'] as const;
@@ -37,10 +38,14 @@ export function reportsPage(router: Router, deps: PageDeps): void {
   router.get('/reports', async (_req, res, next) => {
     try {
       const reports = (await repo().list()).map((r) => {
-        const sections = (r.definition.sections ?? []) as { funnel?: Partial<FunnelSpec> }[];
+        const sections = (r.definition.sections ?? []) as {
+          type?: string;
+          funnel?: Partial<FunnelSpec>;
+        }[];
         return {
           id: r.key,
           title: String(r.definition.title ?? r.key),
+          sections: sections.map((s) => descriptorOf(s.type ?? '')?.label ?? s.type).join(', '),
           dateRange:
             typeof r.definition.dateRange === 'string' ? r.definition.dateRange : 'fixed dates',
           builder: builderQueryOf(sections.find((s) => s.funnel)?.funnel),
