@@ -42,6 +42,7 @@ export function reportEditPage(router: Router, deps: PageDeps): void {
           ...res.locals,
           title: extra.storedId ? `Edit ${extra.storedId}` : 'New report',
           nav: 'reports',
+          pdf: deps.pool !== undefined,
           ...reportEditorView(draft, {
             events: inventory.events.map((e) => e.name),
             ...(extra.storedId ? { storedId: extra.storedId } : {}),
@@ -143,7 +144,10 @@ export function reportEditPage(router: Router, deps: PageDeps): void {
       const definition = await definitionOf(draft);
       const format = field(body, 'format') === 'pdf' ? 'pdf' : 'html';
       if (format === 'pdf' && !deps.pool)
-        throw new InputError('format: PDF needs a browser, and none is configured', 'format');
+        throw new InputError(
+          'format: PDFs are off on this service (PATHLIGHT_BROWSER_PATH=none or no browser); preview as HTML',
+          'format',
+        );
       const rendered = await renderReport(deps.engine, definition, new Date(), {
         format,
         ...(deps.pool ? { pool: deps.pool } : {}),
