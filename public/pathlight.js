@@ -99,6 +99,14 @@
             var table = document.createElement('table');
             table.className = 'data';
             table.id = 'goal-preview-table';
+            table.createCaption().textContent = 'Daily conversions (users), before saving';
+            var head = table.createTHead().insertRow();
+            ['Day', 'Users converting'].forEach(function (h, i) {
+              var th = document.createElement('th');
+              th.textContent = h;
+              if (i > 0) th.className = 'num';
+              head.appendChild(th);
+            });
             var tbody = table.createTBody();
             body.days.forEach(function (d) {
               var tr = tbody.insertRow();

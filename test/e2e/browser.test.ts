@@ -55,6 +55,8 @@ describe('a marketing manager in a real browser', () => {
     await Promise.all([page.waitForNavigation(), page.click('#signin button[type="submit"]')]);
     expect(new URL(page.url()).pathname).toBe('/events');
     expect(await page.$eval('#events', (t) => t.textContent)).toContain('page_view');
+    // No GA4 property in this service: the page says why no event is marked as a key event.
+    expect(await page.$eval('#key-events-off', (p) => p.textContent)).toContain('GA4_PROPERTY_ID');
   });
 
   it('picks an event and a parameter condition into a goal', async () => {
