@@ -261,7 +261,8 @@ describe('a marketing manager in a real browser', () => {
     const runRow = await page.$eval('#schedule-checkout-weekly .runs tbody tr', (r) =>
       (r.textContent ?? '').replace(/\s+/g, ' '),
     );
-    expect(runRow).toContain('send_now');
+    expect(runRow).toContain('send now');
+    expect(runRow).toMatch(/query \d+\.\d\d s html \d+\.\d\d s pdf \d+\.\d\d s/);
     expect(runRow).toContain('sent');
     expect(runRow).toContain('ceo@example.com: sent');
     expect(await page.$eval('#outbox-list', (t) => t.textContent)).toContain('Checkout funnel');
