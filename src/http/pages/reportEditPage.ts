@@ -7,6 +7,7 @@ import { parseReportDefinition, type ReportDefinition } from '../../reports/repo
 import { renderReport } from '../../reports/renderReport.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
 import { goalsByName } from '../api/goals.js';
+import { ForbiddenError } from '../auth/access.js';
 import { funnelSpecFromForm } from './funnelForm.js';
 import { defaultRange, field, type PageDeps } from './pageDeps.js';
 import { reportEditorView } from './reportEditorView.js';
@@ -28,6 +29,9 @@ export function reportEditPage(router: Router, deps: PageDeps): void {
     draft: ReportDraft,
     extra: { storedId?: string; fromFile?: string | null; error?: InputError; status?: number },
   ) => {
+    // Viewers read and preview reports from the list; the editor is for those who may save.
+    if (res.locals.canEdit !== true)
+      throw new ForbiddenError(`${String(res.locals.user?.email)} may view reports, not edit them`);
     const range = defaultRange();
     const inventory = await eventInventory(
       deps.engine,
