@@ -1,4 +1,7 @@
+import { renderReportEmail } from '../email/reportEmail.js';
 import type { Engine } from '../engines/engine.js';
+import type { LinkKeys } from '../links/linkSecrets.js';
+import { signLink } from '../links/linkToken.js';
 import type { BrowserPool } from '../render/browserPool.js';
 import { RELATIVE_RANGES } from '../reports/relativeDateRange.js';
 import { parseReportDefinition, type ReportDefinition } from '../reports/reportDefinition.js';
@@ -9,6 +12,13 @@ import type { Queryable } from '../store/storeDb.js';
 
 const final = (message: string) => Object.assign(new Error(message), { transient: false });
 
+/** How the run's email is put together: the attachment cap, and signed links for PDFs over it. */
+export interface EmailSettings {
+  readonly attachmentLimitBytes: number;
+  readonly unsubscribeMailto: string;
+  readonly links?: { keys: LinkKeys; publicUrl: string; ttlDays: number };
+}
+
 /** A report definition from the store, checked against the reports schema. */
 export async function loadReportDefinition(
   store: Queryable,
@@ -18,18 +28,6 @@ export async function loadReportDefinition(
   return stored && parseReportDefinition({ ...stored.definition, id });
 }
 
-/** Plain text of an HTML report: every email has a text part. */
-const textOf = (html: string) =>
-  html
-    .replace(/<(style|script)[\s\S]*?<\/\1>/gi, '')
-    .replace(/<\/(p|h\d|tr|li|div)>/gi, '\n')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/[ \t]+/g, ' ')
-    .replace(/\n\s*\n+/g, '\n\n')
-    .trim();
-
 /**
  * The scheduler's renderer: the reports use-case (sections, HTML, PDF in the browser pool), once
  * per run, as the email every recipient gets. A missing or invalid definition is a final failure.
@@ -38,6 +36,7 @@ export function reportRunRenderer(deps: {
   engine: Engine;
   store: Queryable;
   pool: BrowserPool;
+  email: EmailSettings;
 }): RunRenderer {
   return {
     async render(run, schedule) {
@@ -49,7 +48,9 @@ export function reportRunRenderer(deps: {
       }
       if (!definition) throw final(`no report ${run.reportId}`);
       const override = run.parameters.dateRange;
-      const wantPdf = schedule?.formats.pdf ?? true;
+      const formats = (run.parameters.formats as { pdf: boolean; inline: boolean } | undefined) ??
+        schedule?.formats ?? { pdf: true, inline: true };
+      const wantPdf = formats.pdf;
       const stageMs: Record<string, number> = {};
       let stage: string | undefined;
       let began = performance.now();
@@ -68,22 +69,47 @@ export function reportRunRenderer(deps: {
           ? { dateRange: override as (typeof RELATIVE_RANGES)[number] }
           : {}),
       });
-      if (stage) stageMs[stage] = performance.now() - began;
       const { model } = rendered;
+      onStage('email');
+      const { links } = deps.email;
+      const email = await renderReportEmail({
+        model,
+        pdf: rendered.pdf ?? null,
+        inline: formats.inline,
+        scheduleName:
+          schedule?.name ??
+          (typeof run.parameters.name === 'string' ? run.parameters.name : model.title),
+        unsubscribeMailto: deps.email.unsubscribeMailto,
+        attachmentLimitBytes: deps.email.attachmentLimitBytes,
+        pool: deps.pool,
+        ...(links
+          ? {
+              pdfLink: () => {
+                const now = new Date();
+                const token = signLink(
+                  links.keys,
+                  {
+                    report: model.id,
+                    // The link shows the period this email is about, not whatever is current when opened.
+                    params: { dateRange: { start: model.range.start, end: model.range.end } },
+                    formats: ['pdf', 'html'],
+                    ttlSeconds: links.ttlDays * 86_400,
+                  },
+                  now,
+                );
+                return {
+                  url: `${links.publicUrl.replace(/\/+$/, '')}/r/${token}.pdf`,
+                  expiresAt: new Date(now.getTime() + links.ttlDays * 86_400_000),
+                };
+              },
+            }
+          : {}),
+      });
+      if (stage) stageMs[stage] = performance.now() - began;
+      stage = undefined;
       return {
-        email: {
-          subject: `${model.title} · ${model.rangeLabel}`,
-          html: rendered.html,
-          text: textOf(rendered.html),
-          images: [],
-          pdf: rendered.pdf
-            ? {
-                filename: `${model.id}-${model.range.start}-${model.range.end}.pdf`,
-                content: rendered.pdf,
-              }
-            : null,
-        },
-        bytesProcessed: null,
+        email,
+        bytesProcessed: model.bytesProcessed,
         stageMs,
       };
     },
