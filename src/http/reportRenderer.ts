@@ -3,8 +3,11 @@ import type { Engine } from '../engines/engine.js';
 import type { LinkKeys } from '../links/linkSecrets.js';
 import { signLink } from '../links/linkToken.js';
 import type { BrowserPool } from '../render/browserPool.js';
-import { RELATIVE_RANGES } from '../reports/relativeDateRange.js';
-import { parseReportDefinition, type ReportDefinition } from '../reports/reportDefinition.js';
+import {
+  parseReportDefinition,
+  reportDateRangeSchema,
+  type ReportDefinition,
+} from '../reports/reportDefinition.js';
 import { renderReport } from '../reports/renderReport.js';
 import type { RunRenderer } from '../scheduler/runWorker.js';
 import { DefinitionsRepo } from '../store/definitionsRepo.js';
@@ -37,17 +40,26 @@ export function reportRunRenderer(deps: {
   store: Queryable;
   pool: BrowserPool;
   email: EmailSettings;
+  /** Where definitions come from: the store, unless a caller brings its own (a report file). */
+  loadDefinition?: (id: string) => Promise<ReportDefinition | undefined>;
 }): RunRenderer {
+  const load = deps.loadDefinition ?? ((id: string) => loadReportDefinition(deps.store, id));
   return {
     async render(run, schedule) {
       let definition;
       try {
-        definition = await loadReportDefinition(deps.store, run.reportId);
+        definition = await load(run.reportId);
       } catch (error) {
         throw final(error instanceof Error ? error.message : String(error));
       }
       if (!definition) throw final(`no report ${run.reportId}`);
-      const override = run.parameters.dateRange;
+      // A run's own range (send now, a schedule's range) replaces the definition's; a bad one is final.
+      const override =
+        run.parameters.dateRange === null || run.parameters.dateRange === undefined
+          ? undefined
+          : reportDateRangeSchema.safeParse(run.parameters.dateRange);
+      if (override && !override.success)
+        throw final(`dateRange: ${override.error.issues[0]?.message ?? 'invalid'}`);
       const formats = (run.parameters.formats as { pdf: boolean; inline: boolean } | undefined) ??
         schedule?.formats ?? { pdf: true, inline: true };
       const wantPdf = formats.pdf;
@@ -60,14 +72,15 @@ export function reportRunRenderer(deps: {
         stage = next;
         began = at;
       };
-      const rendered = await renderReport(deps.engine, definition, run.slot ?? new Date(), {
+      // Relative ranges resolve from the slot, or the time a one-off send asked to be rendered at.
+      const at =
+        run.slot ??
+        (typeof run.parameters.at === 'string' ? new Date(run.parameters.at) : new Date());
+      const rendered = await renderReport(deps.engine, definition, at, {
         format: wantPdf ? 'pdf' : 'html',
         pool: deps.pool,
         onStage,
-        ...(typeof override === 'string' &&
-        (RELATIVE_RANGES as readonly string[]).includes(override)
-          ? { dateRange: override as (typeof RELATIVE_RANGES)[number] }
-          : {}),
+        ...(override?.success ? { dateRange: override.data } : {}),
       });
       const { model } = rendered;
       onStage('email');

@@ -109,7 +109,8 @@ afterEach(async () => {
   await peer.close();
 });
 
-describe('the report email', () => {
+// Each case renders the report and prints its PDF in Chromium.
+describe('the report email', { timeout: 180_000 }, () => {
   it('has the summary with inlined CSS, charts as cid: PNGs, a text part, the PDF and the headers', async () => {
     const { run, email, stageMs } = await render();
     const message = await send(run.id, email);
