@@ -54,7 +54,9 @@ describe('pathlight send', { timeout: 180_000 }, () => {
       ],
       { PATHLIGHT_DATA_DIR: dir, PATHLIGHT_MAIL_FROM: 'Pathlight <reports@example.com>' },
     );
-    expect(out.stderr).toMatch(/run 1: sent \(query \d+ ms, html \d+ ms, pdf \d+ ms, email \d+ ms, render_total \d+ ms, send \d+ ms\)/);
+    expect(out.stderr).toMatch(
+      /run 1: sent \(query \d+ ms, html \d+ ms, pdf \d+ ms, email \d+ ms, render_total \d+ ms, send \d+ ms\)/,
+    );
     expect(out.code).toBe(0);
     const lines = out.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
