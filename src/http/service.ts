@@ -4,10 +4,13 @@ import { dirname } from 'node:path';
 import type { Router } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
-import { adminTokenFile, duckdbFile, outboxDir, storeDir, type Config } from '../config/config.js';
-import { outboxTransport } from '../delivery/outboxTransport.js';
-import { smtpTransport } from '../delivery/smtpTransport.js';
-import type { Transport } from '../delivery/transport.js';
+import { adminTokenFile, duckdbFile, storeDir, type Config } from '../config/config.js';
+import {
+  deliverSettings,
+  emailSettings,
+  transportFor,
+  verifyTransport,
+} from '../delivery/mailSetup.js';
 import { bigqueryEngineFromConfig } from '../engines/bigquery/BigqueryEngine.js';
 import { DuckdbEngine } from '../engines/duckdb/DuckdbEngine.js';
 import type { Engine } from '../engines/engine.js';
@@ -146,10 +149,8 @@ export async function startService(
     : await openPglite(storeDir(config));
   const applied = await migrate(store);
   if (applied.length > 0) logger.info({ applied }, 'store migrated');
-  const outbox = config.SMTP_URL ? undefined : outboxDir(config);
-  const transport: Transport = config.SMTP_URL
-    ? smtpTransport({ url: config.SMTP_URL })
-    : outboxTransport(outbox as string);
+  const { transport, outbox } = transportFor(config);
+  await verifyTransport(transport, logger);
   // One browser pool for scheduled PDFs, previews and signed links; Chromium starts on first use.
   // `none` turns PDFs off (App Engine standard has no Chromium): HTML emails and previews only.
   const htmlOnly = config.PATHLIGHT_BROWSER_PATH === 'none';
@@ -158,7 +159,6 @@ export async function startService(
     : new BrowserPool({ executablePath: config.PATHLIGHT_BROWSER_PATH });
   if (htmlOnly) logger.warn('PATHLIGHT_BROWSER_PATH=none: reports go out as HTML only, no PDF');
   const from = config.PATHLIGHT_MAIL_FROM;
-  const fromAddress = /<([^>]+)>/.exec(from)?.[1] ?? from;
   const scheduler = startSchedulerLoop({
     db: store,
     graceMs: 15 * 60_000,
@@ -167,14 +167,15 @@ export async function startService(
     logger,
     worker: {
       db: store,
-      renderer: options.renderer ?? reportRunRenderer({ engine, store, ...(pool ? { pool } : {}) }),
-      deliver: {
-        transport,
-        from,
-        messageIdDomain: fromAddress.split('@')[1] ?? 'pathlight.local',
-        unsubscribe: () => ({ mailto: fromAddress }),
-        retry: { attempts: 3, baseMs: 1000, capMs: 30_000 },
-      },
+      renderer:
+        options.renderer ??
+        reportRunRenderer({
+          engine,
+          store,
+          ...(pool ? { pool } : {}),
+          email: emailSettings(config),
+        }),
+      deliver: deliverSettings(config, transport),
       owner: `pathlight-${process.pid}-${randomBytes(4).toString('hex')}`,
       leaseMs: 5 * 60_000,
       maxAttempts: 3,

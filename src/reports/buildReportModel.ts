@@ -20,6 +20,8 @@ export interface ReportModel {
   readonly generatedAt: string;
   readonly generatedLabel: string;
   readonly sections: BuiltSection[];
+  /** Bytes the engine processed for every section (null on DuckDB), for the run log. */
+  readonly bytesProcessed: number | null;
 }
 
 export interface BuildOptions {
@@ -113,5 +115,6 @@ export async function buildReportModel(
     generatedAt: now.toISOString(),
     generatedLabel: generated,
     sections: built,
+    bytesProcessed: bytes,
   };
 }

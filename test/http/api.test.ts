@@ -220,5 +220,39 @@ describe('use-cases through the API', () => {
     const outbox = await api('/outbox');
     expect(outbox.body.messages).toHaveLength(1);
     expect(outbox.body.messages[0].subject).toMatch(/^Weekly · /);
+    // A test send of an unsaved schedule: validated like a saved one, sent once, no schedule row.
+    const badTest = await api('/schedules/test-send', {
+      method: 'POST',
+      body: { reportId: 'weekly', name: 'Draft', timeZone: 'UTC', recipients: { to: ['x'] } },
+    });
+    expect([badTest.status, badTest.body.error.field]).toEqual([400, 'recipients.to[0]']);
+    const noReport = await api('/schedules/test-send', {
+      method: 'POST',
+      body: {
+        reportId: 'nope',
+        name: 'Draft',
+        timeZone: 'UTC',
+        recipients: { to: ['a@example.com'] },
+      },
+    });
+    expect([noReport.status, noReport.body.error.field]).toEqual([404, 'reportId']);
+    const test = await api('/schedules/test-send', {
+      method: 'POST',
+      body: {
+        reportId: 'weekly',
+        name: 'Draft',
+        timeZone: 'UTC',
+        recipients: { to: ['cmo@example.com'] },
+        formats: { pdf: false, inline: true },
+      },
+    });
+    expect(test.status).toBe(202);
+    expect(test.body).toMatchObject({ kind: 'test', status: 'claimed', scheduleId: null });
+    await service.scheduler.runOnce();
+    const after = await api('/outbox');
+    expect(after.body.messages).toHaveLength(2);
+    expect((await api('/schedules')).body.schedules.map((s: { id: string }) => s.id)).toEqual([
+      'weekly-mail',
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { registerNext } from './next.js';
 import { registerPaths } from './paths.js';
 import { registerRetention } from './retention.js';
 import { registerSample } from './sample.js';
+import { registerSend } from './send.js';
 import { registerServe } from './serve.js';
 import { registerSql } from './sql.js';
 import { registerStages } from './stages.js';
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerNext(program);
   registerStages(program);
   registerRetention(program);
+  registerSend(program);
 }

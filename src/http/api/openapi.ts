@@ -266,6 +266,13 @@ export function openApiDocument(): Json {
           responses: { '202': { description: 'The run, claimed' }, ...errors },
         },
       },
+      '/api/schedules/test-send': {
+        post: {
+          summary:
+            'Send a schedule as given (saved or not) once now, as a test run (editors); body as PUT /api/schedules/{id}, without the id',
+          responses: { '202': { description: 'The test run, claimed' }, ...errors },
+        },
+      },
       '/api/schedules/{id}/runs': {
         get: {
           summary: 'Run history: status, stage durations, errors, per-recipient deliveries',
