@@ -73,6 +73,8 @@ console.log(
   `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`,
 );
 const dateRange = { start: '2020-11-01', end: '2020-11-01' };
+// A shared machine can be many times slower than an idle one: no query timeout to speak of.
+const timeoutMs = 3_600_000;
 for (const n of sizes) {
   const file = join(dir, `events-${n}.duckdb`);
   const t = performance.now();
@@ -96,7 +98,7 @@ for (const n of sizes) {
       topK: 5,
       clean: [{ pattern: '\\?.*$', replace: '' }],
     });
-    const p = await time(() => runPaths(engine, paths));
+    const p = await time(() => runPaths(engine, paths, { timeoutMs }));
     console.log(
       `  paths page_path 5 steps top 5 (cleaned): ${p.s.toFixed(2)} s, ${p.value.journeys} journeys`,
     );
@@ -108,7 +110,7 @@ for (const n of sizes) {
       topK: 5,
       exclude: ['scroll'],
     });
-    const e = await time(() => runPaths(engine, events));
+    const e = await time(() => runPaths(engine, events, { timeoutMs }));
     console.log(`  paths event 5 steps top 5: ${e.s.toFixed(2)} s, ${e.value.journeys} journeys`);
     const next = parseNextStepSpec({
       dateRange,
@@ -117,7 +119,7 @@ for (const n of sizes) {
       goal: 'purchase',
       clean: [{ pattern: '\\?.*$', replace: '' }],
     });
-    const x = await time(() => runNextStep(engine, next));
+    const x = await time(() => runNextStep(engine, next, { timeoutMs }));
     console.log(
       `  next page_path goal purchase: ${x.s.toFixed(2)} s, ${x.value.nodes.length} nodes, P(conversion) ${x.value.conversionProbability}`,
     );
