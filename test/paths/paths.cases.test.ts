@@ -266,6 +266,28 @@ describe('pathlight paths', () => {
     });
     expect(result.edges.length).toBeGreaterThan(0);
   });
+  it('takes a goal with conditions from --goals as the end', async () => {
+    const goals = join(dir, 'goals.yaml');
+    writeFileSync(
+      goals,
+      '- name: Shop view\n  event: page_view\n  where: [{ param: page_location, op: regex, value: "/shop$" }]\n',
+    );
+    const spec = join(dir, 'to-goal.json');
+    writeFileSync(
+      spec,
+      JSON.stringify({ ...base, end: { goal: 'Shop view' }, steps: 3, exclude: ['scroll'] }),
+    );
+    const args = ['paths', '--db', db, '--spec', spec, '--goals', goals, '--json'];
+    const { code, stdout } = await runCommand(registerPaths, args);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as { journeys: number; steps: { nodes: unknown[] }[] };
+    expect(result.journeys).toBe(2);
+    expect(result.steps.map((s) => s.nodes)).toEqual([
+      [{ node: 'page_view', kind: 'node', count: 2 }],
+      [{ node: 'session_start', kind: 'node', count: 2 }],
+      [{ node: '(exit)', kind: 'exit', count: 2 }],
+    ]);
+  });
   it('exits 2 on a bad spec, naming the field', async () => {
     const spec = join(dir, 'bad.json');
     writeFileSync(spec, JSON.stringify({ ...base, steps: 'five' }));
