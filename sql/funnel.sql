@@ -248,11 +248,6 @@
 -- @param c30_n2 FLOAT64 0
 -- @param c30_list ARRAY<STRING> USD
 -- @param c30_nums ARRAY<FLOAT64> 1
-{{#*inline "sv"}}{{#if (eq kind 'param')}}COALESCE({{param 'string' keyRef}}, CAST({{param 'int' keyRef}} AS STRING), CAST({{param 'double' keyRef}} AS STRING)){{/if}}{{#if (eq kind 'itemParam')}}COALESCE({{param 'string' keyRef 'it.item_params'}}, CAST({{param 'int' keyRef 'it.item_params'}} AS STRING), CAST({{param 'double' keyRef 'it.item_params'}} AS STRING)){{/if}}{{#if (eq kind 'itemField')}}CAST(it.{{itemField}} AS STRING){{/if}}{{#if (eq kind 'field')}}CAST({{fieldSql}} AS STRING){{/if}}{{/inline}}
-{{#*inline "nv"}}{{#if (eq kind 'param')}}{{param 'number' keyRef}}{{/if}}{{#if (eq kind 'itemParam')}}{{param 'number' keyRef 'it.item_params'}}{{/if}}{{#if (eq kind 'itemField')}}SAFE_CAST(it.{{itemField}} AS FLOAT64){{/if}}{{#if (eq kind 'field')}}SAFE_CAST({{fieldSql}} AS FLOAT64){{/if}}{{/inline}}
-{{#*inline "eqv"}}{{#if numeric}}{{> nv}} = @{{id}}_n{{else}}{{> sv}} = @{{id}}_s{{/if}}{{/inline}}
-{{#*inline "test"}}{{#if (eq op 'eq')}}COALESCE({{> eqv}}, FALSE){{/if}}{{#if (eq op 'neq')}}NOT COALESCE({{> eqv}}, FALSE){{/if}}{{#if (eq op 'contains')}}COALESCE(STRPOS({{> sv}}, @{{id}}_s) > 0, FALSE){{/if}}{{#if (eq op 'starts_with')}}COALESCE(STARTS_WITH({{> sv}}, @{{id}}_s), FALSE){{/if}}{{#if (eq op 'regex')}}COALESCE(REGEXP_CONTAINS({{> sv}}, @{{id}}_s), FALSE){{/if}}{{#if (eq op 'in')}}{{#if numeric}}COALESCE({{> nv}} IN UNNEST(@{{id}}_nums), FALSE){{else}}COALESCE({{> sv}} IN UNNEST(@{{id}}_list), FALSE){{/if}}{{/if}}{{#if (eq op 'gt')}}COALESCE({{> nv}} > @{{id}}_n, FALSE){{/if}}{{#if (eq op 'gte')}}COALESCE({{> nv}} >= @{{id}}_n, FALSE){{/if}}{{#if (eq op 'lt')}}COALESCE({{> nv}} < @{{id}}_n, FALSE){{/if}}{{#if (eq op 'lte')}}COALESCE({{> nv}} <= @{{id}}_n, FALSE){{/if}}{{#if (eq op 'between')}}COALESCE({{> nv}} BETWEEN @{{id}}_n AND @{{id}}_n2, FALSE){{/if}}{{/inline}}
-{{#*inline "cond"}}{{#if item}}EXISTS (SELECT 1 FROM UNNEST(items) AS it WHERE {{> test}}){{else}}{{> test}}{{/if}}{{/inline}}
 {{#*inline "cols"}}uid, sid, id, ts, bo, bi, r{{#each @root.steps}}{{#if hasExcl}}, cle{{n}}, clt{{n}}{{/if}}{{/each}}{{/inline}}
 WITH base AS (
   SELECT
@@ -264,10 +259,10 @@ WITH base AS (
     COALESCE(batch_event_index, 0) AS bi,
     {{#if breakdown}}{{#if landingPage}}{{param 'string' 'page_location'}}{{else}}{{breakdownSql}}{{/if}}{{else}}CAST(NULL AS STRING){{/if}} AS bvalue,
     {{#each steps}}
-    (event_name = @step{{n}}_event{{#each where}} AND {{> cond}}{{/each}}) AS m{{n}},
+    (event_name = @step{{n}}_event{{#each where}} AND {{> condition}}{{/each}}) AS m{{n}},
     {{/each}}
     {{#each exclusions}}
-    (event_name = @x{{n}}_event{{#each where}} AND {{> cond}}{{/each}}) AS x{{n}},
+    (event_name = @x{{n}}_event{{#each where}} AND {{> condition}}{{/each}}) AS x{{n}},
     {{/each}}
     event_timestamp AS _ts
   FROM {{events}}
