@@ -1,14 +1,23 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { funnelQuery } from '../../src/analyses/funnel/funnelQuery.js';
+import { funnelTrendResult } from '../../src/analyses/funnel/funnelTrend.js';
+import { timeToConvertResult } from '../../src/analyses/funnel/timeToConvert.js';
 import { parseFunnelSpec, type FunnelSpec } from '../../src/analyses/funnel/funnelSpec.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
 import { runQuery } from '../../src/sql/runQuery.js';
 import { createEventsDb, params, type EventRow } from '../support/loadRows.js';
-import { referenceFunnel, type RefEvent, type RefRow } from './referenceFunnel.js';
+import {
+  referenceFunnel,
+  referenceTimeToConvert,
+  referenceTrend,
+  type RefEvent,
+  type RefRow,
+} from './referenceFunnel.js';
 
 const T0 = 1604188800000000; // 2020-11-01T00:00:00Z
 const MINUTE = 60_000_000;
+const DAY = 86_400_000_000;
 const NAMES = ['A', 'B', 'C', 'X'] as const;
 
 const eventArb = (user: string) =>
@@ -18,6 +27,8 @@ const eventArb = (user: string) =>
     name: fc.constantFrom(...NAMES),
     // Few distinct minutes: many ties, and gaps that land exactly on `within`/`window` limits.
     ts: fc.integer({ min: 0, max: 12 }).map((m) => T0 + m * MINUTE),
+    // Mostly the first day; some on the next day and a week later (trended funnel periods).
+    day: fc.constantFrom(0, 0, 0, 0, 1, 7),
     bo: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 2 }),
     bi: fc.option(fc.integer({ min: 0, max: 2 }), { freq: 2 }),
     v: fc.option(fc.constantFrom<string | number>(1, 2, 2.5, 'p', 'q'), { freq: 3 }),
@@ -64,6 +75,8 @@ const specArb = fc
       steps: fc.array(stepArb, { minLength: 2, maxLength: 4 }),
       breakdown: fc.constant('device_category'),
       breakdownLimit: fc.integer({ min: 1, max: 3 }),
+      trend: fc.constantFrom({ interval: 'day' }, { interval: 'week' }),
+      toStep: fc.integer({ min: 2, max: 4 }),
       exclusion: fc.record({
         event: fc.constantFrom('X', 'C'),
         i: fc.nat(3),
@@ -72,12 +85,16 @@ const specArb = fc
     },
     { requiredKeys: ['steps'] },
   )
-  .map(({ exclusion, ...rest }) => {
+  .map(({ exclusion, toStep, ...rest }) => {
     const n = rest.steps.length;
     const spec: Record<string, unknown> = {
-      dateRange: { start: '2020-11-01', end: '2020-11-01' },
+      dateRange: { start: '2020-11-01', end: '2020-11-08' },
       ...rest,
     };
+    // Time to convert is for closed funnels only; toStep at most the last step.
+    if (rest.type !== 'open' && toStep !== undefined) {
+      spec.timeToConvert = { toStep: Math.min(toStep, n) };
+    }
     if (exclusion) {
       const i = Math.min(exclusion.i + 1, n - 1);
       spec.exclusions = [{ event: exclusion.event, between: [i, Math.min(n, i + exclusion.len)] }];
@@ -87,10 +104,12 @@ const specArb = fc
 
 type GenEvent = ReturnType<typeof eventArb> extends fc.Arbitrary<infer R> ? R : never;
 
+const dateOf = (e: GenEvent) => `202011${String(1 + e.day).padStart(2, '0')}`;
+
 function toRow(e: GenEvent): EventRow {
   return {
-    event_date: '20201101',
-    event_timestamp: e.ts,
+    event_date: dateOf(e),
+    event_timestamp: e.ts + e.day * DAY,
     event_name: e.name,
     user_pseudo_id: e.user,
     batch_ordering_id: e.bo,
@@ -109,12 +128,13 @@ function toRef(e: GenEvent): RefEvent {
     user: e.user,
     session: e.session,
     name: e.name,
-    ts: e.ts,
+    ts: e.ts + e.day * DAY,
     bo: e.bo,
     bi: e.bi,
     params: e.v === null ? {} : { v: e.v },
     fields: { platform: e.platform },
     breakdown: e.category,
+    date: dateOf(e),
   };
 }
 
@@ -153,6 +173,7 @@ const round = (rows: RefRow[]) =>
 const RUNS = Number(process.env.FUNNEL_RUNS ?? 24);
 const SPECS_PER_RUN = 6;
 let cases = 0;
+let ttcCases = 0;
 
 describe('funnel SQL on DuckDB = reference (random streams)', () => {
   beforeAll(() => {
@@ -161,6 +182,8 @@ describe('funnel SQL on DuckDB = reference (random streams)', () => {
   afterAll(() => {
     // RUNS files x SPECS_PER_RUN funnels x USERS units (users or sessions) each.
     expect(cases).toBeGreaterThanOrEqual(RUNS * SPECS_PER_RUN);
+    // Time to convert was compared on distributions of several units, not only empty ones.
+    expect(ttcCases).toBeGreaterThan(RUNS);
   });
   it(`agrees on ${RUNS} random event files x ${SPECS_PER_RUN} funnels x ${USERS} users`, async () => {
     await fc.assert(
@@ -169,7 +192,9 @@ describe('funnel SQL on DuckDB = reference (random streams)', () => {
         fc.array(specArb, { minLength: SPECS_PER_RUN, maxLength: SPECS_PER_RUN }),
         async (world, specs) => {
           const events = world.flat();
-          const file = await createEventsDb({ '20201101': events.map(toRow) });
+          const tables: Record<string, EventRow[]> = {};
+          for (const e of events) (tables[dateOf(e)] ??= []).push(toRow(e));
+          const file = await createEventsDb(tables);
           const engine = await DuckdbEngine.open(file);
           try {
             for (const spec of specs) {
@@ -179,6 +204,37 @@ describe('funnel SQL on DuckDB = reference (random streams)', () => {
                 const actual = round(await sqlRows(engine, spec, form));
                 expect(actual, `${form} ${JSON.stringify(spec)}`).toEqual(expected);
               }
+              const refEvents = events.map(toRef);
+              // The spec's own time to convert (often few converters under its constraints) and
+              // that of its steps' events alone, where most units convert.
+              const loose = parseFunnelSpec({
+                dateRange: spec.dateRange,
+                scope: spec.scope,
+                steps: spec.steps.map((st) => ({ event: st.event as string })),
+                timeToConvert: {},
+              });
+              for (const s of spec.timeToConvert ? [spec, loose] : [loose]) {
+                const q = funnelQuery(s);
+                const run = await runQuery(engine, 'funnel_time_to_convert', q.params, {
+                  context: q.context,
+                });
+                const toStep = s.timeToConvert?.toStep ?? s.steps.length;
+                const expectedTtc = referenceTimeToConvert(s, refEvents);
+                expect(timeToConvertResult(toStep, run.rows), `ttc ${JSON.stringify(s)}`).toEqual(
+                  expectedTtc,
+                );
+                if (expectedTtc.count > 1) ttcCases += 1;
+              }
+              const dated = funnelQuery(spec, { withDate: true });
+              const trend = await runQuery(engine, 'funnel_trend', dated.params, {
+                context: dated.context,
+              });
+              const names = spec.steps.map((s) => s.event as string);
+              const interval = spec.trend?.interval ?? 'day';
+              expect(
+                funnelTrendResult(names, spec.dateRange, interval, trend.rows),
+                `trend ${JSON.stringify(spec)}`,
+              ).toEqual(referenceTrend(spec, refEvents));
               cases += 1;
             }
           } finally {

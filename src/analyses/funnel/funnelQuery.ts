@@ -57,6 +57,8 @@ export interface FunnelQuery {
 export interface FunnelQueryOptions {
   /** How step k-1 events are found for step k events: `join` (default) or `window`. */
   readonly form?: 'join' | 'window';
+  /** Carry each event's event_date through the chain (the trended funnel's periods). */
+  readonly withDate?: boolean;
 }
 
 export function funnelQuery(spec: FunnelSpec, options: FunnelQueryOptions = {}): FunnelQuery {
@@ -179,6 +181,10 @@ export function funnelQuery(spec: FunnelSpec, options: FunnelQueryOptions = {}):
     breakdownSql: spec.breakdown ? BREAKDOWN_SQL[spec.breakdown] : '',
     steps,
     exclusions: exclusions.map(({ n, where }) => ({ n, where })),
+    // For sql/funnel_trend.sql (the entry event's date) and sql/funnel_time_to_convert.sql.
+    withDate: options.withDate === true,
+    period: spec.trend?.interval ?? 'day',
+    toStep: spec.timeToConvert?.toStep ?? spec.steps.length,
   };
   return { context, params };
 }

@@ -159,9 +159,33 @@ export const funnelSpecSchema = z
     breakdown: z.enum(BREAKDOWNS).optional(),
     breakdownLimit: z.number().int().min(1).max(15).default(5),
     exclusions: z.array(exclusionSchema).max(5).optional(),
+    timeToConvert: z
+      .object({ toStep: z.number().int().min(2, 'expected a step number from 2').optional() })
+      .strict()
+      .optional(),
+    trend: z
+      .object({ interval: z.enum(['day', 'week']).default('day') })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {
+    const toStep = spec.timeToConvert?.toStep;
+    if (toStep !== undefined && toStep > spec.steps.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeToConvert', 'toStep'],
+        message: `expected a step number from 2 to ${spec.steps.length}`,
+      });
+    }
+    if (spec.timeToConvert && spec.type === 'open') {
+      // An open funnel's chains may enter at any step, so "from entry" has no common start.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeToConvert'],
+        message: 'time to convert needs a closed funnel (open funnels enter at any step)',
+      });
+    }
     spec.exclusions?.forEach((x, i) => {
       if (x.between[1] > spec.steps.length) {
         ctx.addIssue({
