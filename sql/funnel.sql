@@ -16,7 +16,7 @@
 -- Breakdown value: at the unit's first entry event (closed: first step-1 event; open: first event
 -- matching any step), in order-key order; ties take the smallest value. Top @top_n plus (other).
 -- Values are bound: steps are @stepN_event / @stepN_within_us, conditions @cN_*, exclusions @xN_event.
--- @context {"session":false,"open":false,"hasWindow":true,"directly":false,"joinPrev":true,"ranked":false,"breakdown":false,"landingPage":false,"breakdownSql":"","steps":[{"n":1,"prev":0,"first":true,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[]},{"n":2,"prev":1,"first":false,"directly":false,"hasWithin":true,"hasExcl":false,"excl":[],"where":[]},{"n":3,"prev":2,"first":false,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[{"id":"c1","kind":"param","item":false,"keyRef":"@c1_key","fieldSql":"","itemField":"","op":"eq","numeric":false}]}],"exclusions":[],"withDate":false}
+-- @context {"session":false,"open":false,"hasWindow":true,"directly":false,"joinPrev":true,"ranked":false,"breakdown":false,"landingPage":false,"breakdownSql":"","steps":[{"n":1,"prev":0,"first":true,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[]},{"n":2,"prev":1,"first":false,"directly":false,"hasWithin":true,"hasExcl":false,"excl":[],"where":[]},{"n":3,"prev":2,"first":false,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[{"id":"c1","kind":"param","item":false,"keyRef":"@c1_key","fieldSql":"","itemField":"","op":"eq","numeric":false}]}],"exclusions":[],"withDate":false,"segment":false}
 -- @param start_date DATE 2020-11-01
 -- @param end_date DATE 2020-11-30
 -- @param include_intraday BOOL false
@@ -63,6 +63,7 @@
 -- @param step19_within_us INT64 3600000000
 -- @param step20_event STRING view_item
 -- @param step20_within_us INT64 3600000000
+-- @param seg_event STRING purchase
 -- @param x1_event STRING refund
 -- @param x2_event STRING refund
 -- @param x3_event STRING refund

@@ -53,6 +53,7 @@
 -- @param step19_within_us INT64 3600000000
 -- @param step20_event STRING view_item
 -- @param step20_within_us INT64 3600000000
+-- @param seg_event STRING purchase
 -- @param x1_event STRING refund
 -- @param x2_event STRING refund
 -- @param x3_event STRING refund
@@ -238,7 +239,7 @@
 -- @param c30_n2 FLOAT64 0
 -- @param c30_list ARRAY<STRING> USD
 -- @param c30_nums ARRAY<FLOAT64> 1
--- @context {"session":false,"open":false,"hasWindow":true,"directly":false,"joinPrev":true,"ranked":false,"breakdown":false,"landingPage":false,"breakdownSql":"","steps":[{"n":1,"prev":0,"first":true,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[]},{"n":2,"prev":1,"first":false,"directly":false,"hasWithin":true,"hasExcl":false,"excl":[],"where":[]},{"n":3,"prev":2,"first":false,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[{"id":"c1","kind":"param","item":false,"keyRef":"@c1_key","fieldSql":"","itemField":"","op":"eq","numeric":false}]}],"exclusions":[],"withDate":false,"toStep":3}
+-- @context {"session":false,"open":false,"hasWindow":true,"directly":false,"joinPrev":true,"ranked":false,"breakdown":false,"landingPage":false,"breakdownSql":"","steps":[{"n":1,"prev":0,"first":true,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[]},{"n":2,"prev":1,"first":false,"directly":false,"hasWithin":true,"hasExcl":false,"excl":[],"where":[]},{"n":3,"prev":2,"first":false,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[{"id":"c1","kind":"param","item":false,"keyRef":"@c1_key","fieldSql":"","itemField":"","op":"eq","numeric":false}]}],"exclusions":[],"withDate":false,"toStep":3,"segment":false}
 WITH {{> funnel_chain}},
 durations AS (
   SELECT uid, sid, MIN(ts - e) AS d

@@ -9,6 +9,16 @@
 {{#*inline "test"}}{{#if (eq op 'eq')}}COALESCE({{> eqv}}, FALSE){{/if}}{{#if (eq op 'neq')}}NOT COALESCE({{> eqv}}, FALSE){{/if}}{{#if (eq op 'contains')}}COALESCE(STRPOS({{> sv}}, @{{id}}_s) > 0, FALSE){{/if}}{{#if (eq op 'starts_with')}}COALESCE(STARTS_WITH({{> sv}}, @{{id}}_s), FALSE){{/if}}{{#if (eq op 'regex')}}COALESCE(REGEXP_CONTAINS({{> sv}}, @{{id}}_s), FALSE){{/if}}{{#if (eq op 'in')}}{{#if numeric}}COALESCE({{> nv}} IN UNNEST(@{{id}}_nums), FALSE){{else}}COALESCE({{> sv}} IN UNNEST(@{{id}}_list), FALSE){{/if}}{{/if}}{{#if (eq op 'gt')}}COALESCE({{> nv}} > @{{id}}_n, FALSE){{/if}}{{#if (eq op 'gte')}}COALESCE({{> nv}} >= @{{id}}_n, FALSE){{/if}}{{#if (eq op 'lt')}}COALESCE({{> nv}} < @{{id}}_n, FALSE){{/if}}{{#if (eq op 'lte')}}COALESCE({{> nv}} <= @{{id}}_n, FALSE){{/if}}{{#if (eq op 'between')}}COALESCE({{> nv}} BETWEEN @{{id}}_n AND @{{id}}_n2, FALSE){{/if}}{{/inline}}
 {{#*inline "cond"}}{{#if item}}EXISTS (SELECT 1 FROM UNNEST(items) AS it WHERE {{> test}}){{else}}{{> test}}{{/if}}{{/inline}}
 {{#*inline "cols"}}uid, sid, id, ts, bo, bi, r{{#each @root.steps}}{{#if hasExcl}}, cle{{n}}, clt{{n}}{{/if}}{{/each}}{{/inline}}
+{{#if segment}}
+segment_units AS (
+  -- The segment: users (or sessions) with at least one event in the range meeting all its conditions.
+  SELECT DISTINCT
+    user_pseudo_id AS uid,
+    {{#if segment.session}}{{param 'int' 'ga_session_id'}}{{else}}CAST(0 AS INT64){{/if}} AS sid
+  FROM {{events}}
+  WHERE user_pseudo_id IS NOT NULL{{#if segment.hasEvent}} AND event_name = @seg_event{{/if}}{{#each segment.where}} AND {{> cond}}{{/each}}
+),
+{{/if}}
 base AS (
   SELECT
     user_pseudo_id AS uid,
@@ -45,13 +55,15 @@ ranked AS (
     SUM(IF({{#each excl}}{{#unless @first}} OR {{/unless}}x{{this}}{{/each}}, 1, 0)) OVER (PARTITION BY uid, sid ORDER BY ts, bo, bi)
       - SUM(IF({{#each excl}}{{#unless @first}} OR {{/unless}}x{{this}}{{/each}}, 1, 0)) OVER (PARTITION BY uid, sid, ts, bo, bi) AS clt{{n}}{{/if}}{{/each}}
   FROM base
-  WHERE sid IS NOT NULL
+  WHERE sid IS NOT NULL{{#if segment}}
+    AND EXISTS (SELECT 1 FROM segment_units AS su WHERE su.uid = base.uid{{#if segment.session}} AND su.sid = base.sid{{/if}}){{/if}}
 {{else}}
   -- No step can share an event with the previous one, no `directly`, no exclusions: events are
   -- told apart by their order key alone (equal keys give equal answers), so no window is needed.
   SELECT *, CAST(0 AS INT64) AS id, CAST(0 AS INT64) AS r
   FROM base
-  WHERE sid IS NOT NULL
+  WHERE sid IS NOT NULL{{#if segment}}
+    AND EXISTS (SELECT 1 FROM segment_units AS su WHERE su.uid = base.uid{{#if segment.session}} AND su.sid = base.sid{{/if}}){{/if}}
 {{/if}}
 ),
 {{#each steps}}

@@ -5,6 +5,7 @@ import { funnelTrendResult } from '../../src/analyses/funnel/funnelTrend.js';
 import { timeToConvertResult } from '../../src/analyses/funnel/timeToConvert.js';
 import { parseFunnelSpec, type FunnelSpec } from '../../src/analyses/funnel/funnelSpec.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
+import type { Row } from '../../src/engines/normalize.js';
 import { runQuery } from '../../src/sql/runQuery.js';
 import { createEventsDb, type EventRow } from '../support/loadRows.js';
 import { USERS, dateOf, specArb, toRef, toRow, worldArb } from './funnelArbitraries.js';
@@ -12,6 +13,7 @@ import {
   referenceFunnel,
   referenceTimeToConvert,
   referenceTrend,
+  segmentEvents,
   type RefRow,
 } from './referenceFunnel.js';
 
@@ -20,6 +22,16 @@ const order = (a: RefRow, b: RefRow) =>
   (a.grp < b.grp ? -1 : a.grp > b.grp ? 1 : 0) ||
   a.step - b.step;
 
+const refRowOf = (r: Row): RefRow => ({
+  total: r.total === true,
+  grp: String(r.grp),
+  step: Number(r.step),
+  units: Number(r.units),
+  via_previous: Number(r.via_previous),
+  mean_s: r.mean_s === null ? null : Number(r.mean_s),
+  median_s: r.median_s === null ? null : Number(r.median_s),
+});
+
 async function sqlRows(
   engine: DuckdbEngine,
   spec: FunnelSpec,
@@ -27,17 +39,7 @@ async function sqlRows(
 ): Promise<RefRow[]> {
   const q = funnelQuery(spec, { form });
   const run = await runQuery(engine, 'funnel', q.params, { context: q.context });
-  return run.rows
-    .map((r) => ({
-      total: r.total === true,
-      grp: String(r.grp),
-      step: Number(r.step),
-      units: Number(r.units),
-      via_previous: Number(r.via_previous),
-      mean_s: r.mean_s === null ? null : Number(r.mean_s),
-      median_s: r.median_s === null ? null : Number(r.median_s),
-    }))
-    .sort(order);
+  return run.rows.map(refRowOf).sort(order);
 }
 
 const round = (rows: RefRow[]) =>
@@ -51,6 +53,7 @@ const RUNS = Number(process.env.FUNNEL_RUNS ?? 24);
 const SPECS_PER_RUN = 6;
 let cases = 0;
 let ttcCases = 0;
+let segmentCases = 0;
 
 describe('funnel SQL on DuckDB = reference (random streams)', () => {
   beforeAll(() => {
@@ -61,6 +64,7 @@ describe('funnel SQL on DuckDB = reference (random streams)', () => {
     expect(cases).toBeGreaterThanOrEqual(RUNS * SPECS_PER_RUN);
     // Time to convert was compared on distributions of several units, not only empty ones.
     expect(ttcCases).toBeGreaterThan(RUNS);
+    expect(segmentCases).toBeGreaterThan(RUNS);
   });
   it(
     `agrees on ${RUNS} random event files x ${SPECS_PER_RUN} funnels x ${USERS} users`,
@@ -84,6 +88,16 @@ describe('funnel SQL on DuckDB = reference (random streams)', () => {
                   expect(actual, `${form} ${JSON.stringify(spec)}`).toEqual(expected);
                 }
                 const refEvents = events.map(toRef);
+                if (spec.segments?.length) {
+                  const q = funnelQuery(spec, { segment: 0 });
+                  const run = await runQuery(engine, 'funnel', q.params, { context: q.context });
+                  const actual = round(run.rows.map(refRowOf).sort(order));
+                  const expected = round(
+                    referenceFunnel(spec, segmentEvents(spec, 0, refEvents)).sort(order),
+                  );
+                  expect(actual, `segment ${JSON.stringify(spec)}`).toEqual(expected);
+                  segmentCases += 1;
+                }
                 // The spec's own time to convert (often few converters under its constraints) and
                 // that of its steps' events alone, where most units convert.
                 const loose = parseFunnelSpec({

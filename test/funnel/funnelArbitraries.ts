@@ -65,6 +65,17 @@ export const specArb = fc
       breakdown: fc.constant('device_category'),
       breakdownLimit: fc.integer({ min: 1, max: 3 }),
       trend: fc.constantFrom({ interval: 'day' }, { interval: 'week' }),
+      segments: fc.tuple(
+        fc.record(
+          {
+            name: fc.constant('seg'),
+            scope: fc.constantFrom('user', 'session'),
+            event: fc.constantFrom('A', 'B', 'C', 'X'),
+            where: fc.array(conditionArb, { minLength: 1, maxLength: 2 }),
+          },
+          { requiredKeys: ['name'] },
+        ),
+      ),
       toStep: fc.integer({ min: 2, max: 4 }),
       exclusion: fc.record({
         event: fc.constantFrom('X', 'C'),

@@ -170,3 +170,48 @@ describe('trended funnel (hand-computed)', () => {
     expect(table).toMatch(/2020-11-02\s+2\s+1\s+50\.0%/);
   });
 });
+
+describe('funnel segments (hand-computed)', () => {
+  it('answers the funnel within each segment, in order', async () => {
+    const result = await run({
+      steps: [{ event: 'A' }, { event: 'C' }],
+      segments: [
+        // Users with a C: d1 and d3, both converting.
+        { name: 'Saw C', event: 'C' },
+        // Users with any B: the nine t users and retry; none has a C.
+        { name: 'Saw B', event: 'B' },
+      ],
+    });
+    expect(result.steps.map((s) => s.count)).toEqual([15, 2]);
+    expect(result.segments.map((g) => [g.name, ...g.steps.map((s) => s.count)])).toEqual([
+      ['Saw C', 2, 2],
+      ['Saw B', 10, 0],
+    ]);
+    expect(result.segments[0]?.steps[1]?.conversionRate).toBe(1);
+    expect(funnelTable(result)).toMatch(/segment Saw C:\n {2}1\. A\s+2\s+100\.0%/);
+  });
+
+  it('names a bad segment', () => {
+    const bad = (segments: unknown) => () =>
+      parseFunnelSpec({
+        dateRange: { start: '2020-11-01', end: '2020-11-10' },
+        steps: [{ event: 'A' }, { event: 'B' }],
+        segments,
+      });
+    expect(bad([{ name: 'empty' }])).toThrow(
+      'segments[0]: expected an event or at least one where condition',
+    );
+    expect(bad([{ name: 'x', where: [{ param: 'v', op: 'gt', value: 'big' }] }])).toThrow(
+      'segments[0].where[0].value: gt: expected a number',
+    );
+    expect(bad(Array.from({ length: 5 }, (_v, i) => ({ name: `s${i}`, event: 'A' })))).toThrow(
+      'segments: expected at most 4 segments',
+    );
+    expect(
+      bad([
+        { name: 'a', event: 'A' },
+        { name: 'a', event: 'B' },
+      ]),
+    ).toThrow('segments[1].name: duplicate segment name');
+  });
+});

@@ -367,3 +367,25 @@ export function referenceTrend(spec: FunnelSpec, events: readonly RefEvent[]): F
     }),
   };
 }
+
+/**
+ * The events of the units in spec.segments[i]: users (sessions, when both the segment and the
+ * funnel count sessions) with at least one event meeting the segment's event and conditions.
+ */
+export function segmentEvents(
+  spec: FunnelSpec,
+  i: number,
+  events: readonly RefEvent[],
+): RefEvent[] {
+  const segment = spec.segments?.[i];
+  if (!segment) throw new Error(`no segment ${i}`);
+  const bySession = segment.scope === 'session' && spec.scope === 'session';
+  const unitOf = (e: RefEvent) => (bySession ? `${e.user}\u0000${e.session}` : String(e.user));
+  const members = new Set(
+    events
+      .filter((e) => e.user !== null && (!bySession || e.session !== null))
+      .filter((e) => matches(e, segment.event ?? e.name, segment.where ?? []))
+      .map(unitOf),
+  );
+  return events.filter((e) => e.user !== null && members.has(unitOf(e)));
+}

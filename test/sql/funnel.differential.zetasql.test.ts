@@ -35,6 +35,7 @@ function queriesOf(spec: FunnelSpec): [string, ReturnType<typeof funnelQuery>][]
     ['funnel_trend', funnelQuery(spec, { withDate: true })],
   ];
   if (spec.timeToConvert) out.push(['funnel_time_to_convert', funnelQuery(spec)]);
+  if (spec.segments?.length) out.push(['funnel', funnelQuery(spec, { segment: 0 })]);
   return out;
 }
 

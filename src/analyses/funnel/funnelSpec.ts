@@ -148,6 +148,20 @@ export const exclusionSchema = z
     path: ['between'],
   });
 
+/** A named condition on units: users (or sessions) with at least one event in the range meeting it. */
+export const segmentSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    scope: z.enum(['user', 'session']).default('user'),
+    event: EVENT.optional(),
+    where: z.array(conditionSchema).max(10).optional(),
+  })
+  .strict()
+  .refine((s) => s.event !== undefined || (s.where?.length ?? 0) > 0, {
+    message: 'expected an event or at least one where condition',
+  });
+export type Segment = z.infer<typeof segmentSchema>;
+
 export const funnelSpecSchema = z
   .object({
     dateRange: dateRangeSchema,
@@ -167,9 +181,20 @@ export const funnelSpecSchema = z
       .object({ interval: z.enum(['day', 'week']).default('day') })
       .strict()
       .optional(),
+    segments: z.array(segmentSchema).max(4, 'expected at most 4 segments').optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {
+    const names = (spec.segments ?? []).map((s) => s.name);
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['segments', i, 'name'],
+          message: 'duplicate segment name',
+        });
+      }
+    });
     const toStep = spec.timeToConvert?.toStep;
     if (toStep !== undefined && toStep > spec.steps.length) {
       ctx.addIssue({

@@ -23,6 +23,8 @@ export interface FunnelResult {
   readonly unit: 'users' | 'sessions';
   readonly steps: FunnelStepResult[];
   readonly breakdown: { value: string; steps: FunnelStepResult[] }[];
+  /** The funnel within each of spec.segments, in their order ([] without segments). */
+  readonly segments: { name: string; steps: FunnelStepResult[] }[];
   /** When the spec asks for `timeToConvert`, else null. */
   readonly timeToConvert: TimeToConvert | null;
   /** When the spec asks for `trend`, else null. */
@@ -84,6 +86,17 @@ export async function runFunnel(
     ...timeout,
   });
   const bytes = [run.bytesProcessed];
+  const segments: FunnelResult['segments'] = [];
+  for (const [i, segment] of (resolved.segments ?? []).entries()) {
+    const q = funnelQuery(resolved, {
+      ...(options.form ? { form: options.form } : {}),
+      segment: i,
+    });
+    const seg = await runQuery(engine, 'funnel', q.params, { context: q.context, ...timeout });
+    bytes.push(seg.bytesProcessed);
+    const rows = seg.rows.filter((r) => r.total === true);
+    segments.push({ name: segment.name, steps: stepResults(resolved, rows) });
+  }
   let timeToConvert: TimeToConvert | null = null;
   if (resolved.timeToConvert) {
     const toStep = resolved.timeToConvert.toStep ?? resolved.steps.length;
@@ -127,6 +140,7 @@ export async function runFunnel(
     unit: resolved.scope === 'session' ? 'sessions' : 'users',
     steps: stepResults(resolved, totals),
     breakdown,
+    segments,
     timeToConvert,
     trend,
     bytesProcessed: bytes.some((b) => b === null)

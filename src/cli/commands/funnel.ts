@@ -60,6 +60,14 @@ export function funnelTable(result: FunnelResult, width = 30): string {
       );
     });
   }
+  for (const segment of result.segments) {
+    lines.push('', `segment ${segment.name}:`);
+    segment.steps.forEach((s, i) => {
+      lines.push(
+        `  ${`${i + 1}. ${s.name}`.slice(0, nameWidth + 2).padEnd(nameWidth + 2)} ${String(s.count).padStart(10)}  ${pct(s.conversionRate).padStart(8)} ${pct(s.fromPrevious).padStart(8)}`,
+      );
+    });
+  }
   const ttc = result.timeToConvert;
   if (ttc) {
     lines.push('', `time to convert, step 1 to step ${ttc.toStep}: ${ttc.count} ${result.unit}`);

@@ -25,7 +25,16 @@ const trendStep = {
 
 export const funnelResultSchema = {
   type: 'object',
-  required: ['unit', 'steps', 'breakdown', 'timeToConvert', 'trend', 'bytesProcessed', 'sql'],
+  required: [
+    'unit',
+    'steps',
+    'breakdown',
+    'segments',
+    'timeToConvert',
+    'trend',
+    'bytesProcessed',
+    'sql',
+  ],
   properties: {
     unit: { enum: ['users', 'sessions'] },
     steps: { type: 'array', items: step },
@@ -34,6 +43,15 @@ export const funnelResultSchema = {
       items: {
         type: 'object',
         properties: { value: { type: 'string' }, steps: { type: 'array', items: step } },
+      },
+    },
+    segments: {
+      description:
+        'With spec.segments (up to 4): the funnel within each, in order; a segment is the users (or sessions) with at least one event in the range meeting its event and conditions',
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string' }, steps: { type: 'array', items: step } },
       },
     },
     timeToConvert: {
