@@ -65,6 +65,7 @@ export const specArb = fc
       breakdown: fc.constant('device_category'),
       breakdownLimit: fc.integer({ min: 1, max: 3 }),
       trend: fc.constantFrom({ interval: 'day' }, { interval: 'week' }),
+      // A segment always has conditions (a segment without event and where is refused).
       segments: fc.tuple(
         fc.record(
           {
@@ -73,7 +74,7 @@ export const specArb = fc
             event: fc.constantFrom('A', 'B', 'C', 'X'),
             where: fc.array(conditionArb, { minLength: 1, maxLength: 2 }),
           },
-          { requiredKeys: ['name'] },
+          { requiredKeys: ['name', 'where'] },
         ),
       ),
       toStep: fc.integer({ min: 2, max: 4 }),
