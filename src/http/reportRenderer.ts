@@ -37,7 +37,8 @@ const textOf = (html: string) =>
 export function reportRunRenderer(deps: {
   engine: Engine;
   store: Queryable;
-  pool: BrowserPool;
+  /** Absent when PDFs are off (`PATHLIGHT_BROWSER_PATH=none`): emails go out as HTML only. */
+  pool?: BrowserPool;
 }): RunRenderer {
   return {
     async render(run, schedule) {
@@ -49,7 +50,7 @@ export function reportRunRenderer(deps: {
       }
       if (!definition) throw final(`no report ${run.reportId}`);
       const override = run.parameters.dateRange;
-      const wantPdf = schedule?.formats.pdf ?? true;
+      const wantPdf = (schedule?.formats.pdf ?? true) && deps.pool !== undefined;
       const stageMs: Record<string, number> = {};
       let stage: string | undefined;
       let began = performance.now();
@@ -61,7 +62,7 @@ export function reportRunRenderer(deps: {
       };
       const rendered = await renderReport(deps.engine, definition, run.slot ?? new Date(), {
         format: wantPdf ? 'pdf' : 'html',
-        pool: deps.pool,
+        ...(deps.pool ? { pool: deps.pool } : {}),
         onStage,
         ...(typeof override === 'string' &&
         (RELATIVE_RANGES as readonly string[]).includes(override)

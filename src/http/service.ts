@@ -14,6 +14,7 @@ import type { Engine } from '../engines/engine.js';
 import { ga4DataApi, type Ga4DataApi } from '../ga4/ga4DataApi.js';
 import { loadLinkKeys } from '../links/linkSecrets.js';
 import { BrowserPool } from '../render/browserPool.js';
+import { onAppEngine } from './onAppEngine.js';
 import { generateSample } from '../sample/generateSample.js';
 import type { RunRenderer } from '../scheduler/runWorker.js';
 import { startSchedulerLoop, type SchedulerLoop } from '../scheduler/schedulerLoop.js';
@@ -150,7 +151,12 @@ export async function startService(
     ? smtpTransport({ url: config.SMTP_URL })
     : outboxTransport(outbox as string);
   // One browser pool for scheduled PDFs, previews and signed links; Chromium starts on first use.
-  const pool = new BrowserPool({ executablePath: config.PATHLIGHT_BROWSER_PATH });
+  // `none` turns PDFs off (App Engine standard has no Chromium): HTML emails and previews only.
+  const htmlOnly = config.PATHLIGHT_BROWSER_PATH === 'none';
+  const pool = htmlOnly
+    ? undefined
+    : new BrowserPool({ executablePath: config.PATHLIGHT_BROWSER_PATH });
+  if (htmlOnly) logger.warn('PATHLIGHT_BROWSER_PATH=none: reports go out as HTML only, no PDF');
   const from = config.PATHLIGHT_MAIL_FROM;
   const fromAddress = /<([^>]+)>/.exec(from)?.[1] ?? from;
   const scheduler = startSchedulerLoop({
@@ -161,7 +167,7 @@ export async function startService(
     logger,
     worker: {
       db: store,
-      renderer: options.renderer ?? reportRunRenderer({ engine, store, pool }),
+      renderer: options.renderer ?? reportRunRenderer({ engine, store, ...(pool ? { pool } : {}) }),
       deliver: {
         transport,
         from,
@@ -194,7 +200,7 @@ export async function startService(
           keys: loadLinkKeys(process.env),
           loadDefinition: (id) => loadReportDefinition(store, id),
           engine,
-          pool,
+          ...(pool ? { pool } : {}),
         })
       : undefined);
   const keyEvents =
@@ -209,13 +215,13 @@ export async function startService(
     access,
     scheduler: {
       loop: scheduler,
-      auth: { appEngine: config.PATHLIGHT_TRUST_IAP, secret: config.PATHLIGHT_TICK_SECRET },
+      auth: { appEngine: onAppEngine(process.env), secret: config.PATHLIGHT_TICK_SECRET },
     },
     ...(linksRouter ? { linksRouter } : {}),
-    pool,
+    ...(pool ? { pool } : {}),
     ...(options.extendApi ? { extendApi: options.extendApi } : {}),
     ...(outbox ? { outboxDir: outbox } : {}),
-    browserPath: config.PATHLIGHT_BROWSER_PATH,
+    ...(htmlOnly ? { htmlOnly } : { browserPath: config.PATHLIGHT_BROWSER_PATH }),
     ...(keyEvents ? { keyEvents } : {}),
     includeIntraday: config.BIGQUERY_INCLUDE_INTRADAY,
     queryTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS,
@@ -249,7 +255,7 @@ export async function startService(
       await server.stop();
       await scheduler.stop();
       await transport.close();
-      await pool.close();
+      await pool?.close();
       await store.close();
       await engine.close();
     },
