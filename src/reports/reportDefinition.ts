@@ -33,6 +33,14 @@ export const sectionSchema = z.discriminatedUnion('type', [
       funnel: funnelSectionSpec,
     })
     .strict(),
+  z
+    .object({
+      type: z.literal('trended_funnel'),
+      title: z.string().max(200).optional(),
+      funnel: funnelSectionSpec,
+      interval: z.enum(['day', 'week']).optional(),
+    })
+    .strict(),
   z.object({ type: z.literal('stages'), title: z.string().max(200).optional() }).strict(),
   z
     .object({

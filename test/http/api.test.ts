@@ -104,6 +104,38 @@ describe('use-cases through the API', () => {
     });
     expect(run.status).toBe(200);
     expect(run.body.steps.map((s: { count: number }) => s.count)).toEqual([4, 3, 2]);
+    // Time to convert and trend: u1 and u3 take 2 minutes; entries u1, u2 (day 1), u3, u5.
+    const more = await api('/funnels/run', {
+      method: 'POST',
+      body: {
+        dateRange: { start: RANGE.from, end: RANGE.to },
+        steps: [{ goal: 'Product view' }, { event: 'add_to_cart' }, { event: 'purchase' }],
+        timeToConvert: {},
+        trend: { interval: 'day' },
+      },
+    });
+    expect(more.status).toBe(200);
+    expect(more.body.timeToConvert).toMatchObject({ toStep: 3, count: 2, medianSeconds: 120 });
+    expect(
+      more.body.trend.periods.map((p: { start: string; steps: { count: number }[] }) => [
+        p.start,
+        ...p.steps.map((s) => s.count),
+      ]),
+    ).toEqual([
+      ['2024-03-01', 2, 2, 1],
+      ['2024-03-02', 1, 1, 1],
+      ['2024-03-03', 1, 0, 0],
+    ]);
+    const bad = await api('/funnels/run', {
+      method: 'POST',
+      body: {
+        dateRange: { start: RANGE.from, end: RANGE.to },
+        steps: [{ event: 'page_view' }, { event: 'purchase' }],
+        timeToConvert: { toStep: 5 },
+      },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('timeToConvert.toStep');
     // Before saving: users reaching the goal per day (u1, u2 on day 1; u3 on day 2; u5 on day 3).
     const preview = await api('/goals/preview', {
       method: 'POST',

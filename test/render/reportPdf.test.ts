@@ -25,6 +25,7 @@ const definition = parseReportDefinition({
   sections: [
     { type: 'kpi_summary' },
     { type: 'funnel', funnel: { steps: STEPS } },
+    { type: 'trended_funnel', funnel: { steps: STEPS }, interval: 'day' },
     { type: 'retention', periods: 2 },
     { type: 'stages' },
     { type: 'data_quality' },
@@ -100,6 +101,53 @@ describe('report PDF on the sample', () => {
     expect(text).toMatch(
       new RegExp(`SESSIONS[\\s\\S]{0,400}?${int.format(expected).replace(',', '\\,')}`),
     );
+
+    // The trended funnel: each day's entrants and converters as the analysis returns them,
+    // beside the comparison week's conversion (the report compares with the previous period).
+    const trended = await runFunnel(
+      engine,
+      parseFunnelSpec({
+        dateRange: { start: '2026-10-19', end: '2026-10-25' },
+        steps: STEPS,
+        trend: { interval: 'day' },
+      }),
+    );
+    const before = await runFunnel(
+      engine,
+      parseFunnelSpec({
+        dateRange: { start: '2026-10-12', end: '2026-10-18' },
+        steps: STEPS,
+        trend: { interval: 'day' },
+      }),
+    );
+    expect(text).toContain('Funnel conversion over time');
+    const days = trended.trend?.periods ?? [];
+    expect(days.map((d) => d.start)).toEqual([
+      '2026-10-19',
+      '2026-10-20',
+      '2026-10-21',
+      '2026-10-22',
+      '2026-10-23',
+      '2026-10-24',
+      '2026-10-25',
+    ]);
+    expect(days.reduce((a, d) => a + (d.steps[0]?.count ?? 0), 0)).toBe(funnel.steps[0]?.count);
+    const percent = new Intl.NumberFormat('en-US', {
+      style: 'percent',
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+    });
+    const pctText = (x: number) => percent.format(x);
+    days.forEach((d, i) => {
+      const entered = int.format(d.steps[0]?.count ?? 0);
+      const completed = int.format(d.steps[3]?.count ?? 0);
+      const rate = pctText(d.steps[3]?.conversionRate ?? 0);
+      const prev = pctText(before.trend?.periods[i]?.steps[3]?.conversionRate ?? 0);
+      const day = `Oct ${19 + i}, 2026`;
+      expect(text).toMatch(
+        new RegExp(`${day}\\s+${entered}\\s+${completed}\\s+${rate}\\s+${prev}`),
+      );
+    });
 
     expect(text).toContain('Retention by first-visit cohort');
     expect(text).toContain('Journey stages');

@@ -1,6 +1,6 @@
 import { channelGroupSql } from '../../sql/channelGroupSql.js';
 import { dateRangeParams } from '../common/dateRange.js';
-import { conditionSlots } from './conditionSlots.js';
+import { conditionSlots, type CondContext } from './conditionSlots.js';
 import { durationMicros, type Breakdown, type FunnelSpec } from './funnelSpec.js';
 
 export const MAX_CONDITIONS = 30;
@@ -40,6 +40,10 @@ export interface FunnelQuery {
 export interface FunnelQueryOptions {
   /** How step k-1 events are found for step k events: `join` (default) or `window`. */
   readonly form?: 'join' | 'window';
+  /** Carry each event's event_date through the chain (the trended funnel's periods). */
+  readonly withDate?: boolean;
+  /** Restrict the units to spec.segments[segment] (0-based). */
+  readonly segment?: number;
 }
 
 export function funnelQuery(spec: FunnelSpec, options: FunnelQueryOptions = {}): FunnelQuery {
@@ -83,6 +87,21 @@ export function funnelQuery(spec: FunnelSpec, options: FunnelQueryOptions = {}):
       where: (step.where ?? []).map((c, j) => condition(c, `steps[${i}].where[${j}]`)),
     };
   });
+  params.seg_event = null;
+  const segmentSpec = options.segment === undefined ? undefined : spec.segments?.[options.segment];
+  let segment: false | { session: boolean; hasEvent: boolean; where: CondContext[] } = false;
+  if (segmentSpec) {
+    params.seg_event = segmentSpec.event ?? null;
+    segment = {
+      // A session segment restricts sessions only when the funnel counts sessions; for users it
+      // is the same as "users with such an event".
+      session: segmentSpec.scope === 'session' && spec.scope === 'session',
+      hasEvent: segmentSpec.event !== undefined,
+      where: (segmentSpec.where ?? []).map((c, j) =>
+        condition(c, `segments[${options.segment}].where[${j}]`),
+      ),
+    };
+  }
   const eventNames = new Set<string>([
     ...spec.steps.map((s) => s.event as string),
     ...(spec.exclusions ?? []).map((x) => x.event),
@@ -107,6 +126,11 @@ export function funnelQuery(spec: FunnelSpec, options: FunnelQueryOptions = {}):
     breakdownSql: spec.breakdown ? BREAKDOWN_SQL[spec.breakdown] : '',
     steps,
     exclusions: exclusions.map(({ n, where }) => ({ n, where })),
+    // For sql/funnel_trend.sql (the entry event's date) and sql/funnel_time_to_convert.sql.
+    withDate: options.withDate === true,
+    segment,
+    period: spec.trend?.interval ?? 'day',
+    toStep: spec.timeToConvert?.toStep ?? spec.steps.length,
   };
   return { context, params: { ...params, ...slots.params } };
 }

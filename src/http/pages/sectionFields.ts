@@ -43,6 +43,11 @@ const WORDS: Record<string, { label: string; help: string; fields?: Record<strin
     help: 'A conversion funnel: edit its steps and options in the funnel builder.',
     fields: { funnel: 'Funnel' },
   },
+  trended_funnel: {
+    label: 'Trended funnel',
+    help: 'Conversion to the last step per day or week of entry, against the comparison period.',
+    fields: { funnel: 'Funnel', interval: 'Per' },
+  },
   stages: {
     label: 'Journey stages',
     help: 'Progression through the journey stages, time between them and pain points.',

@@ -4,6 +4,7 @@ import { buildFunnelSection } from './funnelSection.js';
 import { buildKpiSummary } from './kpiSummary.js';
 import { buildRetentionSection } from './retentionSection.js';
 import { buildStagesSection } from './stagesSection.js';
+import { buildTrendedFunnelSection } from './trendedFunnelSection.js';
 import type { BuiltSection, SectionInput } from './sectionInput.js';
 
 type Builders = {
@@ -20,6 +21,7 @@ export const SECTION_BUILDERS: Builders = {
   funnel: buildFunnelSection,
   retention: buildRetentionSection,
   stages: buildStagesSection,
+  trended_funnel: buildTrendedFunnelSection,
 };
 
 export function buildSection(
