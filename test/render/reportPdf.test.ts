@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFunnelSpec } from '../../src/analyses/funnel/funnelSpec.js';
 import { runFunnel } from '../../src/analyses/funnel/runFunnel.js';
+import { parseNextStepSpec } from '../../src/analyses/nextStep/nextStepSpec.js';
+import { runNextStep } from '../../src/analyses/nextStep/runNextStep.js';
+import { parsePathsSpec } from '../../src/analyses/paths/pathsSpec.js';
+import { runPaths } from '../../src/analyses/paths/runPaths.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
 import { BrowserPool } from '../../src/render/browserPool.js';
 import { renderReport } from '../../src/reports/renderReport.js';
@@ -27,6 +31,8 @@ const definition = parseReportDefinition({
     { type: 'funnel', funnel: { steps: STEPS } },
     { type: 'retention', periods: 2 },
     { type: 'stages' },
+    { type: 'journey_sankey', title: 'Journeys by page', paths: { nodeType: 'page_path' } },
+    { type: 'next_step', title: 'What comes next', nextStep: { minSupport: 20 } },
     { type: 'data_quality' },
   ],
 });
@@ -44,6 +50,9 @@ afterAll(async () => {
   await pool?.close();
   await engine?.close();
 });
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const num = (x: number) => esc(int.format(x));
 
 /** Share of a grey page's pixels that are not (near) white, from pdftoppm's raw PGM output. */
 function inkShare(pgm: Buffer): number {
@@ -100,6 +109,44 @@ describe('report PDF on the sample', () => {
     expect(text).toMatch(
       new RegExp(`SESSIONS[\\s\\S]{0,400}?${int.format(expected).replace(',', '\\,')}`),
     );
+
+    // Sankey: the journeys and the largest flows as POST /paths/run answers them.
+    const week = { start: '2026-10-19', end: '2026-10-25' };
+    const paths = await runPaths(
+      engine,
+      parsePathsSpec({ dateRange: week, nodeType: 'page_path', steps: 4 }),
+    );
+    expect(paths.journeys).toBeGreaterThan(0);
+    expect(text).toMatch(new RegExp(`${num(paths.journeys)} sessions, step by step`));
+    const flows = paths.edges
+      .filter((e) => e.fromKind !== 'other' || e.toKind !== 'other')
+      .sort((a, b) => b.count - a.count)
+      .slice(0, 3);
+    for (const f of flows) {
+      const of = paths.steps[f.step - 1]?.nodes.find((n) => n.node === f.from)?.count ?? 0;
+      const share = `${((100 * f.count) / of).toFixed(1)}%`;
+      expect(text).toMatch(
+        new RegExp(
+          `${f.step}\\s*→\\s*${f.step + 1}\\s+${esc(f.from)}\\s+${esc(f.to)}\\s+${num(f.count)}\\s+${esc(share)}`,
+        ),
+      );
+    }
+    // Next step: the chance of the goal per node and the journeys behind it, as POST /next-step/run answers.
+    const next = await runNextStep(
+      engine,
+      parseNextStepSpec({ dateRange: week, goal: 'purchase', minSupport: 20 }),
+    );
+    const estimated = next.nodes.filter((n) => n.conversionProbability !== null);
+    expect(estimated.length).toBeGreaterThan(1);
+    expect(next.nodes.some((n) => n.conversionProbability === null)).toBe(true);
+    for (const n of estimated.slice(0, 8)) {
+      const p = `${((n.conversionProbability as number) * 100).toFixed(1)}%`;
+      expect(text).toMatch(new RegExp(`${esc(n.node)}\\s+${num(n.journeys)}\\s+${esc(p)}`));
+    }
+    // A node below the minimum support has no row.
+    const rare = next.nodes.find((n) => n.conversionProbability === null && n.node.length > 6);
+    if (rare) expect(text).not.toMatch(new RegExp(`\\n\\s*${esc(rare.node)}\\s+\\d`));
+    expect(text).toContain(`Estimates need at least 20 sessions`);
 
     expect(text).toContain('Retention by first-visit cohort');
     expect(text).toContain('Journey stages');

@@ -1,7 +1,9 @@
 import type { SectionDefinition } from '../reportDefinition.js';
 import { buildDataQuality } from './dataQuality.js';
 import { buildFunnelSection } from './funnelSection.js';
+import { buildJourneySankey } from './journeySankeySection.js';
 import { buildKpiSummary } from './kpiSummary.js';
+import { buildNextStepSection } from './nextStepSection.js';
 import { buildRetentionSection } from './retentionSection.js';
 import { buildStagesSection } from './stagesSection.js';
 import type { BuiltSection, SectionInput } from './sectionInput.js';
@@ -20,6 +22,8 @@ export const SECTION_BUILDERS: Builders = {
   funnel: buildFunnelSection,
   retention: buildRetentionSection,
   stages: buildStagesSection,
+  journey_sankey: buildJourneySankey,
+  next_step: buildNextStepSection,
 };
 
 export function buildSection(
