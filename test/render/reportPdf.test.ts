@@ -54,6 +54,33 @@ afterAll(async () => {
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const num = (x: number) => esc(int.format(x));
 
+/** KPI figures for event_date from..to, written independently of sql/range_totals.sql. */
+async function handTotals(from: string, to: string) {
+  const { rows } = await engine.query(
+    `WITH e AS (
+       SELECT user_pseudo_id AS u, event_name,
+         list_filter(event_params, p -> p.key = 'ga_session_id')[1].value.int_value AS s,
+         ecommerce.transaction_id AS t, COALESCE(ecommerce.purchase_revenue, 0) AS revenue
+       FROM events_wildcard WHERE event_date BETWEEN '${from}' AND '${to}'),
+     tx AS (SELECT t, MAX(revenue) AS revenue FROM e WHERE event_name = 'purchase' GROUP BY t)
+     SELECT COUNT(DISTINCT u) AS users, COUNT(DISTINCT u || '.' || CAST(s AS VARCHAR)) AS sessions,
+       (SELECT COUNT(*) FROM tx) AS conversions, (SELECT SUM(revenue) FROM tx) AS revenue,
+       (SELECT COUNT(*) FROM e WHERE event_name = 'purchase' AND t IS NULL) AS untracked
+     FROM e`,
+    {},
+    { name: 'test_kpis' },
+  );
+  const r = rows[0] as Record<string, unknown>;
+  // Every sample purchase carries a transaction id, so each counts once by its id.
+  expect(Number(r.untracked)).toBe(0);
+  return {
+    users: Number(r.users),
+    sessions: Number(r.sessions),
+    conversions: Number(r.conversions),
+    revenue: Math.round(Number(r.revenue) * 100) / 100,
+  };
+}
+
 /** Share of a grey page's pixels that are not (near) white, from pdftoppm's raw PGM output. */
 function inkShare(pgm: Buffer): number {
   const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 40).toString('latin1'));
@@ -95,19 +122,48 @@ describe('report PDF on the sample', () => {
         new RegExp(`${step.name}\\s+${int.format(step.count).replace(',', '\\,')}\\b`),
       );
 
-    // Sessions, counted here by hand-written SQL: distinct (user, ga_session_id) per day, summed.
-    const sessions = await engine.query(
-      `SELECT CAST(SUM(s) AS BIGINT) AS sessions FROM (
-         SELECT event_date, COUNT(DISTINCT user_pseudo_id || '.' ||
-           CAST(list_filter(event_params, p -> p.key = 'ga_session_id')[1].value.int_value AS VARCHAR)) AS s
-         FROM events_wildcard WHERE event_date BETWEEN '20261019' AND '20261025' GROUP BY event_date)`,
-      {},
-      { name: 'test_sessions' },
+    // The KPI tiles, counted here by hand-written SQL over the whole range (distinct users and
+    // sessions, each transaction once), against the week before.
+    const now = await handTotals('20261019', '20261025');
+    const before = await handTotals('20261012', '20261018');
+    expect(now.users).toBeGreaterThan(0);
+    expect(before.users).toBeGreaterThan(0);
+    const change = (a: number, b: number) =>
+      b === 0
+        ? a === 0
+          ? '±0%'
+          : 'new'
+        : `${a >= b ? '+' : ''}${((100 * (a - b)) / b).toFixed(1)}%`;
+    const rate = (t: typeof now) => t.conversions / t.sessions;
+    const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+    const tiles = text.slice(text.indexOf('USERS'));
+    expect(tiles).toMatch(
+      new RegExp(
+        [
+          num(now.users),
+          num(now.sessions),
+          num(now.conversions),
+          esc(`${(100 * rate(now)).toFixed(2)}%`),
+          esc(money.format(now.revenue)),
+        ].join('\\s+'),
+      ),
     );
-    const expected = Number(sessions.rows[0]?.sessions);
-    expect(expected).toBeGreaterThan(0);
-    expect(text).toMatch(
-      new RegExp(`SESSIONS[\\s\\S]{0,400}?${int.format(expected).replace(',', '\\,')}`),
+    const pp = (100 * (rate(now) - rate(before))).toFixed(2);
+    expect(tiles).toMatch(
+      new RegExp(
+        [
+          change(now.users, before.users),
+          change(now.sessions, before.sessions),
+          change(now.conversions, before.conversions),
+          `${Number(pp) >= 0 ? '+' : ''}${pp} pp`,
+          change(now.revenue, before.revenue),
+        ]
+          .map(esc)
+          .join('\\s+'),
+      ),
+    );
+    expect(tiles).toMatch(
+      new RegExp(`previous: ${num(before.users)}\\s+previous: ${num(before.sessions)}\\s`),
     );
 
     // Sankey: the journeys and the largest flows as POST /paths/run answers them.
