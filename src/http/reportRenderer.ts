@@ -6,6 +6,7 @@ import { renderReport } from '../reports/renderReport.js';
 import type { RunRenderer } from '../scheduler/runWorker.js';
 import { DefinitionsRepo } from '../store/definitionsRepo.js';
 import type { Queryable } from '../store/storeDb.js';
+import type { Ga4DataApi } from '../ga4/ga4DataApi.js';
 
 const final = (message: string) => Object.assign(new Error(message), { transient: false });
 
@@ -38,6 +39,8 @@ export function reportRunRenderer(deps: {
   engine: Engine;
   store: Queryable;
   pool: BrowserPool;
+  /** GA4's Data API when GA4_PROPERTY_ID is set: the data-quality box compares totals. */
+  ga4?: Pick<Ga4DataApi, 'totals'>;
 }): RunRenderer {
   return {
     async render(run, schedule) {
@@ -63,6 +66,7 @@ export function reportRunRenderer(deps: {
         format: wantPdf ? 'pdf' : 'html',
         pool: deps.pool,
         onStage,
+        ...(deps.ga4 ? { ga4: deps.ga4 } : {}),
         ...(typeof override === 'string' &&
         (RELATIVE_RANGES as readonly string[]).includes(override)
           ? { dateRange: override as (typeof RELATIVE_RANGES)[number] }

@@ -151,6 +151,10 @@ export async function startService(
     : outboxTransport(outbox as string);
   // One browser pool for scheduled PDFs, previews and signed links; Chromium starts on first use.
   const pool = new BrowserPool({ executablePath: config.PATHLIGHT_BROWSER_PATH });
+  // GA4's Data API, when a property is configured: key events and the reports' totals check.
+  const ga4 = config.GA4_PROPERTY_ID
+    ? ga4DataApi({ propertyId: config.GA4_PROPERTY_ID })
+    : undefined;
   const from = config.PATHLIGHT_MAIL_FROM;
   const fromAddress = /<([^>]+)>/.exec(from)?.[1] ?? from;
   const scheduler = startSchedulerLoop({
@@ -161,7 +165,8 @@ export async function startService(
     logger,
     worker: {
       db: store,
-      renderer: options.renderer ?? reportRunRenderer({ engine, store, pool }),
+      renderer:
+        options.renderer ?? reportRunRenderer({ engine, store, pool, ...(ga4 ? { ga4 } : {}) }),
       deliver: {
         transport,
         from,
@@ -195,13 +200,10 @@ export async function startService(
           loadDefinition: (id) => loadReportDefinition(store, id),
           engine,
           pool,
+          ...(ga4 ? { ga4 } : {}),
         })
       : undefined);
-  const keyEvents =
-    options.keyEvents ??
-    (config.GA4_PROPERTY_ID
-      ? cachedKeyEvents(ga4DataApi({ propertyId: config.GA4_PROPERTY_ID }), logger)
-      : undefined);
+  const keyEvents = options.keyEvents ?? (ga4 ? cachedKeyEvents(ga4, logger) : undefined);
   const app = createApp({
     engine,
     logger,
