@@ -27,6 +27,7 @@ import { reportRunRenderer, loadReportDefinition } from './reportRenderer.js';
 import { reportLinksRouter } from './routes/reportLinks.js';
 import { iapVerifier } from './auth/iap.js';
 import { createApp, startServer, type RunningServer } from './server.js';
+import { findChrome } from '../render/findChrome.js';
 
 export interface ServiceOptions {
   /** Renders a run's report; the reports engineer's renderer plugs in here. */
@@ -48,6 +49,16 @@ export interface RunningService {
   readonly adminToken?: string;
   /** Stops accepting, finishes open requests, stops the scheduler after its run in hand, closes. */
   stop(): Promise<void>;
+}
+
+/** The configured browser, else the system's; none found leaves readiness to say so. */
+function browserPath(configured: string | undefined): { browserPath: string } | undefined {
+  if (configured) return { browserPath: configured };
+  try {
+    return { browserPath: findChrome({}) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Key events change rarely: asked once every 10 minutes; a failure shows no marks, not an error. */
@@ -150,7 +161,9 @@ export async function startService(
     ? smtpTransport({ url: config.SMTP_URL })
     : outboxTransport(outbox as string);
   // One browser pool for scheduled PDFs, previews and signed links; Chromium starts on first use.
-  const pool = new BrowserPool({ executablePath: config.PATHLIGHT_BROWSER_PATH });
+  const pool = new BrowserPool(
+    config.PATHLIGHT_BROWSER_PATH ? { executablePath: config.PATHLIGHT_BROWSER_PATH } : {},
+  );
   // GA4's Data API, when a property is configured: key events and the reports' totals check.
   const ga4 = config.GA4_PROPERTY_ID
     ? ga4DataApi({ propertyId: config.GA4_PROPERTY_ID })
@@ -217,7 +230,7 @@ export async function startService(
     pool,
     ...(options.extendApi ? { extendApi: options.extendApi } : {}),
     ...(outbox ? { outboxDir: outbox } : {}),
-    browserPath: config.PATHLIGHT_BROWSER_PATH,
+    ...(browserPath(config.PATHLIGHT_BROWSER_PATH) ?? {}),
     ...(keyEvents ? { keyEvents } : {}),
     includeIntraday: config.BIGQUERY_INCLUDE_INTRADAY,
     queryTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS,
