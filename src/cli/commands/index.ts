@@ -4,6 +4,7 @@ import { registerFunnel } from './funnel.js';
 import { registerImport } from './import.js';
 import { registerNext } from './next.js';
 import { registerPaths } from './paths.js';
+import { registerRender } from './render.js';
 import { registerRetention } from './retention.js';
 import { registerSample } from './sample.js';
 import { registerServe } from './serve.js';
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerNext(program);
   registerStages(program);
   registerRetention(program);
+  registerRender(program);
 }
