@@ -38,7 +38,8 @@ const textOf = (html: string) =>
 export function reportRunRenderer(deps: {
   engine: Engine;
   store: Queryable;
-  pool: BrowserPool;
+  /** Absent when PDFs are off (`PATHLIGHT_BROWSER_PATH=none`): emails go out as HTML only. */
+  pool?: BrowserPool;
   /** GA4's Data API when GA4_PROPERTY_ID is set: the data-quality box compares totals. */
   ga4?: Pick<Ga4DataApi, 'totals'>;
 }): RunRenderer {
@@ -52,7 +53,7 @@ export function reportRunRenderer(deps: {
       }
       if (!definition) throw final(`no report ${run.reportId}`);
       const override = run.parameters.dateRange;
-      const wantPdf = schedule?.formats.pdf ?? true;
+      const wantPdf = (schedule?.formats.pdf ?? true) && deps.pool !== undefined;
       const stageMs: Record<string, number> = {};
       let stage: string | undefined;
       let began = performance.now();
@@ -64,7 +65,7 @@ export function reportRunRenderer(deps: {
       };
       const rendered = await renderReport(deps.engine, definition, run.slot ?? new Date(), {
         format: wantPdf ? 'pdf' : 'html',
-        pool: deps.pool,
+        ...(deps.pool ? { pool: deps.pool } : {}),
         onStage,
         ...(deps.ga4 ? { ga4: deps.ga4 } : {}),
         ...(typeof override === 'string' &&

@@ -14,6 +14,7 @@ import type { Engine } from '../engines/engine.js';
 import { ga4DataApi, type Ga4DataApi } from '../ga4/ga4DataApi.js';
 import { loadLinkKeys } from '../links/linkSecrets.js';
 import { BrowserPool } from '../render/browserPool.js';
+import { onAppEngine } from './onAppEngine.js';
 import { generateSample } from '../sample/generateSample.js';
 import type { RunRenderer } from '../scheduler/runWorker.js';
 import { startSchedulerLoop, type SchedulerLoop } from '../scheduler/schedulerLoop.js';
@@ -161,9 +162,14 @@ export async function startService(
     ? smtpTransport({ url: config.SMTP_URL })
     : outboxTransport(outbox as string);
   // One browser pool for scheduled PDFs, previews and signed links; Chromium starts on first use.
-  const pool = new BrowserPool(
-    config.PATHLIGHT_BROWSER_PATH ? { executablePath: config.PATHLIGHT_BROWSER_PATH } : {},
-  );
+  // `none` turns PDFs off (App Engine standard has no Chromium): HTML emails and previews only.
+  const htmlOnly = config.PATHLIGHT_BROWSER_PATH === 'none';
+  const pool = htmlOnly
+    ? undefined
+    : new BrowserPool(
+        config.PATHLIGHT_BROWSER_PATH ? { executablePath: config.PATHLIGHT_BROWSER_PATH } : {},
+      );
+  if (htmlOnly) logger.warn('PATHLIGHT_BROWSER_PATH=none: reports go out as HTML only, no PDF');
   // GA4's Data API, when a property is configured: key events and the reports' totals check.
   const ga4 = config.GA4_PROPERTY_ID
     ? ga4DataApi({ propertyId: config.GA4_PROPERTY_ID })
@@ -179,7 +185,8 @@ export async function startService(
     worker: {
       db: store,
       renderer:
-        options.renderer ?? reportRunRenderer({ engine, store, pool, ...(ga4 ? { ga4 } : {}) }),
+        options.renderer ??
+        reportRunRenderer({ engine, store, ...(pool ? { pool } : {}), ...(ga4 ? { ga4 } : {}) }),
       deliver: {
         transport,
         from,
@@ -212,7 +219,7 @@ export async function startService(
           keys: loadLinkKeys(process.env),
           loadDefinition: (id) => loadReportDefinition(store, id),
           engine,
-          pool,
+          ...(pool ? { pool } : {}),
           ...(ga4 ? { ga4 } : {}),
         })
       : undefined);
@@ -224,13 +231,13 @@ export async function startService(
     access,
     scheduler: {
       loop: scheduler,
-      auth: { appEngine: config.PATHLIGHT_TRUST_IAP, secret: config.PATHLIGHT_TICK_SECRET },
+      auth: { appEngine: onAppEngine(process.env), secret: config.PATHLIGHT_TICK_SECRET },
     },
     ...(linksRouter ? { linksRouter } : {}),
-    pool,
+    ...(pool ? { pool } : {}),
     ...(options.extendApi ? { extendApi: options.extendApi } : {}),
     ...(outbox ? { outboxDir: outbox } : {}),
-    ...(browserPath(config.PATHLIGHT_BROWSER_PATH) ?? {}),
+    ...(htmlOnly ? { htmlOnly } : (browserPath(config.PATHLIGHT_BROWSER_PATH) ?? {})),
     ...(keyEvents ? { keyEvents } : {}),
     includeIntraday: config.BIGQUERY_INCLUDE_INTRADAY,
     queryTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS,
@@ -264,7 +271,7 @@ export async function startService(
       await server.stop();
       await scheduler.stop();
       await transport.close();
-      await pool.close();
+      await pool?.close();
       await store.close();
       await engine.close();
     },

@@ -75,6 +75,15 @@ describe('use-cases through the API', () => {
     expect(pageType.topValues[0]).toMatchObject({ value: 'product', events: 4 });
     expect(byName.page_view.daily.map((d: { events: number }) => d.events)).toEqual([2, 2, 2]);
     expect(byName.purchase.daily.map((d: { events: number }) => d.events)).toEqual([1, 1, 0]);
+    // The page marks the same key event, and only it.
+    const page = await (
+      await fetch(`${service.url}/events?from=${RANGE.from}&to=${RANGE.to}`, { headers: auth })
+    ).text();
+    const rows = [...page.matchAll(/<tr data-event='([^']+)'>([\s\S]*?)<\/tr>/g)];
+    expect(rows.filter((r) => r[2]?.includes("class='key-event'")).map((r) => r[1])).toEqual([
+      'purchase',
+    ]);
+    expect(page).not.toContain('key-events-off');
   });
 
   it('saves goals and runs a funnel with a goal step', async () => {
