@@ -83,8 +83,8 @@ export const configSchema = z.object({
     .default('https://www.gstatic.com/iap/verify/public_key-jwk'),
   /** Signs CSRF tokens behind IAP; the same on every instance (a Secret Manager secret). */
   PATHLIGHT_SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
-  /** Chrome or Chromium for PDFs; readiness checks it is there (it is not launched). `none`: HTML only. */
-  PATHLIGHT_BROWSER_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  /** Chrome or Chromium for PDFs; unset, the system's is found (findChrome). `none`: HTML only. */
+  PATHLIGHT_BROWSER_PATH: z.string().min(1).optional(),
   /** Comma-separated emails or `@domain`s who may change things; everyone else is a viewer. */
   PATHLIGHT_EDITORS: z.string().default(''),
   /** The embedded default's admin token file; generated at first start (mode 0600). */

@@ -12,6 +12,7 @@ import { renderReport } from '../reports/renderReport.js';
 import type { RunRenderer } from '../scheduler/runWorker.js';
 import { DefinitionsRepo } from '../store/definitionsRepo.js';
 import type { Queryable } from '../store/storeDb.js';
+import type { Ga4DataApi } from '../ga4/ga4DataApi.js';
 
 const final = (message: string) => Object.assign(new Error(message), { transient: false });
 
@@ -43,6 +44,8 @@ export function reportRunRenderer(deps: {
   email: EmailSettings;
   /** Where definitions come from: the store, unless a caller brings its own (a report file). */
   loadDefinition?: (id: string) => Promise<ReportDefinition | undefined>;
+  /** GA4's Data API when GA4_PROPERTY_ID is set: the data-quality box compares totals. */
+  ga4?: Pick<Ga4DataApi, 'totals'>;
 }): RunRenderer {
   const load = deps.loadDefinition ?? ((id: string) => loadReportDefinition(deps.store, id));
   return {
@@ -81,6 +84,7 @@ export function reportRunRenderer(deps: {
         format: wantPdf ? 'pdf' : 'html',
         ...(deps.pool ? { pool: deps.pool } : {}),
         onStage,
+        ...(deps.ga4 ? { ga4: deps.ga4 } : {}),
         ...(override?.success ? { dateRange: override.data } : {}),
       });
       const { model } = rendered;

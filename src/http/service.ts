@@ -31,6 +31,7 @@ import { reportRunRenderer, loadReportDefinition } from './reportRenderer.js';
 import { reportLinksRouter } from './routes/reportLinks.js';
 import { iapVerifier } from './auth/iap.js';
 import { createApp, startServer, type RunningServer } from './server.js';
+import { findChrome } from '../render/findChrome.js';
 
 export interface ServiceOptions {
   /** Renders a run's report; the reports engineer's renderer plugs in here. */
@@ -52,6 +53,16 @@ export interface RunningService {
   readonly adminToken?: string;
   /** Stops accepting, finishes open requests, stops the scheduler after its run in hand, closes. */
   stop(): Promise<void>;
+}
+
+/** The configured browser, else the system's; none found leaves readiness to say so. */
+function browserPath(configured: string | undefined): { browserPath: string } | undefined {
+  if (configured) return { browserPath: configured };
+  try {
+    return { browserPath: findChrome({}) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Key events change rarely: asked once every 10 minutes; a failure shows no marks, not an error. */
@@ -156,8 +167,14 @@ export async function startService(
   const htmlOnly = config.PATHLIGHT_BROWSER_PATH === 'none';
   const pool = htmlOnly
     ? undefined
-    : new BrowserPool({ executablePath: config.PATHLIGHT_BROWSER_PATH });
+    : new BrowserPool(
+        config.PATHLIGHT_BROWSER_PATH ? { executablePath: config.PATHLIGHT_BROWSER_PATH } : {},
+      );
   if (htmlOnly) logger.warn('PATHLIGHT_BROWSER_PATH=none: reports go out as HTML only, no PDF');
+  // GA4's Data API, when a property is configured: key events and the reports' totals check.
+  const ga4 = config.GA4_PROPERTY_ID
+    ? ga4DataApi({ propertyId: config.GA4_PROPERTY_ID })
+    : undefined;
   const from = config.PATHLIGHT_MAIL_FROM;
   const scheduler = startSchedulerLoop({
     db: store,
@@ -173,6 +190,7 @@ export async function startService(
           engine,
           store,
           ...(pool ? { pool } : {}),
+          ...(ga4 ? { ga4 } : {}),
           email: emailSettings(config),
         }),
       deliver: deliverSettings(config, transport),
@@ -202,13 +220,10 @@ export async function startService(
           loadDefinition: (id) => loadReportDefinition(store, id),
           engine,
           ...(pool ? { pool } : {}),
+          ...(ga4 ? { ga4 } : {}),
         })
       : undefined);
-  const keyEvents =
-    options.keyEvents ??
-    (config.GA4_PROPERTY_ID
-      ? cachedKeyEvents(ga4DataApi({ propertyId: config.GA4_PROPERTY_ID }), logger)
-      : undefined);
+  const keyEvents = options.keyEvents ?? (ga4 ? cachedKeyEvents(ga4, logger) : undefined);
   const app = createApp({
     engine,
     logger,
@@ -222,7 +237,7 @@ export async function startService(
     ...(pool ? { pool } : {}),
     ...(options.extendApi ? { extendApi: options.extendApi } : {}),
     ...(outbox ? { outboxDir: outbox } : {}),
-    ...(htmlOnly ? { htmlOnly } : { browserPath: config.PATHLIGHT_BROWSER_PATH }),
+    ...(htmlOnly ? { htmlOnly } : (browserPath(config.PATHLIGHT_BROWSER_PATH) ?? {})),
     ...(keyEvents ? { keyEvents } : {}),
     includeIntraday: config.BIGQUERY_INCLUDE_INTRADAY,
     queryTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS,

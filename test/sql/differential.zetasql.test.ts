@@ -26,6 +26,8 @@ const CASES: [string, Record<string, unknown>][] = [
   ['event_counts', { ...range, include_intraday: false }],
   ['event_param_values', { ...range, include_intraday: true, top_values: 3 }],
   ['daily_totals', { ...range, include_intraday: true, goal_event: 'purchase' }],
+  ['range_totals', { ...range, include_intraday: true, goal_event: 'purchase' }],
+  ['range_totals', { ...range, include_intraday: false, goal_event: 'purchase' }],
   ['sessions_by_channel', { ...range, include_intraday: true }],
   // The journey queries in their header's shape (paths between a start with a condition and an
   // end; next step to a goal with a condition; stages with a rule condition), values bound as the

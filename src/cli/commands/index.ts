@@ -4,6 +4,7 @@ import { registerFunnel } from './funnel.js';
 import { registerImport } from './import.js';
 import { registerNext } from './next.js';
 import { registerPaths } from './paths.js';
+import { registerRender } from './render.js';
 import { registerRetention } from './retention.js';
 import { registerSample } from './sample.js';
 import { registerSend } from './send.js';
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerStages(program);
   registerRetention(program);
   registerSend(program);
+  registerRender(program);
 }

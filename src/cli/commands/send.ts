@@ -130,12 +130,10 @@ export function registerSend(program: Command): void {
         await migrate(store);
         const definition = await resolveReport(store, report);
         // Fail before any query when the browser or the relay is missing.
-        pool = new BrowserPool({
-          pages: 1,
-          executablePath: existsSync(config.PATHLIGHT_BROWSER_PATH)
-            ? config.PATHLIGHT_BROWSER_PATH
-            : findChrome(),
-        });
+        // PATHLIGHT_BROWSER_PATH=none sends HTML only, as the service does.
+        const browserPath = config.PATHLIGHT_BROWSER_PATH;
+        if (browserPath !== 'none')
+          pool = new BrowserPool({ pages: 1, executablePath: browserPath ?? findChrome() });
         try {
           await transport.verify();
         } catch (error) {
@@ -158,7 +156,7 @@ export function registerSend(program: Command): void {
           renderer: reportRunRenderer({
             engine,
             store,
-            pool,
+            ...(pool ? { pool } : {}),
             email: settings,
             loadDefinition: async (id) => (id === definition.id ? definition : undefined),
           }),

@@ -1,7 +1,9 @@
 import type { SectionDefinition } from '../reportDefinition.js';
 import { buildDataQuality } from './dataQuality.js';
 import { buildFunnelSection } from './funnelSection.js';
+import { buildJourneySankey } from './journeySankeySection.js';
 import { buildKpiSummary } from './kpiSummary.js';
+import { buildNextStepSection } from './nextStepSection.js';
 import { buildRetentionSection } from './retentionSection.js';
 import { buildStagesSection } from './stagesSection.js';
 import { buildTrendedFunnelSection } from './trendedFunnelSection.js';
@@ -22,6 +24,8 @@ export const SECTION_BUILDERS: Builders = {
   retention: buildRetentionSection,
   stages: buildStagesSection,
   trended_funnel: buildTrendedFunnelSection,
+  journey_sankey: buildJourneySankey,
+  next_step: buildNextStepSection,
 };
 
 export function buildSection(
