@@ -4,8 +4,10 @@ import { registerFunnel } from './funnel.js';
 import { registerImport } from './import.js';
 import { registerNext } from './next.js';
 import { registerPaths } from './paths.js';
+import { registerRender } from './render.js';
 import { registerRetention } from './retention.js';
 import { registerSample } from './sample.js';
+import { registerSend } from './send.js';
 import { registerServe } from './serve.js';
 import { registerSql } from './sql.js';
 import { registerStages } from './stages.js';
@@ -22,4 +24,6 @@ export function registerCommands(program: Command): void {
   registerNext(program);
   registerStages(program);
   registerRetention(program);
+  registerSend(program);
+  registerRender(program);
 }

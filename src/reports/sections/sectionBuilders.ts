@@ -1,9 +1,12 @@
 import type { SectionDefinition } from '../reportDefinition.js';
 import { buildDataQuality } from './dataQuality.js';
 import { buildFunnelSection } from './funnelSection.js';
+import { buildJourneySankey } from './journeySankeySection.js';
 import { buildKpiSummary } from './kpiSummary.js';
+import { buildNextStepSection } from './nextStepSection.js';
 import { buildRetentionSection } from './retentionSection.js';
 import { buildStagesSection } from './stagesSection.js';
+import { buildTrendedFunnelSection } from './trendedFunnelSection.js';
 import type { BuiltSection, SectionInput } from './sectionInput.js';
 
 type Builders = {
@@ -20,6 +23,9 @@ export const SECTION_BUILDERS: Builders = {
   funnel: buildFunnelSection,
   retention: buildRetentionSection,
   stages: buildStagesSection,
+  trended_funnel: buildTrendedFunnelSection,
+  journey_sankey: buildJourneySankey,
+  next_step: buildNextStepSection,
 };
 
 export function buildSection(
