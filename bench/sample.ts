@@ -7,8 +7,7 @@
  * --copy: after each size, the same number of rows copied from the real export days (the public
  * GA4 sample's Parquet files, repeated) into as many daily tables of a fresh DuckDB file, one
  * insert per day in one transaction as the generator does. No generator writing these tables
- * through DuckDB can beat that, so it is the floor the generator's figure compares with; then the
- * same rows into one table, the fastest way DuckDB writes them at all.
+ * through DuckDB can beat that, so it is the floor the generator's figure compares with.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,10 +24,7 @@ const line = (what: string, events: number, seconds: number): void =>
     `${what}: ${events} events in ${seconds.toFixed(1)} s = ${Math.round(events / seconds)} events/s (load ${load()})`,
   );
 
-/**
- * Copies `rows` real export rows into `days` daily tables (or, with days = 1, into one table,
- * which DuckDB writes on both threads as it goes); returns the seconds taken.
- */
+/** Copies `rows` real export rows into `days` daily tables; returns the seconds taken. */
 async function copyRealRows(file: string, days: number, rows: number): Promise<number> {
   const engine = await DuckdbEngine.open(file, { mode: 'write' });
   const connection = await engine.connect();
@@ -66,9 +62,6 @@ for (const size of args.filter((a) => a !== '--copy')) {
     if (copy) {
       const seconds = await copyRealRows(join(dir, 'copy.duckdb'), days, events);
       line(`copying real export rows into ${days} daily tables`, events, seconds);
-      rmSync(join(dir, 'copy.duckdb'), { force: true });
-      const one = await copyRealRows(join(dir, 'copy.duckdb'), 1, events);
-      line('copying real export rows into one table', events, one);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
