@@ -15,6 +15,11 @@ const MAX_LOOKBACK_US = 90 * 86400e6;
 
 const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event name');
 
+export const lookbackSchema = durationSchema.refine(
+  (d) => durationMicros(d) <= MAX_LOOKBACK_US,
+  'expected at most 90d',
+);
+
 export const attributionGoalSchema = z
   .object({
     event: EVENT,
@@ -35,9 +40,7 @@ export const attributionSpecSchema = z
     dateRange: dateRangeSchema,
     includeIntraday: z.boolean().default(false),
     goal: attributionGoalSchema,
-    lookback: durationSchema
-      .refine((d) => durationMicros(d) <= MAX_LOOKBACK_US, 'expected at most 90d')
-      .default('30d'),
+    lookback: lookbackSchema.default('30d'),
     touchpoint: z.enum(TOUCHPOINTS).default('channel'),
     halfLife: durationSchema.default('7d'),
     topPaths: z

@@ -1,4 +1,6 @@
 import type { SectionDefinition } from '../reportDefinition.js';
+import { buildAttributionTable } from './attributionTableSection.js';
+import { buildConversionPaths } from './conversionPathsSection.js';
 import { buildDataQuality } from './dataQuality.js';
 import { buildFunnelSection } from './funnelSection.js';
 import { buildKpiSummary } from './kpiSummary.js';
@@ -20,6 +22,8 @@ export const SECTION_BUILDERS: Builders = {
   funnel: buildFunnelSection,
   retention: buildRetentionSection,
   stages: buildStagesSection,
+  attribution_table: buildAttributionTable,
+  conversion_paths: buildConversionPaths,
 };
 
 export function buildSection(
