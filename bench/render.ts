@@ -1,6 +1,6 @@
 /**
  * Report rendering benchmark (issue 6): a report with every wired section (KPI summary, funnel with a
- * breakdown, retention, stages, data quality) on the sample, to PDF through system Chromium.
+ * breakdown, retention, stages, journey Sankey, next step, data quality) on the sample, to PDF through system Chromium.
  * Run: `npx tsx bench/render.ts [reports=50] [concurrency=2]`.
  * Warm = the browser launched and one report rendered first; each measured report runs its queries,
  * draws its charts and prints its PDF (no result cache).
@@ -46,6 +46,8 @@ const definition = parseReportDefinition({
     },
     { type: 'retention' },
     { type: 'stages' },
+    { type: 'journey_sankey', paths: { nodeType: 'page_path' } },
+    { type: 'next_step' },
     { type: 'data_quality' },
   ],
 });

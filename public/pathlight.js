@@ -1,4 +1,4 @@
-/* global document, FormData, URLSearchParams, fetch, history */
+/* global document, window, FormData, URLSearchParams, fetch, history */
 // Progressive enhancement for Pathlight's pages: pickers fill forms, the funnel builder previews
 // live through the JSON API. Every page works without this script.
 (function () {
@@ -99,6 +99,14 @@
             var table = document.createElement('table');
             table.className = 'data';
             table.id = 'goal-preview-table';
+            table.createCaption().textContent = 'Daily conversions (users), before saving';
+            var head = table.createTHead().insertRow();
+            ['Day', 'Users converting'].forEach(function (h, i) {
+              var th = document.createElement('th');
+              th.textContent = h;
+              if (i > 0) th.className = 'num';
+              head.appendChild(th);
+            });
             var tbody = table.createTBody();
             body.days.forEach(function (d) {
               var tr = tbody.insertRow();
@@ -117,13 +125,76 @@
     });
   }
 
+  // Report editor: sections move and go without a round trip (the buttons post the form without
+  // script); the form's field names carry each section's position, so they are renumbered.
+  var reportForm = document.getElementById('report-form');
+  if (reportForm) {
+    var sectionList = document.getElementById('sections');
+    var renumberSections = function () {
+      var items = sectionList.querySelectorAll('.section');
+      items.forEach(function (li, i) {
+        li.querySelectorAll('[name^="section."]').forEach(function (input) {
+          input.name = input.name.replace(/^section\.\d+\./, 'section.' + i + '.');
+        });
+        var label = li.querySelector('.section-label');
+        label.textContent = label.textContent.replace(/^\d+\./, i + 1 + '.');
+        li.querySelectorAll('.section-up, .section-down').forEach(function (b) {
+          b.hidden =
+            (b.classList.contains('section-up') && i === 0) ||
+            (b.classList.contains('section-down') && i === items.length - 1);
+        });
+      });
+    };
+    sectionList.addEventListener('click', function (event) {
+      var button = event.target.closest('button');
+      if (!button) return;
+      var li = button.closest('.section');
+      var up = button.classList.contains('section-up');
+      var down = button.classList.contains('section-down');
+      var remove = button.classList.contains('section-remove');
+      if (!up && !down && !remove) return;
+      event.preventDefault();
+      if (remove) li.remove();
+      if (up && li.previousElementSibling) sectionList.insertBefore(li, li.previousElementSibling);
+      if (down && li.nextElementSibling) sectionList.insertBefore(li.nextElementSibling, li);
+      renumberSections();
+    });
+    // Up and down buttons exist only where they do something; script shows them where they now do.
+    sectionList.querySelectorAll('.section').forEach(function (li) {
+      var tools = li.querySelector('.step-tools');
+      ['section-up', 'section-down'].forEach(function (cls) {
+        if (tools.querySelector('.' + cls)) return;
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.className = cls;
+        b.setAttribute('aria-label', cls === 'section-up' ? 'Move up' : 'Move down');
+        b.textContent = cls === 'section-up' ? '↑' : '↓';
+        tools.insertBefore(b, cls === 'section-up' ? tools.firstChild : tools.lastElementChild);
+      });
+    });
+    renumberSections();
+    var rangeSelect = document.getElementById('report-range');
+    var fixedDates = document.getElementById('fixed-dates');
+    var showDates = function () {
+      fixedDates.hidden = rangeSelect.value !== 'fixed';
+    };
+    rangeSelect.addEventListener('change', showDates);
+    showDates();
+  }
+  document.querySelectorAll('form.delete-report').forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      if (!window.confirm('Delete this report and every schedule that sends it?'))
+        event.preventDefault();
+    });
+  });
+
   // Funnel builder: add, remove, reorder steps; preview live through POST /api/funnels/run.
   var funnelForm = document.getElementById('funnel-form');
   if (!funnelForm) return;
   var steps = document.getElementById('steps');
   var addStep = document.getElementById('add-step');
   var result = document.getElementById('funnel-result');
-  var saveForm = document.getElementById('save-report');
+  var saveForms = document.querySelectorAll('form.save-funnel');
   addStep.hidden = false;
 
   function renumber() {
@@ -221,7 +292,7 @@
   }
   var pending = 0;
   function preview() {
-    if (saveForm) saveForm.elements.namedItem('funnelQuery').value = queryString();
+    setFunnelQuery();
     var spec = specFromForm();
     if (spec.steps.length < 2) return;
     var ticket = ++pending;
@@ -288,5 +359,10 @@
     history.replaceState(null, '', '/funnel?' + queryString());
     preview();
   });
-  if (saveForm) saveForm.elements.namedItem('funnelQuery').value = queryString();
+  function setFunnelQuery() {
+    saveForms.forEach(function (form) {
+      form.elements.namedItem('funnelQuery').value = queryString();
+    });
+  }
+  setFunnelQuery();
 })();

@@ -1,10 +1,12 @@
 -- Next step (journeys.md §1 "Next step and stages"): first-order transitions between nodes and the
 -- transitions into the absorbing states (conversion) and (exit), for an exact absorbing Markov chain
 -- solved in TypeScript. A journey (session or user) is its ordered node stream (same order, nodes,
--- exclusions, cleaning map and collapsing as sql/paths.sql), cut at its first goal event: nodes
--- strictly before that event, then (conversion); a journey without the goal ends in (exit). Each
--- journey also enters through (start), so the chain answers the overall conversion probability.
--- Per edge: transitions and distinct journeys; per node: distinct journeys through it (the support).
+-- exclusions, cleaning map and collapsing as sql/paths.sql), cut at its first goal event (@goal_event
+-- with conditions read as a funnel step's, bound in @cN_*): nodes strictly before that event, then
+-- (conversion); a journey without the goal ends in (exit). Each journey also enters through
+-- (start), so the chain answers the overall conversion probability.
+-- Per edge: transitions; per node: transitions out and distinct journeys through it (the support),
+-- counted once per (journey, node) rather than by COUNT(DISTINCT) over every transition.
 -- @param start_date DATE 2020-11-01
 -- @param end_date DATE 2020-11-30
 -- @param include_intraday BOOL false
@@ -13,106 +15,298 @@
 -- @param clean_map ARRAY<STRING>
 -- @param clean_sep STRING |
 -- Stage nodes (nodeType stage): an event's node is the latest stage (in map order) with a rule met
--- at that event, rule n being: event @rN_event, optionally its string parameter @rN_key in
--- @rN_values, and the user's @rN_occurrence-th such event (as sql/stages.sql; excluded events do
--- not count). The node is the stage's number; names are attached in TypeScript.
--- @context {"nodeType": "event", "scope": "session", "collapse": true, "clean": false, "rules": [], "rulesDesc": []}
+-- at that event, rule n being: event @rN_event with its conditions (@cN_* after the goal's), and
+-- the user's @rN_occurrence-th such event (as sql/stages.sql; excluded events do not count). The
+-- node is the stage's number; names are attached in TypeScript.
+-- @context {"nodeType": "event", "scope": "session", "collapse": true, "clean": false, "goalWhere": [{"id": "c1", "kind": "param", "item": false, "keyRef": "@c1_key", "fieldSql": "", "itemField": "", "op": "contains", "numeric": false}], "rules": [], "rulesDesc": []}
 -- @param r1_event STRING page_view
 -- @param r1_occurrence INT64 1
--- @param r1_key STRING page_location
--- @param r1_values ARRAY<STRING> x
 -- @param r2_event STRING page_view
 -- @param r2_occurrence INT64 1
--- @param r2_key STRING page_location
--- @param r2_values ARRAY<STRING> x
 -- @param r3_event STRING page_view
 -- @param r3_occurrence INT64 1
--- @param r3_key STRING page_location
--- @param r3_values ARRAY<STRING> x
 -- @param r4_event STRING page_view
 -- @param r4_occurrence INT64 1
--- @param r4_key STRING page_location
--- @param r4_values ARRAY<STRING> x
 -- @param r5_event STRING page_view
 -- @param r5_occurrence INT64 1
--- @param r5_key STRING page_location
--- @param r5_values ARRAY<STRING> x
 -- @param r6_event STRING page_view
 -- @param r6_occurrence INT64 1
--- @param r6_key STRING page_location
--- @param r6_values ARRAY<STRING> x
 -- @param r7_event STRING page_view
 -- @param r7_occurrence INT64 1
--- @param r7_key STRING page_location
--- @param r7_values ARRAY<STRING> x
 -- @param r8_event STRING page_view
 -- @param r8_occurrence INT64 1
--- @param r8_key STRING page_location
--- @param r8_values ARRAY<STRING> x
 -- @param r9_event STRING page_view
 -- @param r9_occurrence INT64 1
--- @param r9_key STRING page_location
--- @param r9_values ARRAY<STRING> x
 -- @param r10_event STRING page_view
 -- @param r10_occurrence INT64 1
--- @param r10_key STRING page_location
--- @param r10_values ARRAY<STRING> x
 -- @param r11_event STRING page_view
 -- @param r11_occurrence INT64 1
--- @param r11_key STRING page_location
--- @param r11_values ARRAY<STRING> x
 -- @param r12_event STRING page_view
 -- @param r12_occurrence INT64 1
--- @param r12_key STRING page_location
--- @param r12_values ARRAY<STRING> x
 -- @param r13_event STRING page_view
 -- @param r13_occurrence INT64 1
--- @param r13_key STRING page_location
--- @param r13_values ARRAY<STRING> x
 -- @param r14_event STRING page_view
 -- @param r14_occurrence INT64 1
--- @param r14_key STRING page_location
--- @param r14_values ARRAY<STRING> x
 -- @param r15_event STRING page_view
 -- @param r15_occurrence INT64 1
--- @param r15_key STRING page_location
--- @param r15_values ARRAY<STRING> x
 -- @param r16_event STRING page_view
 -- @param r16_occurrence INT64 1
--- @param r16_key STRING page_location
--- @param r16_values ARRAY<STRING> x
 -- @param r17_event STRING page_view
 -- @param r17_occurrence INT64 1
--- @param r17_key STRING page_location
--- @param r17_values ARRAY<STRING> x
 -- @param r18_event STRING page_view
 -- @param r18_occurrence INT64 1
--- @param r18_key STRING page_location
--- @param r18_values ARRAY<STRING> x
 -- @param r19_event STRING page_view
 -- @param r19_occurrence INT64 1
--- @param r19_key STRING page_location
--- @param r19_values ARRAY<STRING> x
 -- @param r20_event STRING page_view
 -- @param r20_occurrence INT64 1
--- @param r20_key STRING page_location
--- @param r20_values ARRAY<STRING> x
 -- @param r21_event STRING page_view
 -- @param r21_occurrence INT64 1
--- @param r21_key STRING page_location
--- @param r21_values ARRAY<STRING> x
 -- @param r22_event STRING page_view
 -- @param r22_occurrence INT64 1
--- @param r22_key STRING page_location
--- @param r22_values ARRAY<STRING> x
 -- @param r23_event STRING page_view
 -- @param r23_occurrence INT64 1
--- @param r23_key STRING page_location
--- @param r23_values ARRAY<STRING> x
 -- @param r24_event STRING page_view
 -- @param r24_occurrence INT64 1
--- @param r24_key STRING page_location
--- @param r24_values ARRAY<STRING> x
+-- @param c1_key STRING page_location
+-- @param c1_s STRING /p/
+-- @param c1_n FLOAT64 0
+-- @param c1_n2 FLOAT64 0
+-- @param c1_list ARRAY<STRING> USD
+-- @param c1_nums ARRAY<FLOAT64> 1
+-- @param c2_key STRING page_location
+-- @param c2_s STRING /p/
+-- @param c2_n FLOAT64 0
+-- @param c2_n2 FLOAT64 0
+-- @param c2_list ARRAY<STRING> USD
+-- @param c2_nums ARRAY<FLOAT64> 1
+-- @param c3_key STRING page_location
+-- @param c3_s STRING /p/
+-- @param c3_n FLOAT64 0
+-- @param c3_n2 FLOAT64 0
+-- @param c3_list ARRAY<STRING> USD
+-- @param c3_nums ARRAY<FLOAT64> 1
+-- @param c4_key STRING page_location
+-- @param c4_s STRING /p/
+-- @param c4_n FLOAT64 0
+-- @param c4_n2 FLOAT64 0
+-- @param c4_list ARRAY<STRING> USD
+-- @param c4_nums ARRAY<FLOAT64> 1
+-- @param c5_key STRING page_location
+-- @param c5_s STRING /p/
+-- @param c5_n FLOAT64 0
+-- @param c5_n2 FLOAT64 0
+-- @param c5_list ARRAY<STRING> USD
+-- @param c5_nums ARRAY<FLOAT64> 1
+-- @param c6_key STRING page_location
+-- @param c6_s STRING /p/
+-- @param c6_n FLOAT64 0
+-- @param c6_n2 FLOAT64 0
+-- @param c6_list ARRAY<STRING> USD
+-- @param c6_nums ARRAY<FLOAT64> 1
+-- @param c7_key STRING page_location
+-- @param c7_s STRING /p/
+-- @param c7_n FLOAT64 0
+-- @param c7_n2 FLOAT64 0
+-- @param c7_list ARRAY<STRING> USD
+-- @param c7_nums ARRAY<FLOAT64> 1
+-- @param c8_key STRING page_location
+-- @param c8_s STRING /p/
+-- @param c8_n FLOAT64 0
+-- @param c8_n2 FLOAT64 0
+-- @param c8_list ARRAY<STRING> USD
+-- @param c8_nums ARRAY<FLOAT64> 1
+-- @param c9_key STRING page_location
+-- @param c9_s STRING /p/
+-- @param c9_n FLOAT64 0
+-- @param c9_n2 FLOAT64 0
+-- @param c9_list ARRAY<STRING> USD
+-- @param c9_nums ARRAY<FLOAT64> 1
+-- @param c10_key STRING page_location
+-- @param c10_s STRING /p/
+-- @param c10_n FLOAT64 0
+-- @param c10_n2 FLOAT64 0
+-- @param c10_list ARRAY<STRING> USD
+-- @param c10_nums ARRAY<FLOAT64> 1
+-- @param c11_key STRING page_location
+-- @param c11_s STRING /p/
+-- @param c11_n FLOAT64 0
+-- @param c11_n2 FLOAT64 0
+-- @param c11_list ARRAY<STRING> USD
+-- @param c11_nums ARRAY<FLOAT64> 1
+-- @param c12_key STRING page_location
+-- @param c12_s STRING /p/
+-- @param c12_n FLOAT64 0
+-- @param c12_n2 FLOAT64 0
+-- @param c12_list ARRAY<STRING> USD
+-- @param c12_nums ARRAY<FLOAT64> 1
+-- @param c13_key STRING page_location
+-- @param c13_s STRING /p/
+-- @param c13_n FLOAT64 0
+-- @param c13_n2 FLOAT64 0
+-- @param c13_list ARRAY<STRING> USD
+-- @param c13_nums ARRAY<FLOAT64> 1
+-- @param c14_key STRING page_location
+-- @param c14_s STRING /p/
+-- @param c14_n FLOAT64 0
+-- @param c14_n2 FLOAT64 0
+-- @param c14_list ARRAY<STRING> USD
+-- @param c14_nums ARRAY<FLOAT64> 1
+-- @param c15_key STRING page_location
+-- @param c15_s STRING /p/
+-- @param c15_n FLOAT64 0
+-- @param c15_n2 FLOAT64 0
+-- @param c15_list ARRAY<STRING> USD
+-- @param c15_nums ARRAY<FLOAT64> 1
+-- @param c16_key STRING page_location
+-- @param c16_s STRING /p/
+-- @param c16_n FLOAT64 0
+-- @param c16_n2 FLOAT64 0
+-- @param c16_list ARRAY<STRING> USD
+-- @param c16_nums ARRAY<FLOAT64> 1
+-- @param c17_key STRING page_location
+-- @param c17_s STRING /p/
+-- @param c17_n FLOAT64 0
+-- @param c17_n2 FLOAT64 0
+-- @param c17_list ARRAY<STRING> USD
+-- @param c17_nums ARRAY<FLOAT64> 1
+-- @param c18_key STRING page_location
+-- @param c18_s STRING /p/
+-- @param c18_n FLOAT64 0
+-- @param c18_n2 FLOAT64 0
+-- @param c18_list ARRAY<STRING> USD
+-- @param c18_nums ARRAY<FLOAT64> 1
+-- @param c19_key STRING page_location
+-- @param c19_s STRING /p/
+-- @param c19_n FLOAT64 0
+-- @param c19_n2 FLOAT64 0
+-- @param c19_list ARRAY<STRING> USD
+-- @param c19_nums ARRAY<FLOAT64> 1
+-- @param c20_key STRING page_location
+-- @param c20_s STRING /p/
+-- @param c20_n FLOAT64 0
+-- @param c20_n2 FLOAT64 0
+-- @param c20_list ARRAY<STRING> USD
+-- @param c20_nums ARRAY<FLOAT64> 1
+-- @param c21_key STRING page_location
+-- @param c21_s STRING /p/
+-- @param c21_n FLOAT64 0
+-- @param c21_n2 FLOAT64 0
+-- @param c21_list ARRAY<STRING> USD
+-- @param c21_nums ARRAY<FLOAT64> 1
+-- @param c22_key STRING page_location
+-- @param c22_s STRING /p/
+-- @param c22_n FLOAT64 0
+-- @param c22_n2 FLOAT64 0
+-- @param c22_list ARRAY<STRING> USD
+-- @param c22_nums ARRAY<FLOAT64> 1
+-- @param c23_key STRING page_location
+-- @param c23_s STRING /p/
+-- @param c23_n FLOAT64 0
+-- @param c23_n2 FLOAT64 0
+-- @param c23_list ARRAY<STRING> USD
+-- @param c23_nums ARRAY<FLOAT64> 1
+-- @param c24_key STRING page_location
+-- @param c24_s STRING /p/
+-- @param c24_n FLOAT64 0
+-- @param c24_n2 FLOAT64 0
+-- @param c24_list ARRAY<STRING> USD
+-- @param c24_nums ARRAY<FLOAT64> 1
+-- @param c25_key STRING page_location
+-- @param c25_s STRING /p/
+-- @param c25_n FLOAT64 0
+-- @param c25_n2 FLOAT64 0
+-- @param c25_list ARRAY<STRING> USD
+-- @param c25_nums ARRAY<FLOAT64> 1
+-- @param c26_key STRING page_location
+-- @param c26_s STRING /p/
+-- @param c26_n FLOAT64 0
+-- @param c26_n2 FLOAT64 0
+-- @param c26_list ARRAY<STRING> USD
+-- @param c26_nums ARRAY<FLOAT64> 1
+-- @param c27_key STRING page_location
+-- @param c27_s STRING /p/
+-- @param c27_n FLOAT64 0
+-- @param c27_n2 FLOAT64 0
+-- @param c27_list ARRAY<STRING> USD
+-- @param c27_nums ARRAY<FLOAT64> 1
+-- @param c28_key STRING page_location
+-- @param c28_s STRING /p/
+-- @param c28_n FLOAT64 0
+-- @param c28_n2 FLOAT64 0
+-- @param c28_list ARRAY<STRING> USD
+-- @param c28_nums ARRAY<FLOAT64> 1
+-- @param c29_key STRING page_location
+-- @param c29_s STRING /p/
+-- @param c29_n FLOAT64 0
+-- @param c29_n2 FLOAT64 0
+-- @param c29_list ARRAY<STRING> USD
+-- @param c29_nums ARRAY<FLOAT64> 1
+-- @param c30_key STRING page_location
+-- @param c30_s STRING /p/
+-- @param c30_n FLOAT64 0
+-- @param c30_n2 FLOAT64 0
+-- @param c30_list ARRAY<STRING> USD
+-- @param c30_nums ARRAY<FLOAT64> 1
+-- @param c31_key STRING page_location
+-- @param c31_s STRING /p/
+-- @param c31_n FLOAT64 0
+-- @param c31_n2 FLOAT64 0
+-- @param c31_list ARRAY<STRING> USD
+-- @param c31_nums ARRAY<FLOAT64> 1
+-- @param c32_key STRING page_location
+-- @param c32_s STRING /p/
+-- @param c32_n FLOAT64 0
+-- @param c32_n2 FLOAT64 0
+-- @param c32_list ARRAY<STRING> USD
+-- @param c32_nums ARRAY<FLOAT64> 1
+-- @param c33_key STRING page_location
+-- @param c33_s STRING /p/
+-- @param c33_n FLOAT64 0
+-- @param c33_n2 FLOAT64 0
+-- @param c33_list ARRAY<STRING> USD
+-- @param c33_nums ARRAY<FLOAT64> 1
+-- @param c34_key STRING page_location
+-- @param c34_s STRING /p/
+-- @param c34_n FLOAT64 0
+-- @param c34_n2 FLOAT64 0
+-- @param c34_list ARRAY<STRING> USD
+-- @param c34_nums ARRAY<FLOAT64> 1
+-- @param c35_key STRING page_location
+-- @param c35_s STRING /p/
+-- @param c35_n FLOAT64 0
+-- @param c35_n2 FLOAT64 0
+-- @param c35_list ARRAY<STRING> USD
+-- @param c35_nums ARRAY<FLOAT64> 1
+-- @param c36_key STRING page_location
+-- @param c36_s STRING /p/
+-- @param c36_n FLOAT64 0
+-- @param c36_n2 FLOAT64 0
+-- @param c36_list ARRAY<STRING> USD
+-- @param c36_nums ARRAY<FLOAT64> 1
+-- @param c37_key STRING page_location
+-- @param c37_s STRING /p/
+-- @param c37_n FLOAT64 0
+-- @param c37_n2 FLOAT64 0
+-- @param c37_list ARRAY<STRING> USD
+-- @param c37_nums ARRAY<FLOAT64> 1
+-- @param c38_key STRING page_location
+-- @param c38_s STRING /p/
+-- @param c38_n FLOAT64 0
+-- @param c38_n2 FLOAT64 0
+-- @param c38_list ARRAY<STRING> USD
+-- @param c38_nums ARRAY<FLOAT64> 1
+-- @param c39_key STRING page_location
+-- @param c39_s STRING /p/
+-- @param c39_n FLOAT64 0
+-- @param c39_n2 FLOAT64 0
+-- @param c39_list ARRAY<STRING> USD
+-- @param c39_nums ARRAY<FLOAT64> 1
+-- @param c40_key STRING page_location
+-- @param c40_s STRING /p/
+-- @param c40_n FLOAT64 0
+-- @param c40_n2 FLOAT64 0
+-- @param c40_list ARRAY<STRING> USD
+-- @param c40_nums ARRAY<FLOAT64> 1
 WITH scoped_events AS (
   SELECT * FROM {{events}}
 ),
@@ -146,8 +340,10 @@ event_fields AS (
     IF(event_name = 'page_view', {{param 'string' 'page_title'}}, NULL) AS page_title,
     {{/if}}
     {{#each rules}}
-    COALESCE(event_name = @r{{n}}_event{{#if hasKey}} AND {{param 'string' keyRef}} IN UNNEST(@r{{n}}_values){{/if}}, FALSE) AS m{{n}},
+    COALESCE(event_name = @r{{n}}_event{{#each where}} AND {{> condition}}{{/each}}, FALSE) AS m{{n}},
     {{/each}}
+    FALSE AS m_start,
+    COALESCE(event_name = @goal_event{{#each goalWhere}} AND {{> condition}}{{/each}}, FALSE) AS m_end,
     1 AS one
   FROM scoped_events
   WHERE user_pseudo_id IS NOT NULL
@@ -180,6 +376,8 @@ unit_events AS (
     batch_ordering_id,
     batch_event_index,
     event_name,
+    m_start,
+    m_end,
     {{#if (eq nodeType 'event')}}
     event_name AS raw_node
     {{/if}}
@@ -207,7 +405,7 @@ unit_events AS (
 ),
 {{> positioned_nodes}}
 goal_positions AS (
-  SELECT unit, MIN(pos) AS goal_pos FROM positioned WHERE event_name = @goal_event GROUP BY unit
+  SELECT unit, MIN(pos) AS goal_pos FROM positioned WHERE m_end GROUP BY unit
 ),
 units AS (
   SELECT u.unit, IF(g.goal_pos IS NULL, 'exit', 'conversion') AS outcome
@@ -257,16 +455,22 @@ transitions AS (
     COALESCE(s.node, IF(u.outcome = 'conversion', '(conversion)', '(exit)')) AS to_node
   FROM units AS u
   LEFT JOIN sequenced AS s ON s.unit = u.unit AND s.k = 1
+),
+node_support AS (
+  -- Journeys through each node: one row per (journey, node) first, then a plain count.
+  SELECT from_kind, from_node, COUNT(*) AS journeys
+  FROM (SELECT DISTINCT unit, from_kind, from_node FROM transitions)
+  GROUP BY from_kind, from_node
 )
 SELECT 'edge' AS row_type, from_kind, from_node, to_kind, to_node, COUNT(*) AS transitions,
-  COUNT(DISTINCT unit) AS journeys
+  CAST(NULL AS INT64) AS journeys
 FROM transitions
 GROUP BY from_kind, from_node, to_kind, to_node
 UNION ALL
-SELECT 'support' AS row_type, from_kind, from_node, CAST(NULL AS STRING) AS to_kind,
-  CAST(NULL AS STRING) AS to_node, COUNT(*) AS transitions, COUNT(DISTINCT unit) AS journeys
-FROM transitions
-GROUP BY from_kind, from_node
+SELECT 'support' AS row_type, t.from_kind, t.from_node, CAST(NULL AS STRING) AS to_kind,
+  CAST(NULL AS STRING) AS to_node, t.transitions, s.journeys
+FROM (SELECT from_kind, from_node, COUNT(*) AS transitions FROM transitions GROUP BY from_kind, from_node) AS t
+JOIN node_support AS s ON s.from_kind = t.from_kind AND s.from_node = t.from_node
 UNION ALL
 SELECT 'outcome' AS row_type, CAST(NULL AS STRING) AS from_kind, outcome AS from_node,
   CAST(NULL AS STRING) AS to_kind, CAST(NULL AS STRING) AS to_node, COUNT(*) AS transitions,

@@ -4,20 +4,144 @@
 -- A journey is a session (user_pseudo_id, ga_session_id) or a user. Its events are ordered by
 -- event_timestamp, batch_ordering_id, batch_event_index (NULL as 0), then event_name and the node
 -- value as a tie-break, so both engines give the same path. Forward: from the first start event
--- (or the first node) onwards; backward: from the last end event back. A node is borne by every
+-- (or the first node) onwards; backward: from the last end event back; start and end together:
+-- from the first start event forwards to the first end event after it (journeys that never reach
+-- the end are not counted; a path's (exit) is where it reached the end, if within @steps).
+-- Start and end are an event (@start_event, @end_event) and conditions read as a funnel step's (@cN_*). A node is borne by every
 -- event (event), page_view events (page_path, page_title), or each session's first event (channel).
 -- Excluded events are removed first, then cleaning (a bound raw -> clean map), then repeats collapse.
 -- A journey at (other) continues: its next step is ranked like any other journey's (GA4's way).
 -- @param start_date DATE 2020-11-01
 -- @param end_date DATE 2020-11-30
 -- @param include_intraday BOOL false
--- @param anchor_event STRING session_start
+-- @param start_event STRING session_start
+-- @param end_event STRING purchase
 -- @param exclude ARRAY<STRING> user_engagement,scroll
 -- @param clean_map ARRAY<STRING>
 -- @param clean_sep STRING |
 -- @param steps INT64 5
 -- @param top_k INT64 5
--- @context {"nodeType": "event", "scope": "session", "direction": "start", "collapse": true, "clean": false}
+-- @context {"nodeType": "event", "scope": "session", "direction": "between", "collapse": true, "clean": false, "startWhere": [{"id": "c1", "kind": "param", "item": false, "keyRef": "@c1_key", "fieldSql": "", "itemField": "", "op": "contains", "numeric": false}], "endWhere": []}
+-- @param c1_key STRING page_location
+-- @param c1_s STRING /p/
+-- @param c1_n FLOAT64 0
+-- @param c1_n2 FLOAT64 0
+-- @param c1_list ARRAY<STRING> USD
+-- @param c1_nums ARRAY<FLOAT64> 1
+-- @param c2_key STRING page_location
+-- @param c2_s STRING /p/
+-- @param c2_n FLOAT64 0
+-- @param c2_n2 FLOAT64 0
+-- @param c2_list ARRAY<STRING> USD
+-- @param c2_nums ARRAY<FLOAT64> 1
+-- @param c3_key STRING page_location
+-- @param c3_s STRING /p/
+-- @param c3_n FLOAT64 0
+-- @param c3_n2 FLOAT64 0
+-- @param c3_list ARRAY<STRING> USD
+-- @param c3_nums ARRAY<FLOAT64> 1
+-- @param c4_key STRING page_location
+-- @param c4_s STRING /p/
+-- @param c4_n FLOAT64 0
+-- @param c4_n2 FLOAT64 0
+-- @param c4_list ARRAY<STRING> USD
+-- @param c4_nums ARRAY<FLOAT64> 1
+-- @param c5_key STRING page_location
+-- @param c5_s STRING /p/
+-- @param c5_n FLOAT64 0
+-- @param c5_n2 FLOAT64 0
+-- @param c5_list ARRAY<STRING> USD
+-- @param c5_nums ARRAY<FLOAT64> 1
+-- @param c6_key STRING page_location
+-- @param c6_s STRING /p/
+-- @param c6_n FLOAT64 0
+-- @param c6_n2 FLOAT64 0
+-- @param c6_list ARRAY<STRING> USD
+-- @param c6_nums ARRAY<FLOAT64> 1
+-- @param c7_key STRING page_location
+-- @param c7_s STRING /p/
+-- @param c7_n FLOAT64 0
+-- @param c7_n2 FLOAT64 0
+-- @param c7_list ARRAY<STRING> USD
+-- @param c7_nums ARRAY<FLOAT64> 1
+-- @param c8_key STRING page_location
+-- @param c8_s STRING /p/
+-- @param c8_n FLOAT64 0
+-- @param c8_n2 FLOAT64 0
+-- @param c8_list ARRAY<STRING> USD
+-- @param c8_nums ARRAY<FLOAT64> 1
+-- @param c9_key STRING page_location
+-- @param c9_s STRING /p/
+-- @param c9_n FLOAT64 0
+-- @param c9_n2 FLOAT64 0
+-- @param c9_list ARRAY<STRING> USD
+-- @param c9_nums ARRAY<FLOAT64> 1
+-- @param c10_key STRING page_location
+-- @param c10_s STRING /p/
+-- @param c10_n FLOAT64 0
+-- @param c10_n2 FLOAT64 0
+-- @param c10_list ARRAY<STRING> USD
+-- @param c10_nums ARRAY<FLOAT64> 1
+-- @param c11_key STRING page_location
+-- @param c11_s STRING /p/
+-- @param c11_n FLOAT64 0
+-- @param c11_n2 FLOAT64 0
+-- @param c11_list ARRAY<STRING> USD
+-- @param c11_nums ARRAY<FLOAT64> 1
+-- @param c12_key STRING page_location
+-- @param c12_s STRING /p/
+-- @param c12_n FLOAT64 0
+-- @param c12_n2 FLOAT64 0
+-- @param c12_list ARRAY<STRING> USD
+-- @param c12_nums ARRAY<FLOAT64> 1
+-- @param c13_key STRING page_location
+-- @param c13_s STRING /p/
+-- @param c13_n FLOAT64 0
+-- @param c13_n2 FLOAT64 0
+-- @param c13_list ARRAY<STRING> USD
+-- @param c13_nums ARRAY<FLOAT64> 1
+-- @param c14_key STRING page_location
+-- @param c14_s STRING /p/
+-- @param c14_n FLOAT64 0
+-- @param c14_n2 FLOAT64 0
+-- @param c14_list ARRAY<STRING> USD
+-- @param c14_nums ARRAY<FLOAT64> 1
+-- @param c15_key STRING page_location
+-- @param c15_s STRING /p/
+-- @param c15_n FLOAT64 0
+-- @param c15_n2 FLOAT64 0
+-- @param c15_list ARRAY<STRING> USD
+-- @param c15_nums ARRAY<FLOAT64> 1
+-- @param c16_key STRING page_location
+-- @param c16_s STRING /p/
+-- @param c16_n FLOAT64 0
+-- @param c16_n2 FLOAT64 0
+-- @param c16_list ARRAY<STRING> USD
+-- @param c16_nums ARRAY<FLOAT64> 1
+-- @param c17_key STRING page_location
+-- @param c17_s STRING /p/
+-- @param c17_n FLOAT64 0
+-- @param c17_n2 FLOAT64 0
+-- @param c17_list ARRAY<STRING> USD
+-- @param c17_nums ARRAY<FLOAT64> 1
+-- @param c18_key STRING page_location
+-- @param c18_s STRING /p/
+-- @param c18_n FLOAT64 0
+-- @param c18_n2 FLOAT64 0
+-- @param c18_list ARRAY<STRING> USD
+-- @param c18_nums ARRAY<FLOAT64> 1
+-- @param c19_key STRING page_location
+-- @param c19_s STRING /p/
+-- @param c19_n FLOAT64 0
+-- @param c19_n2 FLOAT64 0
+-- @param c19_list ARRAY<STRING> USD
+-- @param c19_nums ARRAY<FLOAT64> 1
+-- @param c20_key STRING page_location
+-- @param c20_s STRING /p/
+-- @param c20_n FLOAT64 0
+-- @param c20_n2 FLOAT64 0
+-- @param c20_list ARRAY<STRING> USD
+-- @param c20_nums ARRAY<FLOAT64> 1
 WITH scoped_events AS (
   SELECT * FROM {{events}}
 ),
@@ -50,6 +174,8 @@ event_fields AS (
     {{#if (eq nodeType 'page_title')}}
     IF(event_name = 'page_view', {{param 'string' 'page_title'}}, NULL) AS page_title,
     {{/if}}
+    COALESCE(event_name = @start_event{{#each startWhere}} AND {{> condition}}{{/each}}, FALSE) AS m_start,
+    COALESCE(event_name = @end_event{{#each endWhere}} AND {{> condition}}{{/each}}, FALSE) AS m_end,
     1 AS one
   FROM scoped_events
   WHERE user_pseudo_id IS NOT NULL
@@ -68,6 +194,8 @@ unit_events AS (
     batch_ordering_id,
     batch_event_index,
     event_name,
+    m_start,
+    m_end,
     {{#if (eq nodeType 'event')}}
     event_name AS raw_node
     {{/if}}
@@ -88,10 +216,22 @@ unit_events AS (
 {{> positioned_nodes}}
 anchors AS (
   {{#if (eq direction 'start')}}
-  SELECT unit, MIN(anchor_pos) AS anchor_pos FROM positioned WHERE event_name = @anchor_event GROUP BY unit
+  SELECT unit, MIN(anchor_pos) AS anchor_pos FROM positioned WHERE m_start GROUP BY unit
   {{/if}}
   {{#if (eq direction 'end')}}
-  SELECT unit, MAX(anchor_pos) AS anchor_pos FROM positioned WHERE event_name = @anchor_event GROUP BY unit
+  SELECT unit, MAX(anchor_pos) AS anchor_pos FROM positioned WHERE m_end GROUP BY unit
+  {{/if}}
+  {{#if (eq direction 'between')}}
+  -- The first start event, then the first end event strictly after it (never the same event).
+  SELECT s.unit, s.anchor_pos, MIN(p.anchor_pos) AS end_pos
+  FROM (
+    SELECT unit, MIN(anchor_pos) AS anchor_pos, MIN(pos) AS event_pos
+    FROM positioned
+    WHERE m_start
+    GROUP BY unit
+  ) AS s
+  JOIN positioned AS p ON p.unit = s.unit AND p.m_end AND p.pos > s.event_pos
+  GROUP BY s.unit, s.anchor_pos
   {{/if}}
   {{#if (eq direction 'none')}}
   SELECT unit, MIN(pos) AS anchor_pos FROM nodes GROUP BY unit
@@ -103,6 +243,8 @@ stream AS (
   JOIN anchors AS a ON a.unit = n.unit
   {{#if (eq direction 'end')}}
   WHERE n.pos <= a.anchor_pos
+  {{else if (eq direction 'between')}}
+  WHERE n.pos >= a.anchor_pos AND n.pos <= a.end_pos
   {{else}}
   WHERE n.pos >= a.anchor_pos
   {{/if}}

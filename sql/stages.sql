@@ -1,14 +1,195 @@
 -- Journey stages (journeys.md §1 "Next step and stages"): a user reaches a stage at the earliest
--- event that satisfies one of its rules. A rule is an event name, optionally restricted to events whose
--- string parameter @rN_key is one of @rN_values, and an occurrence n: the rule is met at the user's
--- n-th matching event (2 = a second purchase, a returning session_start). Events are ordered by
--- event_timestamp, batch_ordering_id, batch_event_index (NULL as 0). Consent-mode events (no
+-- event that satisfies one of its rules. A rule is an event name @rN_event with conditions read as a
+-- funnel step's (sql/partials/condition.sql, values bound in @cN_*) and an occurrence n: the rule
+-- is met at the user's n-th matching event (2 = a second purchase, a returning session_start).
+-- Events are ordered by event_timestamp, batch_ordering_id, batch_event_index (NULL as 0). Consent-mode events (no
 -- user_pseudo_id) reach no stage; they are counted as events_without_user.
 -- Per stage: users. Per consecutive pair (k, k+1): users who reached k+1 at or after reaching k, and
 -- the exact median of the time between (seconds). Exit pages: for sessions without the goal event,
 -- the page path (page_location without scheme and host) of the session's last page_view, top @top_pages.
--- Rule values are bound in slots @r1_* .. @r24_*; the template expands only the slots in use.
--- @context {"rules": [{"n": 1, "stage": 1, "hasKey": false, "keyRef": "@r1_key"}, {"n": 2, "stage": 2, "hasKey": true, "keyRef": "@r2_key"}], "pairs": [1]}
+-- Rule values are bound in slots @r1_* .. @r24_* and @c1_* .. @c30_*; the template expands only
+-- the slots in use.
+-- @context {"rules": [{"n": 1, "stage": 1, "where": []}, {"n": 2, "stage": 2, "where": [{"id": "c1", "kind": "param", "item": false, "keyRef": "@c1_key", "fieldSql": "", "itemField": "", "op": "contains", "numeric": false}]}]}
+-- @param c1_key STRING page_location
+-- @param c1_s STRING /p/
+-- @param c1_n FLOAT64 0
+-- @param c1_n2 FLOAT64 0
+-- @param c1_list ARRAY<STRING> USD
+-- @param c1_nums ARRAY<FLOAT64> 1
+-- @param c2_key STRING page_location
+-- @param c2_s STRING /p/
+-- @param c2_n FLOAT64 0
+-- @param c2_n2 FLOAT64 0
+-- @param c2_list ARRAY<STRING> USD
+-- @param c2_nums ARRAY<FLOAT64> 1
+-- @param c3_key STRING page_location
+-- @param c3_s STRING /p/
+-- @param c3_n FLOAT64 0
+-- @param c3_n2 FLOAT64 0
+-- @param c3_list ARRAY<STRING> USD
+-- @param c3_nums ARRAY<FLOAT64> 1
+-- @param c4_key STRING page_location
+-- @param c4_s STRING /p/
+-- @param c4_n FLOAT64 0
+-- @param c4_n2 FLOAT64 0
+-- @param c4_list ARRAY<STRING> USD
+-- @param c4_nums ARRAY<FLOAT64> 1
+-- @param c5_key STRING page_location
+-- @param c5_s STRING /p/
+-- @param c5_n FLOAT64 0
+-- @param c5_n2 FLOAT64 0
+-- @param c5_list ARRAY<STRING> USD
+-- @param c5_nums ARRAY<FLOAT64> 1
+-- @param c6_key STRING page_location
+-- @param c6_s STRING /p/
+-- @param c6_n FLOAT64 0
+-- @param c6_n2 FLOAT64 0
+-- @param c6_list ARRAY<STRING> USD
+-- @param c6_nums ARRAY<FLOAT64> 1
+-- @param c7_key STRING page_location
+-- @param c7_s STRING /p/
+-- @param c7_n FLOAT64 0
+-- @param c7_n2 FLOAT64 0
+-- @param c7_list ARRAY<STRING> USD
+-- @param c7_nums ARRAY<FLOAT64> 1
+-- @param c8_key STRING page_location
+-- @param c8_s STRING /p/
+-- @param c8_n FLOAT64 0
+-- @param c8_n2 FLOAT64 0
+-- @param c8_list ARRAY<STRING> USD
+-- @param c8_nums ARRAY<FLOAT64> 1
+-- @param c9_key STRING page_location
+-- @param c9_s STRING /p/
+-- @param c9_n FLOAT64 0
+-- @param c9_n2 FLOAT64 0
+-- @param c9_list ARRAY<STRING> USD
+-- @param c9_nums ARRAY<FLOAT64> 1
+-- @param c10_key STRING page_location
+-- @param c10_s STRING /p/
+-- @param c10_n FLOAT64 0
+-- @param c10_n2 FLOAT64 0
+-- @param c10_list ARRAY<STRING> USD
+-- @param c10_nums ARRAY<FLOAT64> 1
+-- @param c11_key STRING page_location
+-- @param c11_s STRING /p/
+-- @param c11_n FLOAT64 0
+-- @param c11_n2 FLOAT64 0
+-- @param c11_list ARRAY<STRING> USD
+-- @param c11_nums ARRAY<FLOAT64> 1
+-- @param c12_key STRING page_location
+-- @param c12_s STRING /p/
+-- @param c12_n FLOAT64 0
+-- @param c12_n2 FLOAT64 0
+-- @param c12_list ARRAY<STRING> USD
+-- @param c12_nums ARRAY<FLOAT64> 1
+-- @param c13_key STRING page_location
+-- @param c13_s STRING /p/
+-- @param c13_n FLOAT64 0
+-- @param c13_n2 FLOAT64 0
+-- @param c13_list ARRAY<STRING> USD
+-- @param c13_nums ARRAY<FLOAT64> 1
+-- @param c14_key STRING page_location
+-- @param c14_s STRING /p/
+-- @param c14_n FLOAT64 0
+-- @param c14_n2 FLOAT64 0
+-- @param c14_list ARRAY<STRING> USD
+-- @param c14_nums ARRAY<FLOAT64> 1
+-- @param c15_key STRING page_location
+-- @param c15_s STRING /p/
+-- @param c15_n FLOAT64 0
+-- @param c15_n2 FLOAT64 0
+-- @param c15_list ARRAY<STRING> USD
+-- @param c15_nums ARRAY<FLOAT64> 1
+-- @param c16_key STRING page_location
+-- @param c16_s STRING /p/
+-- @param c16_n FLOAT64 0
+-- @param c16_n2 FLOAT64 0
+-- @param c16_list ARRAY<STRING> USD
+-- @param c16_nums ARRAY<FLOAT64> 1
+-- @param c17_key STRING page_location
+-- @param c17_s STRING /p/
+-- @param c17_n FLOAT64 0
+-- @param c17_n2 FLOAT64 0
+-- @param c17_list ARRAY<STRING> USD
+-- @param c17_nums ARRAY<FLOAT64> 1
+-- @param c18_key STRING page_location
+-- @param c18_s STRING /p/
+-- @param c18_n FLOAT64 0
+-- @param c18_n2 FLOAT64 0
+-- @param c18_list ARRAY<STRING> USD
+-- @param c18_nums ARRAY<FLOAT64> 1
+-- @param c19_key STRING page_location
+-- @param c19_s STRING /p/
+-- @param c19_n FLOAT64 0
+-- @param c19_n2 FLOAT64 0
+-- @param c19_list ARRAY<STRING> USD
+-- @param c19_nums ARRAY<FLOAT64> 1
+-- @param c20_key STRING page_location
+-- @param c20_s STRING /p/
+-- @param c20_n FLOAT64 0
+-- @param c20_n2 FLOAT64 0
+-- @param c20_list ARRAY<STRING> USD
+-- @param c20_nums ARRAY<FLOAT64> 1
+-- @param c21_key STRING page_location
+-- @param c21_s STRING /p/
+-- @param c21_n FLOAT64 0
+-- @param c21_n2 FLOAT64 0
+-- @param c21_list ARRAY<STRING> USD
+-- @param c21_nums ARRAY<FLOAT64> 1
+-- @param c22_key STRING page_location
+-- @param c22_s STRING /p/
+-- @param c22_n FLOAT64 0
+-- @param c22_n2 FLOAT64 0
+-- @param c22_list ARRAY<STRING> USD
+-- @param c22_nums ARRAY<FLOAT64> 1
+-- @param c23_key STRING page_location
+-- @param c23_s STRING /p/
+-- @param c23_n FLOAT64 0
+-- @param c23_n2 FLOAT64 0
+-- @param c23_list ARRAY<STRING> USD
+-- @param c23_nums ARRAY<FLOAT64> 1
+-- @param c24_key STRING page_location
+-- @param c24_s STRING /p/
+-- @param c24_n FLOAT64 0
+-- @param c24_n2 FLOAT64 0
+-- @param c24_list ARRAY<STRING> USD
+-- @param c24_nums ARRAY<FLOAT64> 1
+-- @param c25_key STRING page_location
+-- @param c25_s STRING /p/
+-- @param c25_n FLOAT64 0
+-- @param c25_n2 FLOAT64 0
+-- @param c25_list ARRAY<STRING> USD
+-- @param c25_nums ARRAY<FLOAT64> 1
+-- @param c26_key STRING page_location
+-- @param c26_s STRING /p/
+-- @param c26_n FLOAT64 0
+-- @param c26_n2 FLOAT64 0
+-- @param c26_list ARRAY<STRING> USD
+-- @param c26_nums ARRAY<FLOAT64> 1
+-- @param c27_key STRING page_location
+-- @param c27_s STRING /p/
+-- @param c27_n FLOAT64 0
+-- @param c27_n2 FLOAT64 0
+-- @param c27_list ARRAY<STRING> USD
+-- @param c27_nums ARRAY<FLOAT64> 1
+-- @param c28_key STRING page_location
+-- @param c28_s STRING /p/
+-- @param c28_n FLOAT64 0
+-- @param c28_n2 FLOAT64 0
+-- @param c28_list ARRAY<STRING> USD
+-- @param c28_nums ARRAY<FLOAT64> 1
+-- @param c29_key STRING page_location
+-- @param c29_s STRING /p/
+-- @param c29_n FLOAT64 0
+-- @param c29_n2 FLOAT64 0
+-- @param c29_list ARRAY<STRING> USD
+-- @param c29_nums ARRAY<FLOAT64> 1
+-- @param c30_key STRING page_location
+-- @param c30_s STRING /p/
+-- @param c30_n FLOAT64 0
+-- @param c30_n2 FLOAT64 0
+-- @param c30_list ARRAY<STRING> USD
+-- @param c30_nums ARRAY<FLOAT64> 1
 -- @param start_date DATE 2020-11-01
 -- @param end_date DATE 2020-11-30
 -- @param include_intraday BOOL false
@@ -16,100 +197,52 @@
 -- @param top_pages INT64 10
 -- @param r1_event STRING page_view
 -- @param r1_occurrence INT64 1
--- @param r1_key STRING page_location
--- @param r1_values ARRAY<STRING> x
 -- @param r2_event STRING page_view
 -- @param r2_occurrence INT64 1
--- @param r2_key STRING page_location
--- @param r2_values ARRAY<STRING> x
 -- @param r3_event STRING page_view
 -- @param r3_occurrence INT64 1
--- @param r3_key STRING page_location
--- @param r3_values ARRAY<STRING> x
 -- @param r4_event STRING page_view
 -- @param r4_occurrence INT64 1
--- @param r4_key STRING page_location
--- @param r4_values ARRAY<STRING> x
 -- @param r5_event STRING page_view
 -- @param r5_occurrence INT64 1
--- @param r5_key STRING page_location
--- @param r5_values ARRAY<STRING> x
 -- @param r6_event STRING page_view
 -- @param r6_occurrence INT64 1
--- @param r6_key STRING page_location
--- @param r6_values ARRAY<STRING> x
 -- @param r7_event STRING page_view
 -- @param r7_occurrence INT64 1
--- @param r7_key STRING page_location
--- @param r7_values ARRAY<STRING> x
 -- @param r8_event STRING page_view
 -- @param r8_occurrence INT64 1
--- @param r8_key STRING page_location
--- @param r8_values ARRAY<STRING> x
 -- @param r9_event STRING page_view
 -- @param r9_occurrence INT64 1
--- @param r9_key STRING page_location
--- @param r9_values ARRAY<STRING> x
 -- @param r10_event STRING page_view
 -- @param r10_occurrence INT64 1
--- @param r10_key STRING page_location
--- @param r10_values ARRAY<STRING> x
 -- @param r11_event STRING page_view
 -- @param r11_occurrence INT64 1
--- @param r11_key STRING page_location
--- @param r11_values ARRAY<STRING> x
 -- @param r12_event STRING page_view
 -- @param r12_occurrence INT64 1
--- @param r12_key STRING page_location
--- @param r12_values ARRAY<STRING> x
 -- @param r13_event STRING page_view
 -- @param r13_occurrence INT64 1
--- @param r13_key STRING page_location
--- @param r13_values ARRAY<STRING> x
 -- @param r14_event STRING page_view
 -- @param r14_occurrence INT64 1
--- @param r14_key STRING page_location
--- @param r14_values ARRAY<STRING> x
 -- @param r15_event STRING page_view
 -- @param r15_occurrence INT64 1
--- @param r15_key STRING page_location
--- @param r15_values ARRAY<STRING> x
 -- @param r16_event STRING page_view
 -- @param r16_occurrence INT64 1
--- @param r16_key STRING page_location
--- @param r16_values ARRAY<STRING> x
 -- @param r17_event STRING page_view
 -- @param r17_occurrence INT64 1
--- @param r17_key STRING page_location
--- @param r17_values ARRAY<STRING> x
 -- @param r18_event STRING page_view
 -- @param r18_occurrence INT64 1
--- @param r18_key STRING page_location
--- @param r18_values ARRAY<STRING> x
 -- @param r19_event STRING page_view
 -- @param r19_occurrence INT64 1
--- @param r19_key STRING page_location
--- @param r19_values ARRAY<STRING> x
 -- @param r20_event STRING page_view
 -- @param r20_occurrence INT64 1
--- @param r20_key STRING page_location
--- @param r20_values ARRAY<STRING> x
 -- @param r21_event STRING page_view
 -- @param r21_occurrence INT64 1
--- @param r21_key STRING page_location
--- @param r21_values ARRAY<STRING> x
 -- @param r22_event STRING page_view
 -- @param r22_occurrence INT64 1
--- @param r22_key STRING page_location
--- @param r22_values ARRAY<STRING> x
 -- @param r23_event STRING page_view
 -- @param r23_occurrence INT64 1
--- @param r23_key STRING page_location
--- @param r23_values ARRAY<STRING> x
 -- @param r24_event STRING page_view
 -- @param r24_occurrence INT64 1
--- @param r24_key STRING page_location
--- @param r24_values ARRAY<STRING> x
 WITH scoped_events AS (
   SELECT * FROM {{events}}
 ),
@@ -129,10 +262,7 @@ rule_hits AS (
       ) AS occurrence
     FROM scoped_events
     WHERE user_pseudo_id IS NOT NULL
-      AND event_name = @r{{n}}_event
-      {{#if hasKey}}
-      AND {{param 'string' keyRef}} IN UNNEST(@r{{n}}_values)
-      {{/if}}
+      AND event_name = @r{{n}}_event{{#each where}} AND {{> condition}}{{/each}}
   )
   WHERE occurrence = @r{{n}}_occurrence
   {{/each}}

@@ -1,17 +1,23 @@
--- The unit's events in the export's order (timestamp, batch keys, then name and node so both
--- engines agree), each with its position, its anchor position and its node: the shared node stream
--- of paths and next step. Needs a CTE `unit_events` (and `session_touchpoints`, `clean_pairs`
--- when the context asks for channels or cleaning).
+-- The unit's events in the export's order (timestamp, batch keys, then name, node and anchor
+-- match so both engines agree), each with its position, its anchor position, its node and whether
+-- it matches the start / end (next step: the goal as m_end): the shared node stream of paths and
+-- next step.
+-- Needs a CTE `unit_events` (and `session_touchpoints`, `clean_pairs` when the context asks for
+-- channels or cleaning).
 ordered AS (
   SELECT
     unit,
     user_pseudo_id,
     ga_session_id,
     event_name,
+    m_start,
+    m_end,
     raw_node,
     ROW_NUMBER() OVER (
       PARTITION BY unit
-      ORDER BY event_timestamp, batch_ordering_id, batch_event_index, event_name, raw_node
+      -- Among events otherwise tied, a start match comes first and an end (goal) match last.
+      ORDER BY event_timestamp, batch_ordering_id, batch_event_index, event_name, raw_node,
+        m_start DESC, m_end
     ) AS pos
   FROM unit_events
 ),
@@ -19,6 +25,8 @@ positioned AS (
   SELECT
     o.unit,
     o.event_name,
+    o.m_start,
+    o.m_end,
     o.pos,
     {{#if (eq nodeType 'channel')}}
     -- A session's channel is borne by its first event, where the session's position counts from.

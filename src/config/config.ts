@@ -64,6 +64,15 @@ export const configSchema = z.object({
     .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
     .optional(),
   PATHLIGHT_MAIL_FROM: z.string().min(3).default('Pathlight <pathlight@localhost>'),
+  /** A PDF larger than this (bytes) is not attached; the email links to it instead (7 MiB: under 10 MB once base64-encoded). */
+  PATHLIGHT_EMAIL_ATTACHMENT_MAX_BYTES: int(1024).default(7 * 1024 * 1024),
+  /** The service's address as recipients reach it; links in emails start with it. */
+  PATHLIGHT_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'expected an http:// or https:// URL')
+    .optional(),
+  /** How long a report link in an email stays valid. */
+  PATHLIGHT_EMAIL_LINK_TTL_DAYS: int(1).max(366).default(30),
   /** Behind App Engine with Identity-Aware Proxy: trust only a verified IAP JWT. */
   PATHLIGHT_TRUST_IAP: bool.default(false),
   /** `/projects/NUMBER/apps/PROJECT_ID` (App Engine) as IAP signs it. */
@@ -74,8 +83,8 @@ export const configSchema = z.object({
     .default('https://www.gstatic.com/iap/verify/public_key-jwk'),
   /** Signs CSRF tokens behind IAP; the same on every instance (a Secret Manager secret). */
   PATHLIGHT_SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
-  /** Chrome or Chromium for PDFs; readiness checks it is there (it is not launched). */
-  PATHLIGHT_BROWSER_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  /** Chrome or Chromium for PDFs; unset, the system's is found (findChrome). `none`: HTML only. */
+  PATHLIGHT_BROWSER_PATH: z.string().min(1).optional(),
   /** Comma-separated emails or `@domain`s who may change things; everyone else is a viewer. */
   PATHLIGHT_EDITORS: z.string().default(''),
   /** The embedded default's admin token file; generated at first start (mode 0600). */

@@ -1,7 +1,7 @@
 /**
  * Transient failures are retried with backoff; permanent ones fail that delivery at once.
- * SMTP 4xx and dropped or timed-out connections are transient; 5xx (rejected recipient,
- * message refused) and errors in our own message are permanent.
+ * SMTP 4xx, dropped or timed-out connections and browser crashes are transient; 5xx (rejected
+ * recipient, message refused) and errors in our own message or template are permanent.
  */
 export type FailureKind = 'transient' | 'permanent';
 
@@ -17,9 +17,21 @@ const TRANSIENT_CODES = new Set([
   'EPROTOCOL',
 ]);
 
+/** Puppeteer's errors when Chromium crashes or hangs mid-render: the next try gets a new browser. */
+const BROWSER_ERRORS = new Set(['TargetCloseError', 'ProtocolError', 'TimeoutError']);
+const BROWSER_GONE = /Target closed|Session closed|Connection closed|browser has disconnected/i;
+
 export function classifyError(error: unknown): FailureKind {
-  const e = error as { responseCode?: number; code?: string; transient?: boolean };
+  const e = error as {
+    responseCode?: number;
+    code?: string;
+    transient?: boolean;
+    name?: string;
+    message?: string;
+  };
   if (typeof e?.transient === 'boolean') return e.transient ? 'transient' : 'permanent';
+  if (typeof e?.name === 'string' && BROWSER_ERRORS.has(e.name)) return 'transient';
+  if (typeof e?.message === 'string' && BROWSER_GONE.test(e.message)) return 'transient';
   if (typeof e?.responseCode === 'number') {
     return e.responseCode >= 400 && e.responseCode < 500 ? 'transient' : 'permanent';
   }

@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 import type { Engine } from '../engines/engine.js';
 import type { StoreDb } from '../store/storeDb.js';
 
+export const HTML_ONLY =
+  'off: HTML only (PATHLIGHT_BROWSER_PATH=none); emails carry no PDF and PDF previews are refused';
+
 /**
  * `GET /readyz`: store reachable, engine reachable, browser launchable. The browser check is the
  * executable's presence and mode, not a launch: probes come every few seconds.
@@ -13,9 +16,12 @@ export function readiness(deps: {
   store: StoreDb;
   logger: Logger;
   browserPath?: string;
+  /** PDFs deliberately off (`PATHLIGHT_BROWSER_PATH=none`): ready, and the check says so. */
+  htmlOnly?: boolean;
 }): RequestHandler {
   return async (_req, res) => {
     const checks: Record<string, 'ok' | string> = {};
+    let browserOff = false;
     const check = async (name: string, fn: () => Promise<unknown> | unknown) => {
       try {
         await fn();
@@ -31,11 +37,24 @@ export function readiness(deps: {
         deps.engine.query('SELECT 1 AS ok', {}, { name: 'readiness', timeoutMs: 5000 }),
       ),
       check('browser', () => {
+        if (deps.htmlOnly) {
+          browserOff = true;
+          throw new Error(HTML_ONLY);
+        }
         if (!deps.browserPath) throw new Error('no browser configured');
-        accessSync(deps.browserPath, constants.X_OK);
+        try {
+          accessSync(deps.browserPath, constants.X_OK);
+        } catch {
+          throw new Error(
+            `no browser executable at ${deps.browserPath}: PDFs cannot be printed. Install Chromium ` +
+              '(Debian: apt-get install chromium) or set PATHLIGHT_BROWSER_PATH=none to send HTML only',
+          );
+        }
       }),
     ]);
-    const ready = Object.values(checks).every((v) => v === 'ok');
+    const ready = Object.entries(checks).every(
+      ([name, v]) => v === 'ok' || (name === 'browser' && browserOff),
+    );
     res
       .status(ready ? 200 : 503)
       .json({ status: ready ? 'ready' : 'unavailable', engine: deps.engine.kind, checks });

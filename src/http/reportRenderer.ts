@@ -1,13 +1,27 @@
+import { renderReportEmail } from '../email/reportEmail.js';
 import type { Engine } from '../engines/engine.js';
+import type { LinkKeys } from '../links/linkSecrets.js';
+import { signLink } from '../links/linkToken.js';
 import type { BrowserPool } from '../render/browserPool.js';
-import { RELATIVE_RANGES } from '../reports/relativeDateRange.js';
-import { parseReportDefinition, type ReportDefinition } from '../reports/reportDefinition.js';
+import {
+  parseReportDefinition,
+  reportDateRangeSchema,
+  type ReportDefinition,
+} from '../reports/reportDefinition.js';
 import { renderReport } from '../reports/renderReport.js';
 import type { RunRenderer } from '../scheduler/runWorker.js';
 import { DefinitionsRepo } from '../store/definitionsRepo.js';
 import type { Queryable } from '../store/storeDb.js';
+import type { Ga4DataApi } from '../ga4/ga4DataApi.js';
 
 const final = (message: string) => Object.assign(new Error(message), { transient: false });
+
+/** How the run's email is put together: the attachment cap, and signed links for PDFs over it. */
+export interface EmailSettings {
+  readonly attachmentLimitBytes: number;
+  readonly unsubscribeMailto: string;
+  readonly links?: { keys: LinkKeys; publicUrl: string; ttlDays: number };
+}
 
 /** A report definition from the store, checked against the reports schema. */
 export async function loadReportDefinition(
@@ -18,18 +32,6 @@ export async function loadReportDefinition(
   return stored && parseReportDefinition({ ...stored.definition, id });
 }
 
-/** Plain text of an HTML report: every email has a text part. */
-const textOf = (html: string) =>
-  html
-    .replace(/<(style|script)[\s\S]*?<\/\1>/gi, '')
-    .replace(/<\/(p|h\d|tr|li|div)>/gi, '\n')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/[ \t]+/g, ' ')
-    .replace(/\n\s*\n+/g, '\n\n')
-    .trim();
-
 /**
  * The scheduler's renderer: the reports use-case (sections, HTML, PDF in the browser pool), once
  * per run, as the email every recipient gets. A missing or invalid definition is a final failure.
@@ -37,19 +39,34 @@ const textOf = (html: string) =>
 export function reportRunRenderer(deps: {
   engine: Engine;
   store: Queryable;
-  pool: BrowserPool;
+  /** Absent when PDFs are off (`PATHLIGHT_BROWSER_PATH=none`): emails go out as HTML only. */
+  pool?: BrowserPool;
+  email: EmailSettings;
+  /** Where definitions come from: the store, unless a caller brings its own (a report file). */
+  loadDefinition?: (id: string) => Promise<ReportDefinition | undefined>;
+  /** GA4's Data API when GA4_PROPERTY_ID is set: the data-quality box compares totals. */
+  ga4?: Pick<Ga4DataApi, 'totals'>;
 }): RunRenderer {
+  const load = deps.loadDefinition ?? ((id: string) => loadReportDefinition(deps.store, id));
   return {
     async render(run, schedule) {
       let definition;
       try {
-        definition = await loadReportDefinition(deps.store, run.reportId);
+        definition = await load(run.reportId);
       } catch (error) {
         throw final(error instanceof Error ? error.message : String(error));
       }
       if (!definition) throw final(`no report ${run.reportId}`);
-      const override = run.parameters.dateRange;
-      const wantPdf = schedule?.formats.pdf ?? true;
+      // A run's own range (send now, a schedule's range) replaces the definition's; a bad one is final.
+      const override =
+        run.parameters.dateRange === null || run.parameters.dateRange === undefined
+          ? undefined
+          : reportDateRangeSchema.safeParse(run.parameters.dateRange);
+      if (override && !override.success)
+        throw final(`dateRange: ${override.error.issues[0]?.message ?? 'invalid'}`);
+      const formats = (run.parameters.formats as { pdf: boolean; inline: boolean } | undefined) ??
+        schedule?.formats ?? { pdf: true, inline: true };
+      const wantPdf = formats.pdf && deps.pool !== undefined;
       const stageMs: Record<string, number> = {};
       let stage: string | undefined;
       let began = performance.now();
@@ -59,31 +76,58 @@ export function reportRunRenderer(deps: {
         stage = next;
         began = at;
       };
-      const rendered = await renderReport(deps.engine, definition, run.slot ?? new Date(), {
+      // Relative ranges resolve from the slot, or the time a one-off send asked to be rendered at.
+      const at =
+        run.slot ??
+        (typeof run.parameters.at === 'string' ? new Date(run.parameters.at) : new Date());
+      const rendered = await renderReport(deps.engine, definition, at, {
         format: wantPdf ? 'pdf' : 'html',
-        pool: deps.pool,
+        ...(deps.pool ? { pool: deps.pool } : {}),
         onStage,
-        ...(typeof override === 'string' &&
-        (RELATIVE_RANGES as readonly string[]).includes(override)
-          ? { dateRange: override as (typeof RELATIVE_RANGES)[number] }
+        ...(deps.ga4 ? { ga4: deps.ga4 } : {}),
+        ...(override?.success ? { dateRange: override.data } : {}),
+      });
+      const { model } = rendered;
+      onStage('email');
+      const { links } = deps.email;
+      const email = await renderReportEmail({
+        model,
+        pdf: rendered.pdf ?? null,
+        inline: formats.inline,
+        scheduleName:
+          schedule?.name ??
+          (typeof run.parameters.name === 'string' ? run.parameters.name : model.title),
+        unsubscribeMailto: deps.email.unsubscribeMailto,
+        attachmentLimitBytes: deps.email.attachmentLimitBytes,
+        ...(deps.pool ? { pool: deps.pool } : {}),
+        ...(links
+          ? {
+              pdfLink: () => {
+                const now = new Date();
+                const token = signLink(
+                  links.keys,
+                  {
+                    report: model.id,
+                    // The link shows the period this email is about, not whatever is current when opened.
+                    params: { dateRange: { start: model.range.start, end: model.range.end } },
+                    formats: ['pdf', 'html'],
+                    ttlSeconds: links.ttlDays * 86_400,
+                  },
+                  now,
+                );
+                return {
+                  url: `${links.publicUrl.replace(/\/+$/, '')}/r/${token}.pdf`,
+                  expiresAt: new Date(now.getTime() + links.ttlDays * 86_400_000),
+                };
+              },
+            }
           : {}),
       });
       if (stage) stageMs[stage] = performance.now() - began;
-      const { model } = rendered;
+      stage = undefined;
       return {
-        email: {
-          subject: `${model.title} · ${model.rangeLabel}`,
-          html: rendered.html,
-          text: textOf(rendered.html),
-          images: [],
-          pdf: rendered.pdf
-            ? {
-                filename: `${model.id}-${model.range.start}-${model.range.end}.pdf`,
-                content: rendered.pdf,
-              }
-            : null,
-        },
-        bytesProcessed: null,
+        email,
+        bytesProcessed: model.bytesProcessed,
         stageMs,
       };
     },

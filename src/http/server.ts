@@ -32,6 +32,8 @@ export interface AppDeps {
   readonly outboxDir?: string;
   /** Readiness checks this browser executable exists (cheap; Chromium is not launched). */
   readonly browserPath?: string;
+  /** PDFs deliberately off: readiness says so instead of failing. */
+  readonly htmlOnly?: boolean;
   readonly includeIntraday?: boolean;
   readonly queryTimeoutMs?: number;
   readonly keyEvents?: () => Promise<string[]>;

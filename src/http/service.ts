@@ -4,16 +4,20 @@ import { dirname } from 'node:path';
 import type { Router } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
-import { adminTokenFile, duckdbFile, outboxDir, storeDir, type Config } from '../config/config.js';
-import { outboxTransport } from '../delivery/outboxTransport.js';
-import { smtpTransport } from '../delivery/smtpTransport.js';
-import type { Transport } from '../delivery/transport.js';
+import { adminTokenFile, duckdbFile, storeDir, type Config } from '../config/config.js';
+import {
+  deliverSettings,
+  emailSettings,
+  transportFor,
+  verifyTransport,
+} from '../delivery/mailSetup.js';
 import { bigqueryEngineFromConfig } from '../engines/bigquery/BigqueryEngine.js';
 import { DuckdbEngine } from '../engines/duckdb/DuckdbEngine.js';
 import type { Engine } from '../engines/engine.js';
 import { ga4DataApi, type Ga4DataApi } from '../ga4/ga4DataApi.js';
 import { loadLinkKeys } from '../links/linkSecrets.js';
 import { BrowserPool } from '../render/browserPool.js';
+import { onAppEngine } from './onAppEngine.js';
 import { generateSample } from '../sample/generateSample.js';
 import type { RunRenderer } from '../scheduler/runWorker.js';
 import { startSchedulerLoop, type SchedulerLoop } from '../scheduler/schedulerLoop.js';
@@ -27,6 +31,7 @@ import { reportRunRenderer, loadReportDefinition } from './reportRenderer.js';
 import { reportLinksRouter } from './routes/reportLinks.js';
 import { iapVerifier } from './auth/iap.js';
 import { createApp, startServer, type RunningServer } from './server.js';
+import { findChrome } from '../render/findChrome.js';
 
 export interface ServiceOptions {
   /** Renders a run's report; the reports engineer's renderer plugs in here. */
@@ -48,6 +53,16 @@ export interface RunningService {
   readonly adminToken?: string;
   /** Stops accepting, finishes open requests, stops the scheduler after its run in hand, closes. */
   stop(): Promise<void>;
+}
+
+/** The configured browser, else the system's; none found leaves readiness to say so. */
+function browserPath(configured: string | undefined): { browserPath: string } | undefined {
+  if (configured) return { browserPath: configured };
+  try {
+    return { browserPath: findChrome({}) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Key events change rarely: asked once every 10 minutes; a failure shows no marks, not an error. */
@@ -145,14 +160,22 @@ export async function startService(
     : await openPglite(storeDir(config));
   const applied = await migrate(store);
   if (applied.length > 0) logger.info({ applied }, 'store migrated');
-  const outbox = config.SMTP_URL ? undefined : outboxDir(config);
-  const transport: Transport = config.SMTP_URL
-    ? smtpTransport({ url: config.SMTP_URL })
-    : outboxTransport(outbox as string);
+  const { transport, outbox } = transportFor(config);
+  await verifyTransport(transport, logger);
   // One browser pool for scheduled PDFs, previews and signed links; Chromium starts on first use.
-  const pool = new BrowserPool({ executablePath: config.PATHLIGHT_BROWSER_PATH });
+  // `none` turns PDFs off (App Engine standard has no Chromium): HTML emails and previews only.
+  const htmlOnly = config.PATHLIGHT_BROWSER_PATH === 'none';
+  const pool = htmlOnly
+    ? undefined
+    : new BrowserPool(
+        config.PATHLIGHT_BROWSER_PATH ? { executablePath: config.PATHLIGHT_BROWSER_PATH } : {},
+      );
+  if (htmlOnly) logger.warn('PATHLIGHT_BROWSER_PATH=none: reports go out as HTML only, no PDF');
+  // GA4's Data API, when a property is configured: key events and the reports' totals check.
+  const ga4 = config.GA4_PROPERTY_ID
+    ? ga4DataApi({ propertyId: config.GA4_PROPERTY_ID })
+    : undefined;
   const from = config.PATHLIGHT_MAIL_FROM;
-  const fromAddress = /<([^>]+)>/.exec(from)?.[1] ?? from;
   const scheduler = startSchedulerLoop({
     db: store,
     graceMs: 15 * 60_000,
@@ -161,14 +184,16 @@ export async function startService(
     logger,
     worker: {
       db: store,
-      renderer: options.renderer ?? reportRunRenderer({ engine, store, pool }),
-      deliver: {
-        transport,
-        from,
-        messageIdDomain: fromAddress.split('@')[1] ?? 'pathlight.local',
-        unsubscribe: () => ({ mailto: fromAddress }),
-        retry: { attempts: 3, baseMs: 1000, capMs: 30_000 },
-      },
+      renderer:
+        options.renderer ??
+        reportRunRenderer({
+          engine,
+          store,
+          ...(pool ? { pool } : {}),
+          ...(ga4 ? { ga4 } : {}),
+          email: emailSettings(config),
+        }),
+      deliver: deliverSettings(config, transport),
       owner: `pathlight-${process.pid}-${randomBytes(4).toString('hex')}`,
       leaseMs: 5 * 60_000,
       maxAttempts: 3,
@@ -194,14 +219,11 @@ export async function startService(
           keys: loadLinkKeys(process.env),
           loadDefinition: (id) => loadReportDefinition(store, id),
           engine,
-          pool,
+          ...(pool ? { pool } : {}),
+          ...(ga4 ? { ga4 } : {}),
         })
       : undefined);
-  const keyEvents =
-    options.keyEvents ??
-    (config.GA4_PROPERTY_ID
-      ? cachedKeyEvents(ga4DataApi({ propertyId: config.GA4_PROPERTY_ID }), logger)
-      : undefined);
+  const keyEvents = options.keyEvents ?? (ga4 ? cachedKeyEvents(ga4, logger) : undefined);
   const app = createApp({
     engine,
     logger,
@@ -209,13 +231,13 @@ export async function startService(
     access,
     scheduler: {
       loop: scheduler,
-      auth: { appEngine: config.PATHLIGHT_TRUST_IAP, secret: config.PATHLIGHT_TICK_SECRET },
+      auth: { appEngine: onAppEngine(process.env), secret: config.PATHLIGHT_TICK_SECRET },
     },
     ...(linksRouter ? { linksRouter } : {}),
-    pool,
+    ...(pool ? { pool } : {}),
     ...(options.extendApi ? { extendApi: options.extendApi } : {}),
     ...(outbox ? { outboxDir: outbox } : {}),
-    browserPath: config.PATHLIGHT_BROWSER_PATH,
+    ...(htmlOnly ? { htmlOnly } : (browserPath(config.PATHLIGHT_BROWSER_PATH) ?? {})),
     ...(keyEvents ? { keyEvents } : {}),
     includeIntraday: config.BIGQUERY_INCLUDE_INTRADAY,
     queryTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS,
@@ -249,7 +271,7 @@ export async function startService(
       await server.stop();
       await scheduler.stop();
       await transport.close();
-      await pool.close();
+      await pool?.close();
       await store.close();
       await engine.close();
     },

@@ -76,7 +76,20 @@ export class BrowserPool {
       launched = await this.browser();
       launched.jobs++;
       launched.active++;
-      const context = await launched.browser.createBrowserContext();
+      let context;
+      try {
+        context = await launched.browser.createBrowserContext();
+      } catch (error) {
+        // A browser that died before its 'disconnected' event arrived: retire it, retry once on a new one.
+        if (launched.browser.process()?.exitCode === null && launched.browser.connected)
+          throw error;
+        if (this.current === launched) this.current = null;
+        launched.active--;
+        launched = await this.browser();
+        launched.jobs++;
+        launched.active++;
+        context = await launched.browser.createBrowserContext();
+      }
       try {
         const page = await context.newPage();
         return await job(page);

@@ -161,3 +161,56 @@ export function channelBarChart(
     size.height,
   );
 }
+
+/** Horizontal bars of probabilities (0–1), largest on top, labelled in percent. */
+export function probabilityBarChart(
+  rows: { label: string; value: number }[],
+  name: string,
+  size = { width: 680, height: Math.max(90, 26 * rows.length + 30) },
+): string {
+  const shown = [...rows].reverse();
+  // The axis ends just past the largest bar (in steps of 10 points), so small chances stay legible.
+  const top = Math.min(
+    1,
+    Math.ceil((Math.max(0.01, ...rows.map((r) => r.value)) * 1.1) / 0.1) * 0.1,
+  );
+  return renderSvg(
+    {
+      grid: { left: 190, right: 56, top: 8, bottom: 22 },
+      xAxis: {
+        type: 'value',
+        min: 0,
+        max: Number(top.toFixed(1)),
+        splitLine: { lineStyle: { color: PALETTE.grid } },
+        axisLabel: {
+          fontSize: 10,
+          color: PALETTE.muted,
+          formatter: (v: number) => `${Math.round(v * 100)}%`,
+        },
+      },
+      yAxis: {
+        type: 'category',
+        data: shown.map((r) => r.label),
+        axisLabel: { fontSize: 10, color: PALETTE.text, width: 175, overflow: 'truncate' },
+      },
+      series: [
+        {
+          type: 'bar',
+          name,
+          data: shown.map((r) => r.value),
+          barWidth: '60%',
+          itemStyle: { color: PALETTE.accent },
+          label: {
+            show: true,
+            position: 'right',
+            fontSize: 10,
+            color: PALETTE.text,
+            formatter: (p: { value?: unknown }) => `${(Number(p.value) * 100).toFixed(1)}%`,
+          },
+        },
+      ],
+    },
+    size.width,
+    size.height,
+  );
+}

@@ -18,7 +18,7 @@ export class BrowserNotFoundError extends Error {
   constructor(tried: string[]) {
     super(
       `no Chromium or Chrome found (tried ${tried.join(', ')}); install one with ` +
-        '`apt-get install chromium` (Debian/Ubuntu) or set PATHLIGHT_CHROME to its path. HTML reports still work.',
+        '`apt-get install chromium` (Debian/Ubuntu) or set PATHLIGHT_BROWSER_PATH to its path. HTML reports still work.',
     );
     this.name = 'BrowserNotFoundError';
   }
@@ -33,12 +33,12 @@ const executable = (path: string) => {
   }
 };
 
-/** PATHLIGHT_CHROME if set (it must exist), else the first system browser found. */
+/** PATHLIGHT_BROWSER_PATH if set (it must exist), else the first system browser found. */
 export function findChrome(env: NodeJS.ProcessEnv = process.env, paths = CHROME_PATHS): string {
-  const configured = env.PATHLIGHT_CHROME;
+  const configured = env.PATHLIGHT_BROWSER_PATH;
   if (configured) {
     if (executable(configured)) return configured;
-    throw new BrowserNotFoundError([`PATHLIGHT_CHROME=${configured}`]);
+    throw new BrowserNotFoundError([`PATHLIGHT_BROWSER_PATH=${configured}`]);
   }
   const found = paths.find(executable);
   if (!found) throw new BrowserNotFoundError(paths);

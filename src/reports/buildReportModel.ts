@@ -1,7 +1,9 @@
 import type { DateRange } from '../analyses/common/dateRange.js';
 import type { Engine } from '../engines/engine.js';
+import type { Ga4DataApi } from '../ga4/ga4DataApi.js';
 import { dailyTotals, type DailyTotals } from './dailyTotals.js';
 import { formatter } from './format.js';
+import { rangeTotals, type RangeTotals } from './rangeTotals.js';
 import { comparisonRange, resolveRelativeRange } from './relativeDateRange.js';
 import type { ReportDateRange, ReportDefinition } from './reportDefinition.js';
 import { buildSection } from './sections/sectionBuilders.js';
@@ -20,11 +22,15 @@ export interface ReportModel {
   readonly generatedAt: string;
   readonly generatedLabel: string;
   readonly sections: BuiltSection[];
+  /** Bytes the engine processed for every section (null on DuckDB), for the run log. */
+  readonly bytesProcessed: number | null;
 }
 
 export interface BuildOptions {
   /** Replaces the definition's date range (a CLI flag, a granted link override). */
   readonly dateRange?: ReportDateRange;
+  /** GA4's own totals (GA4_PROPERTY_ID set): the data-quality box sets them beside the export's. */
+  readonly ga4?: Pick<Ga4DataApi, 'totals'>;
 }
 
 /** Resolves a definition's date range on the report zone's calendar at `now`. */
@@ -49,6 +55,7 @@ export async function buildReportModel(
   const { range, comparison } = resolveReportRange(definition, now, options.dateRange);
   const fmt = formatter(definition.locale, definition.currency);
   const cache = new Map<string, Promise<DailyTotals>>();
+  const rangeCache = new Map<string, Promise<RangeTotals>>();
   let bytes: number | null = null;
   const input: SectionInput = {
     engine,
@@ -57,6 +64,7 @@ export async function buildReportModel(
     comparison,
     now,
     fmt,
+    ga4: options.ga4 ?? null,
     totals(r) {
       const key = `${r.start}/${r.end}`;
       let pending = cache.get(key);
@@ -70,6 +78,22 @@ export async function buildReportModel(
         );
         pending.then((t) => input.countBytes(t.bytesProcessed)).catch(() => undefined);
         cache.set(key, pending);
+      }
+      return pending;
+    },
+    rangeTotals(r) {
+      const key = `${r.start}/${r.end}`;
+      let pending = rangeCache.get(key);
+      if (!pending) {
+        pending = rangeTotals(
+          engine,
+          r,
+          definition.goal.event,
+          definition.includeIntraday,
+          definition.id,
+        );
+        pending.then((t) => input.countBytes(t.bytesProcessed)).catch(() => undefined);
+        rangeCache.set(key, pending);
       }
       return pending;
     },
@@ -113,5 +137,6 @@ export async function buildReportModel(
     generatedAt: now.toISOString(),
     generatedLabel: generated,
     sections: built,
+    bytesProcessed: bytes,
   };
 }

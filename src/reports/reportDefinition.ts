@@ -3,6 +3,8 @@ import { lookbackSchema, TOUCHPOINTS } from '../analyses/attribution/attribution
 import { MODELS } from '../analyses/attribution/models/index.js';
 import { dateRangeSchema } from '../analyses/common/dateRange.js';
 import { funnelSpecSchema, parseWith } from '../analyses/funnel/funnelSpec.js';
+import { nextStepSpecSchema } from '../analyses/nextStep/nextStepSpec.js';
+import { pathsSpecSchema } from '../analyses/paths/pathsSpec.js';
 import { RELATIVE_RANGES } from './relativeDateRange.js';
 
 const isZone = (zone: string) => {
@@ -25,6 +27,28 @@ export type ReportDateRange = z.infer<typeof reportDateRangeSchema>;
 // A fresh object from the shape: zod refuses omit() on a schema with refinements; parseFunnelSpec re-checks them.
 const funnelSectionSpec = z.object(funnelSpecSchema.shape).omit({ dateRange: true }).strict();
 
+/** Paths as the Sankey draws them: few steps and nodes, or the chart stops being readable on A4. */
+const pathsSectionSpec = z
+  .object(pathsSpecSchema.shape)
+  .omit({ dateRange: true, includeIntraday: true })
+  .extend({
+    steps: z
+      .number()
+      .int()
+      .min(2, 'expected 2 to 6 steps')
+      .max(6, 'expected 2 to 6 steps')
+      .default(4),
+    topK: z.number().int().min(1, 'expected 1 to 8').max(8, 'expected 1 to 8').default(5),
+  })
+  .strict();
+
+/** Next step with the report's goal unless the section names another. */
+const nextStepSectionSpec = z
+  .object(nextStepSpecSchema.shape)
+  .omit({ dateRange: true, includeIntraday: true })
+  .extend({ goal: nextStepSpecSchema.shape.goal.optional() })
+  .strict();
+
 export const sectionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('kpi_summary'), title: z.string().max(200).optional() }).strict(),
   z.object({ type: z.literal('data_quality'), title: z.string().max(200).optional() }).strict(),
@@ -35,7 +59,31 @@ export const sectionSchema = z.discriminatedUnion('type', [
       funnel: funnelSectionSpec,
     })
     .strict(),
+  z
+    .object({
+      type: z.literal('trended_funnel'),
+      title: z.string().max(200).optional(),
+      funnel: funnelSectionSpec,
+      interval: z.enum(['day', 'week']).optional(),
+    })
+    .strict(),
   z.object({ type: z.literal('stages'), title: z.string().max(200).optional() }).strict(),
+  z
+    .object({
+      type: z.literal('journey_sankey'),
+      title: z.string().max(200).optional(),
+      paths: pathsSectionSpec.prefault({}),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('next_step'),
+      title: z.string().max(200).optional(),
+      /** How many nodes (the most travelled) the table lists. */
+      nodes: z.number().int().min(1, 'expected 1 to 20').max(20, 'expected 1 to 20').default(8),
+      nextStep: nextStepSectionSpec.prefault({}),
+    })
+    .strict(),
   z
     .object({
       type: z.literal('retention'),

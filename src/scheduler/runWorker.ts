@@ -35,7 +35,8 @@ export interface WorkerOptions {
   /** Who to tell about a failed run (the schedule's owner). */
   readonly notifyOwner: (run: Run, schedule: Schedule, error: string) => Promise<void>;
   readonly logger?: Logger;
-  /** Recipients of manual runs (send now, test sends) are kept on the run's parameters. */
+  /** Take this run only (a one-off send), not whichever is oldest. */
+  readonly only?: number;
 }
 
 /**
@@ -44,7 +45,12 @@ export interface WorkerOptions {
  */
 export async function processNextRun(options: WorkerOptions): Promise<Run | undefined> {
   const runs = new RunsRepo(options.db);
-  const run = await runs.take(options.owner, options.leaseMs, options.maxAttempts);
+  const run = await runs.take(
+    options.owner,
+    options.leaseMs,
+    options.maxAttempts,
+    options.only ?? null,
+  );
   if (!run) return undefined;
   const schedules = new SchedulesRepo(options.db);
   const schedule = run.scheduleId ? ((await schedules.get(run.scheduleId)) ?? null) : null;

@@ -80,8 +80,14 @@ export class RunsRepo {
   /**
    * Takes the oldest claimed run, or a running one whose lease expired (its worker died), and
    * holds it under a lease. SKIP LOCKED lets several workers take different runs at once.
+   * `only` takes that one run or none (`pathlight send` carries out its own run, nobody else's).
    */
-  async take(owner: string, leaseMs: number, maxAttempts: number): Promise<Run | undefined> {
+  async take(
+    owner: string,
+    leaseMs: number,
+    maxAttempts: number,
+    only: number | null = null,
+  ): Promise<Run | undefined> {
     // Runs whose worker died too often are given up, not retried forever.
     await this.db.query(
       `UPDATE runs SET status = 'failed', finished_at = now(), lease_owner = NULL,
@@ -94,13 +100,14 @@ export class RunsRepo {
          lease_expires_at = now() + ($2 * interval '1 millisecond'), started_at = COALESCE(started_at, now())
        WHERE id = (
          SELECT id FROM runs
-         WHERE status = 'claimed' OR (status = 'running' AND lease_expires_at < now())
+         WHERE (status = 'claimed' OR (status = 'running' AND lease_expires_at < now()))
+           AND ($3::bigint IS NULL OR id = $3::bigint)
          ORDER BY created_at, id
          LIMIT 1
          FOR UPDATE SKIP LOCKED
        )
        RETURNING *`,
-      [owner, leaseMs],
+      [owner, leaseMs, only],
     );
     return rows[0] && toRun(rows[0]);
   }

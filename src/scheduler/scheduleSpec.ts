@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RELATIVE_RANGES } from '../reports/relativeDateRange.js';
 import { cronFor, isTimeZone } from './slots.js';
 
 /** A deliberately plain address check: one @, no spaces, a dot in the domain. */
@@ -40,7 +41,11 @@ export const scheduleSpecSchema = z
       .object({ pdf: z.boolean().default(true), inline: z.boolean().default(true) })
       .strict()
       .default({ pdf: true, inline: true }),
-    dateRange: z.string().min(1).nullable().default(null),
+    /** Replaces the report's own range, resolved at each slot; null keeps the report's. */
+    dateRange: z
+      .enum(RELATIVE_RANGES, { error: `expected one of ${RELATIVE_RANGES.join(', ')}` })
+      .nullable()
+      .default(null),
     owner: email,
   })
   .strict()

@@ -35,7 +35,7 @@ const toSchedule = (row: Row): Schedule => ({
   timeZone: row.time_zone,
   recipients: row.recipients,
   formats: row.formats,
-  dateRange: row.date_range,
+  dateRange: row.date_range as Schedule['dateRange'],
   owner: row.owner,
   paused: row.paused,
   pausedReason: row.paused_reason,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Queryable, StoreDb } from './storeDb.js';
+import { lockStoreDir } from './storeLock.js';
 
 const wrap = (db: PGlite | Transaction): Queryable => ({
   async query<T extends object>(sql: string, params: readonly unknown[] = []) {
@@ -14,13 +15,23 @@ const wrap = (db: PGlite | Transaction): Queryable => ({
 /** The embedded store: PostgreSQL compiled to run in-process, kept in a data folder. */
 export async function openPglite(dataDir: string | undefined): Promise<StoreDb> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  const unlock = dataDir ? lockStoreDir(dataDir) : () => undefined;
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const base = wrap(db);
   return {
     kind: 'pglite',
     query: base.query,
     exec: base.exec,
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    close: () => db.close(),
+    async close() {
+      await db.close();
+      unlock();
+    },
   };
 }

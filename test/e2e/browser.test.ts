@@ -55,6 +55,8 @@ describe('a marketing manager in a real browser', () => {
     await Promise.all([page.waitForNavigation(), page.click('#signin button[type="submit"]')]);
     expect(new URL(page.url()).pathname).toBe('/events');
     expect(await page.$eval('#events', (t) => t.textContent)).toContain('page_view');
+    // No GA4 property in this service: the page says why no event is marked as a key event.
+    expect(await page.$eval('#key-events-off', (p) => p.textContent)).toContain('GA4_PROPERTY_ID');
   });
 
   it('picks an event and a parameter condition into a goal', async () => {
@@ -155,6 +157,55 @@ describe('a marketing manager in a real browser', () => {
       ],
     });
     await shot('05-reports');
+
+    // The editor: add key figures (a round trip), move them above the funnel (script), and set
+    // the fixture's dates so the preview and the email show its numbers.
+    await Promise.all([page.waitForNavigation(), page.click('a.edit-report')]);
+    expect(await page.$eval('.funnel-summary', (p) => p.textContent)).toBe(
+      'Product view → add_to_cart → purchase · users, closed',
+    );
+    await Promise.all([
+      page.waitForNavigation(),
+      page.click('button.add-section-button[data-type="kpi_summary"]'),
+    ]);
+    await page.click('#sections .section:nth-child(2) .section-up');
+    expect(
+      await page.$$eval('#sections .section', (items) =>
+        items.map((li) => [
+          (li as HTMLElement).dataset.type,
+          li.querySelector('input[type="hidden"]')?.getAttribute('name'),
+        ]),
+      ),
+    ).toEqual([
+      ['kpi_summary', 'section.0.type'],
+      ['funnel', 'section.1.type'],
+    ]);
+    await page.select('#report-range', 'fixed');
+    await page.$eval(
+      '#report-form',
+      (f, from, to) => {
+        const form = f as HTMLFormElement;
+        (form.elements.namedItem('start') as HTMLInputElement).value = from;
+        (form.elements.namedItem('end') as HTMLInputElement).value = to;
+      },
+      RANGE.from,
+      RANGE.to,
+    );
+    await page.select('#report-form select[name="comparison"]', 'none');
+    await shot('05a-report-editor');
+    await Promise.all([page.waitForNavigation(), page.click('#report-save')]);
+    expect(new URL(page.url()).pathname).toBe('/reports');
+    const edited = await call(`${service.url}/api/reports/checkout`, {
+      headers: { Authorization: `Bearer ${service.adminToken}` },
+    });
+    expect(edited.body.dateRange).toEqual({ start: RANGE.from, end: RANGE.to });
+    expect(edited.body.comparison).toBe('none');
+    expect(edited.body.sections.map((s: { type: string }) => s.type)).toEqual([
+      'kpi_summary',
+      'funnel',
+    ]);
+    expect(edited.body.sections[1].funnel).toEqual(report.body.sections[0].funnel);
+
     // Preview as PDF, printed now by the reports use-case.
     const preview = await fetch(`${service.url}/api/reports/checkout/preview?format=pdf`, {
       headers: { Authorization: `Bearer ${service.adminToken}` },
@@ -165,7 +216,8 @@ describe('a marketing manager in a real browser', () => {
         .subarray(0, 5)
         .toString(),
     ).toBe('%PDF-');
-    await page.click('a.preview-html');
+    // The list opens previews in a new tab; follow its link here.
+    await page.goto(await page.$eval('a.preview-html', (a) => (a as HTMLAnchorElement).href));
     await page.waitForSelector('h1');
     expect(await page.$eval('h1', (h) => h.textContent)).toContain('Checkout funnel');
     await shot('05b-report-preview');
@@ -209,7 +261,11 @@ describe('a marketing manager in a real browser', () => {
     const runRow = await page.$eval('#schedule-checkout-weekly .runs tbody tr', (r) =>
       (r.textContent ?? '').replace(/\s+/g, ' '),
     );
-    expect(runRow).toContain('send_now');
+    expect(runRow).toContain('send now');
+    // Stages in the order a run goes through them, in seconds (the cell breaks lines with <br>).
+    expect(runRow).toMatch(
+      /query [\d.]+ s\s*html [\d.]+ s\s*pdf [\d.]+ s\s*render total [\d.]+ s\s*send [\d.]+ s/,
+    );
     expect(runRow).toContain('sent');
     expect(runRow).toContain('ceo@example.com: sent');
     expect(await page.$eval('#outbox-list', (t) => t.textContent)).toContain('Checkout funnel');

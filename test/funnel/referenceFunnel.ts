@@ -10,8 +10,14 @@
  * - window: last step's time minus the entry step's time; `within`: this step minus previous, both inclusive;
  * - time from previous step of a unit at step k: min over step-k events b ending a valid chain from
  *   step k-1 of (ts_b - the latest valid step k-1 event that may precede b);
- * - breakdown value: at the unit's first entry-candidate event (ties: smallest value).
+ * - breakdown value: at the unit's first entry-candidate event (ties: smallest value);
+ * - time to convert (closed funnels): per unit, the shortest chain from a step 1 event to a
+ *   `toStep` event (last step by default), its last event's time minus its first's;
+ * - trended funnel: a unit's period is the day or Monday-based week of the event_date of its first
+ *   entry-candidate event (ties: smallest date); it counts there with everything it reached.
  */
+import type { FunnelTrend } from '../../src/analyses/funnel/funnelTrend.js';
+import type { TimeToConvert } from '../../src/analyses/funnel/timeToConvert.js';
 import {
   FIELD_SQL,
   durationMicros,
@@ -30,6 +36,20 @@ export interface RefEvent {
   fields: Record<string, string | null>;
   items?: Record<string, string | number>[];
   breakdown?: string | null;
+  /** event_date, YYYYMMDD (trended funnel periods). */
+  date?: string;
+}
+
+/** One unit's outcome: reached / via per step (0-based), gaps, breakdown value, ... */
+export interface UnitResult {
+  reached: boolean[];
+  via: boolean[];
+  gap: (number | null)[];
+  value: string;
+  /** Shortest complete chain from step 1 to the time-to-convert step, microseconds. */
+  toConvert: number | null;
+  /** event_date of the first entry-candidate event. */
+  entryDate: string;
 }
 
 export interface RefRow {
@@ -113,8 +133,8 @@ export function matches(e: RefEvent, event: string, where: readonly Condition[] 
   });
 }
 
-/** The reference answer: rows like sql/funnel.sql's (total first, then breakdown groups). */
-export function referenceFunnel(spec: FunnelSpec, events: readonly RefEvent[]): RefRow[] {
+/** Every unit's outcome under the spec (units that reached no step are left out). */
+export function referenceUnits(spec: FunnelSpec, events: readonly RefEvent[]): UnitResult[] {
   const units = new Map<string, RefEvent[]>();
   for (const e of events) {
     if (e.user === null) continue;
@@ -126,12 +146,7 @@ export function referenceFunnel(spec: FunnelSpec, events: readonly RefEvent[]): 
   const window = spec.window ? durationMicros(spec.window) : Infinity;
   const within = spec.steps.map((s) => (s.within ? durationMicros(s.within) : Infinity));
   const open = spec.type === 'open';
-  interface UnitResult {
-    reached: boolean[];
-    via: boolean[];
-    gap: (number | null)[];
-    value: string;
-  }
+  const toStep = (spec.timeToConvert?.toStep ?? K) - 1;
   const results: UnitResult[] = [];
 
   for (const stream of units.values()) {
@@ -158,8 +173,12 @@ export function referenceFunnel(spec: FunnelSpec, events: readonly RefEvent[]): 
     // validEnds[k]: events ending some valid chain at step k (used for the gap definition).
     const validEnds: Set<RefEvent>[] = Array.from({ length: K }, () => new Set());
     const viaEnds: Set<RefEvent>[] = Array.from({ length: K }, () => new Set());
+    let toConvert: number | null = null;
     const extend = (k: number, last: RefEvent, entryTs: number, started: number) => {
       reached[k] = true;
+      if (started === 0 && k === toStep && (toConvert === null || last.ts - entryTs < toConvert)) {
+        toConvert = last.ts - entryTs;
+      }
       validEnds[k]?.add(last);
       if (k > started) {
         via[k] = true;
@@ -192,8 +211,26 @@ export function referenceFunnel(spec: FunnelSpec, events: readonly RefEvent[]): 
       .filter((e) => (open ? spec.steps.some((_s, k) => matchesStep(e, k)) : matchesStep(e, 0)))
       .map((e) => ({ key: keyOf(e), value: e.breakdown ?? '(not set)' }))
       .sort((a, b) => cmp(a.key, b.key) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-    results.push({ reached, via, gap, value: entries[0]?.value ?? '(not set)' });
+    const dates = stream
+      .filter((e) => (open ? spec.steps.some((_s, k) => matchesStep(e, k)) : matchesStep(e, 0)))
+      .map((e) => ({ key: keyOf(e), date: e.date ?? '' }))
+      .sort((a, b) => cmp(a.key, b.key) || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    results.push({
+      reached,
+      via,
+      gap,
+      value: entries[0]?.value ?? '(not set)',
+      toConvert,
+      entryDate: dates[0]?.date ?? '',
+    });
   }
+  return results;
+}
+
+/** The reference answer: rows like sql/funnel.sql's (total first, then breakdown groups). */
+export function referenceFunnel(spec: FunnelSpec, events: readonly RefEvent[]): RefRow[] {
+  const K = spec.steps.length;
+  const results = referenceUnits(spec, events);
 
   const rowsFor = (total: boolean, grp: string, list: UnitResult[]): RefRow[] => {
     const rows: RefRow[] = [];
@@ -237,4 +274,118 @@ export function referenceFunnel(spec: FunnelSpec, events: readonly RefEvent[]): 
     for (const g of [...groups.keys()].sort()) rows.push(...rowsFor(false, g, groups.get(g) ?? []));
   }
   return rows;
+}
+
+const ms = (us: number) => Math.round(us / 1000) / 1000;
+
+/**
+ * Time to convert from the units' shortest chains: PostHog's bin count clamp(ceil(cbrt(n)), 1, 60),
+ * equal bins of ceil((max - min) / bins) microseconds (at least 1) from the minimum, the maximum in
+ * the last; median the mean of the two middle values; percentile p the value of rank ceil(p n).
+ */
+export function referenceTimeToConvert(
+  spec: FunnelSpec,
+  events: readonly RefEvent[],
+): TimeToConvert {
+  const toStep = spec.timeToConvert?.toStep ?? spec.steps.length;
+  const d = referenceUnits(spec, events)
+    .map((u) => u.toConvert)
+    .filter((x): x is number => x !== null)
+    .sort((a, b) => a - b);
+  const n = d.length;
+  if (n === 0) {
+    const percentiles = { p25: null, p75: null, p90: null, p95: null, p99: null };
+    return { toStep, count: 0, meanSeconds: null, medianSeconds: null, percentiles, bins: [] };
+  }
+  let bins = 1;
+  while (bins ** 3 < n) bins += 1;
+  bins = Math.min(60, bins);
+  const lo = d[0] as number;
+  const hi = d[n - 1] as number;
+  const width = Math.max(1, Math.ceil((hi - lo) / bins));
+  const counts = new Array<number>(bins).fill(0);
+  for (const x of d) {
+    const i = Math.min(bins - 1, Math.floor((x - lo) / width));
+    counts[i] = (counts[i] ?? 0) + 1;
+  }
+  const rank = (p: number) => ms(d[Math.ceil((p * n) / 100) - 1] as number);
+  const median =
+    n % 2 ? (d[(n - 1) / 2] as number) : ((d[n / 2 - 1] as number) + (d[n / 2] as number)) / 2;
+  return {
+    toStep,
+    count: n,
+    meanSeconds: ms(d.reduce((a, b) => a + b, 0) / n),
+    medianSeconds: ms(median),
+    percentiles: { p25: rank(25), p75: rank(75), p90: rank(90), p95: rank(95), p99: rank(99) },
+    bins: counts.map((count, i) => ({
+      fromSeconds: (lo + i * width) / 1e6,
+      toSeconds: (lo + (i + 1) * width) / 1e6,
+      count,
+    })),
+  };
+}
+
+/** The trended funnel: each day (or Monday-based week) of the range with its entering units' funnel. */
+export function referenceTrend(spec: FunnelSpec, events: readonly RefEvent[]): FunnelTrend {
+  const interval = spec.trend?.interval ?? 'day';
+  const dayMs = 86_400_000;
+  const startOf = (date: string): string => {
+    const t = Date.parse(`${date}T00:00:00Z`);
+    const back = interval === 'week' ? (new Date(t).getUTCDay() + 6) % 7 : 0;
+    return new Date(t - back * dayMs).toISOString().slice(0, 10);
+  };
+  const starts: string[] = [];
+  for (
+    let t = Date.parse(`${spec.dateRange.start}T00:00:00Z`);
+    t <= Date.parse(`${spec.dateRange.end}T00:00:00Z`);
+    t += dayMs
+  ) {
+    const s = startOf(new Date(t).toISOString().slice(0, 10));
+    if (!starts.includes(s)) starts.push(s);
+  }
+  const units = referenceUnits(spec, events);
+  const round = (x: number) => Math.round(x * 10_000) / 10_000;
+  const ratio = (a: number, b: number) => (b > 0 ? round(a / b) : 0);
+  return {
+    interval,
+    periods: starts.map((start) => {
+      const cohort = units.filter((u) => {
+        const date = `${u.entryDate.slice(0, 4)}-${u.entryDate.slice(4, 6)}-${u.entryDate.slice(6, 8)}`;
+        return startOf(date) === start;
+      });
+      const count = (k: number) => cohort.filter((u) => u.reached[k]).length;
+      const via = (k: number) => cohort.filter((u) => u.via[k]).length;
+      return {
+        start,
+        steps: spec.steps.map((step, k) => ({
+          name: step.name ?? step.event ?? step.goal ?? `Step ${k + 1}`,
+          count: count(k),
+          conversionRate: ratio(count(k), count(0)),
+          fromPrevious: k === 0 ? (count(0) > 0 ? 1 : 0) : ratio(via(k), count(k - 1)),
+        })),
+      };
+    }),
+  };
+}
+
+/**
+ * The events of the units in spec.segments[i]: users (sessions, when both the segment and the
+ * funnel count sessions) with at least one event meeting the segment's event and conditions.
+ */
+export function segmentEvents(
+  spec: FunnelSpec,
+  i: number,
+  events: readonly RefEvent[],
+): RefEvent[] {
+  const segment = spec.segments?.[i];
+  if (!segment) throw new Error(`no segment ${i}`);
+  const bySession = segment.scope === 'session' && spec.scope === 'session';
+  const unitOf = (e: RefEvent) => (bySession ? `${e.user}\u0000${e.session}` : String(e.user));
+  const members = new Set(
+    events
+      .filter((e) => e.user !== null && (!bySession || e.session !== null))
+      .filter((e) => matches(e, segment.event ?? e.name, segment.where ?? []))
+      .map(unitOf),
+  );
+  return events.filter((e) => e.user !== null && members.has(unitOf(e)));
 }

@@ -224,4 +224,26 @@ describe('behind Identity-Aware Proxy', () => {
     );
     expect(ok.status).toBe(200);
   });
+
+  it('keeps a viewer out of the report editor and its saves, and lets an editor in', async () => {
+    const viewer = await token('ceo@example.com');
+    const csrf = (await as(viewer)).body.csrfToken as string;
+    const page = await as(viewer, { headers: { Accept: 'text/html' } }, '/reports/new');
+    expect(page.status).toBe(403);
+    expect(page.body).toContain('ceo@example.com may view reports, not edit them');
+    const save = await fetch(`${service!.url}/reports/edit`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        'x-goog-iap-jwt-assertion': viewer,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ _csrf: csrf, id: 'x', op: 'save' }),
+    });
+    expect(save.status).toBe(403);
+    const editor = await token('lead@example.com');
+    expect((await as(editor, { headers: { Accept: 'text/html' } }, '/reports/new')).status).toBe(
+      200,
+    );
+  });
 });

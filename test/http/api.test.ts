@@ -75,6 +75,15 @@ describe('use-cases through the API', () => {
     expect(pageType.topValues[0]).toMatchObject({ value: 'product', events: 4 });
     expect(byName.page_view.daily.map((d: { events: number }) => d.events)).toEqual([2, 2, 2]);
     expect(byName.purchase.daily.map((d: { events: number }) => d.events)).toEqual([1, 1, 0]);
+    // The page marks the same key event, and only it.
+    const page = await (
+      await fetch(`${service.url}/events?from=${RANGE.from}&to=${RANGE.to}`, { headers: auth })
+    ).text();
+    const rows = [...page.matchAll(/<tr data-event='([^']+)'>([\s\S]*?)<\/tr>/g)];
+    expect(rows.filter((r) => r[2]?.includes("class='key-event'")).map((r) => r[1])).toEqual([
+      'purchase',
+    ]);
+    expect(page).not.toContain('key-events-off');
   });
 
   it('saves goals and runs a funnel with a goal step', async () => {
@@ -95,6 +104,38 @@ describe('use-cases through the API', () => {
     });
     expect(run.status).toBe(200);
     expect(run.body.steps.map((s: { count: number }) => s.count)).toEqual([4, 3, 2]);
+    // Time to convert and trend: u1 and u3 take 2 minutes; entries u1, u2 (day 1), u3, u5.
+    const more = await api('/funnels/run', {
+      method: 'POST',
+      body: {
+        dateRange: { start: RANGE.from, end: RANGE.to },
+        steps: [{ goal: 'Product view' }, { event: 'add_to_cart' }, { event: 'purchase' }],
+        timeToConvert: {},
+        trend: { interval: 'day' },
+      },
+    });
+    expect(more.status).toBe(200);
+    expect(more.body.timeToConvert).toMatchObject({ toStep: 3, count: 2, medianSeconds: 120 });
+    expect(
+      more.body.trend.periods.map((p: { start: string; steps: { count: number }[] }) => [
+        p.start,
+        ...p.steps.map((s) => s.count),
+      ]),
+    ).toEqual([
+      ['2024-03-01', 2, 2, 1],
+      ['2024-03-02', 1, 1, 1],
+      ['2024-03-03', 1, 0, 0],
+    ]);
+    const bad = await api('/funnels/run', {
+      method: 'POST',
+      body: {
+        dateRange: { start: RANGE.from, end: RANGE.to },
+        steps: [{ event: 'page_view' }, { event: 'purchase' }],
+        timeToConvert: { toStep: 5 },
+      },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('timeToConvert.toStep');
     // Before saving: users reaching the goal per day (u1, u2 on day 1; u3 on day 2; u5 on day 3).
     const preview = await api('/goals/preview', {
       method: 'POST',
@@ -211,5 +252,39 @@ describe('use-cases through the API', () => {
     const outbox = await api('/outbox');
     expect(outbox.body.messages).toHaveLength(1);
     expect(outbox.body.messages[0].subject).toMatch(/^Weekly · /);
+    // A test send of an unsaved schedule: validated like a saved one, sent once, no schedule row.
+    const badTest = await api('/schedules/test-send', {
+      method: 'POST',
+      body: { reportId: 'weekly', name: 'Draft', timeZone: 'UTC', recipients: { to: ['x'] } },
+    });
+    expect([badTest.status, badTest.body.error.field]).toEqual([400, 'recipients.to[0]']);
+    const noReport = await api('/schedules/test-send', {
+      method: 'POST',
+      body: {
+        reportId: 'nope',
+        name: 'Draft',
+        timeZone: 'UTC',
+        recipients: { to: ['a@example.com'] },
+      },
+    });
+    expect([noReport.status, noReport.body.error.field]).toEqual([404, 'reportId']);
+    const test = await api('/schedules/test-send', {
+      method: 'POST',
+      body: {
+        reportId: 'weekly',
+        name: 'Draft',
+        timeZone: 'UTC',
+        recipients: { to: ['cmo@example.com'] },
+        formats: { pdf: false, inline: true },
+      },
+    });
+    expect(test.status).toBe(202);
+    expect(test.body).toMatchObject({ kind: 'test', status: 'claimed', scheduleId: null });
+    await service.scheduler.runOnce();
+    const after = await api('/outbox');
+    expect(after.body.messages).toHaveLength(2);
+    expect((await api('/schedules')).body.schedules.map((s: { id: string }) => s.id)).toEqual([
+      'weekly-mail',
+    ]);
   });
 });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/http/service.js';
+import { simpleParser } from 'mailparser';
+import { RANGE } from './support/eventsFixture.js';
 import { call, startTestService } from './support/testApp.js';
 
 describe('a ready service', () => {
@@ -56,7 +58,10 @@ describe('a service without its browser', () => {
     );
     const res = await call(`${service.url}/readyz`);
     expect(res.status).toBe(503);
-    expect(res.body.checks.browser).toMatch(/nonexistent/);
+    expect(res.body.checks.browser).toBe(
+      'no browser executable at /nonexistent/chromium: PDFs cannot be printed. Install Chromium ' +
+        '(Debian: apt-get install chromium) or set PATHLIGHT_BROWSER_PATH=none to send HTML only',
+    );
 
     // Graceful stop: the open request finishes, new connections are refused.
     const slow = call(`${service.url}/api/slow`, {
@@ -76,5 +81,74 @@ describe('a service without its browser', () => {
     } finally {
       await again.stop();
     }
+  });
+});
+
+describe('a service with PDFs turned off (App Engine standard)', () => {
+  let service: RunningService;
+  let auth: Record<string, string>;
+  beforeAll(async () => {
+    service = await startTestService({ PATHLIGHT_BROWSER_PATH: 'none' });
+    auth = { Authorization: `Bearer ${service.adminToken}` };
+  });
+  afterAll(() => service.stop());
+
+  it('is ready, and says PDFs are off', async () => {
+    const res = await call(`${service.url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      status: 'ready',
+      engine: 'duckdb',
+      checks: {
+        store: 'ok',
+        engine: 'ok',
+        browser:
+          'off: HTML only (PATHLIGHT_BROWSER_PATH=none); emails carry no PDF and PDF previews are refused',
+      },
+    });
+  });
+
+  it('refuses a PDF preview by name and sends a schedule that asks for a PDF as HTML', async () => {
+    await call(`${service.url}/api/reports/weekly`, {
+      method: 'PUT',
+      headers: auth,
+      body: {
+        title: 'Weekly',
+        goal: { event: 'purchase' },
+        dateRange: { start: RANGE.from, end: RANGE.to },
+        sections: [{ type: 'kpi_summary' }],
+      },
+    });
+    const pdf = await call(`${service.url}/api/reports/weekly/preview?format=pdf`, {
+      headers: auth,
+    });
+    expect(pdf.status).toBe(400);
+    expect(pdf.body.error.field).toBe('format');
+    await call(`${service.url}/api/schedules/weekly-mail`, {
+      method: 'PUT',
+      headers: auth,
+      body: {
+        reportId: 'weekly',
+        name: 'Weekly mail',
+        cron: '0 8 * * 1',
+        timeZone: 'UTC',
+        recipients: { to: ['ceo@example.com'] },
+        formats: { pdf: true, inline: true },
+      },
+    });
+    await call(`${service.url}/api/schedules/weekly-mail/send-now`, {
+      method: 'POST',
+      headers: auth,
+    });
+    await service.scheduler.runOnce();
+    const runs = await call(`${service.url}/api/schedules/weekly-mail/runs`, { headers: auth });
+    expect(runs.body.runs[0]).toMatchObject({ status: 'sent' });
+    const listed = await call(`${service.url}/api/outbox`, { headers: auth });
+    const raw = await fetch(`${service.url}/api/outbox/${listed.body.messages[0].file}`, {
+      headers: auth,
+    });
+    const mail = await simpleParser(Buffer.from(await raw.arrayBuffer()));
+    expect(mail.subject).toMatch(/^Weekly · /);
+    expect(mail.attachments.filter((a) => a.contentType === 'application/pdf')).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseGoals } from '../../src/analyses/goals/goal.js';
 import { absorptionProbabilities } from '../../src/analyses/nextStep/absorbingChain.js';
 import { parseNextStepSpec } from '../../src/analyses/nextStep/nextStepSpec.js';
 import { runNextStep } from '../../src/analyses/nextStep/runNextStep.js';
@@ -12,12 +13,12 @@ import { createEventsDb, params, type EventRow } from '../support/loadRows.js';
 import { runCommand } from '../paths/cliHarness.js';
 
 const T0 = 1604188800000000;
-const ev = (user: string, name: string, t: number): EventRow => ({
+const ev = (user: string, name: string, t: number, p: Record<string, number> = {}): EventRow => ({
   event_date: '20201101',
   event_timestamp: T0 + t * 1_000_000,
   event_name: name,
   user_pseudo_id: user,
-  event_params: params({ ga_session_id: 1 }),
+  event_params: params({ ga_session_id: 1, ...p }),
 });
 // journeys.md §4: A ×2 converted, B ×1 converted, A > B ×1 converted, A ×1 not converted.
 const ROWS = [
@@ -26,7 +27,7 @@ const ROWS = [
   ev('2', 'A', 0),
   ev('2', 'purchase', 1),
   ev('3', 'B', 0),
-  ev('3', 'purchase', 1),
+  ev('3', 'purchase', 1, { value: 120 }),
   ev('4', 'A', 0),
   ev('4', 'B', 1),
   ev('4', 'purchase', 2),
@@ -70,6 +71,43 @@ describe('next step, worked by hand', () => {
       ],
     });
     expect(b).toMatchObject({ journeys: 2, conversionProbability: 1 });
+  });
+
+  it('a named goal with conditions: only the purchase of value 120 converts', async () => {
+    const goals = parseGoals([
+      {
+        name: 'Big purchase',
+        event: 'purchase',
+        where: [{ param: 'value', op: 'gte', value: 100 }],
+      },
+    ]);
+    const r = await runNextStep(
+      engine,
+      parseNextStepSpec({ ...base, goal: { goal: 'Big purchase' }, minSupport: 1 }),
+      { goals },
+    );
+    // Other purchases are plain nodes: 1 A purchase · 2 A purchase · 3 B (conversion) · 4 A B
+    // purchase A · 5 A. Solving P(A) = 2/5 P(purchase) + 1/5 P(B), P(B) = 1/2 + 1/2 P(purchase),
+    // P(purchase) = 1/3 P(A) gives P(A) = 0.12, P(B) = 0.52, P(purchase) = 0.04, P(start) = 0.2.
+    expect(r.goal).toBe('purchase');
+    expect([r.journeys, r.conversions, r.conversionProbability]).toEqual([5, 1, 0.2]);
+    const by = new Map(r.nodes.map((n) => [n.node, n]));
+    expect(by.get('A')).toMatchObject({ journeys: 4, transitions: 5, conversionProbability: 0.12 });
+    expect(by.get('B')).toMatchObject({ journeys: 2, transitions: 2, conversionProbability: 0.52 });
+    expect(by.get('purchase')).toMatchObject({
+      journeys: 3,
+      transitions: 3,
+      conversionProbability: 0.04,
+    });
+    await expect(
+      runNextStep(engine, parseNextStepSpec({ ...base, goal: { goal: 'Nope' } }), { goals }),
+    ).rejects.toThrow(/^goal\.goal: no goal named "Nope" \(known: Big purchase\)/);
+    expect(() =>
+      parseNextStepSpec({
+        ...base,
+        goal: { event: 'purchase', where: [{ param: 'value', op: 'gte' }] },
+      }),
+    ).toThrow('goal.where[0].value: gte: expected a value');
   });
 
   it('shows no estimate below the minimum support', async () => {

@@ -33,7 +33,10 @@ const eventArb = fc.record({
 const specArb = fc.record({
   scope: fc.constantFrom('session' as const, 'user' as const),
   nodeType: fc.constantFrom('event' as const, 'page_path' as const, 'page_title' as const),
-  goal: fc.constantFrom('purchase', 'add_to_cart'),
+  goal: fc.record({
+    name: fc.constantFrom('purchase', 'add_to_cart', 'page_view'),
+    locContains: fc.option(fc.constantFrom('/p/', 'cart'), { nil: undefined }),
+  }),
   collapseRepeats: fc.boolean(),
   exclude: fc.subarray(['scroll', 'session_start']),
 });
@@ -74,6 +77,16 @@ describe('next step: SQL + exact chain = the reference on random event streams',
             const spec = parseNextStepSpec({
               dateRange: { start: '2020-11-01', end: '2020-11-01' },
               ...s,
+              // A location condition is a funnel-style `where` on the goal event.
+              goal:
+                s.goal.locContains === undefined
+                  ? s.goal.name
+                  : {
+                      event: s.goal.name,
+                      where: [
+                        { param: 'page_location', op: 'contains', value: s.goal.locContains },
+                      ],
+                    },
               top: 50,
               minSupport: 1,
             });
@@ -105,5 +118,5 @@ describe('next step: SQL + exact chain = the reference on random event streams',
       ),
       { numRuns: 15, seed: 7 },
     );
-  }, 60_000);
+  }, 300_000);
 });

@@ -3,12 +3,12 @@
  * memory, transitions counted, and absorption probabilities found by iterating p ← Qp + r to a fixed
  * point (a different method from the production code's elimination).
  */
-import type { RefEvent } from '../paths/referencePaths.js';
+import type { RefAnchor, RefEvent } from '../paths/referencePaths.js';
 
 export interface RefNextSpec {
   scope: 'session' | 'user';
   nodeType: 'event' | 'page_path' | 'page_title';
-  goal: string;
+  goal: RefAnchor;
   collapseRepeats: boolean;
   exclude: string[];
 }
@@ -43,6 +43,10 @@ export function referenceNextStep(events: readonly RefEvent[], spec: RefNextSpec
     if (spec.nodeType === 'page_title') return e.title;
     return e.loc === null ? null : pathOf(e.loc);
   };
+  const isGoal = (e: RefEvent) =>
+    e.name === spec.goal.name &&
+    (spec.goal.locContains === undefined ||
+      (e.loc !== null && e.loc.includes(spec.goal.locContains)));
   const counts = new Map<string, number>();
   const through = new Map<string, Set<string>>();
   let conversions = 0;
@@ -54,9 +58,10 @@ export function referenceNextStep(events: readonly RefEvent[], spec: RefNextSpec
         (a.bi ?? 0) - (b.bi ?? 0) ||
         cmp(a.name, b.name) ||
         cmp(nodeOf(a) ?? '', nodeOf(b) ?? '') ||
-        Number(nodeOf(a) !== null) - Number(nodeOf(b) !== null),
+        Number(nodeOf(a) !== null) - Number(nodeOf(b) !== null) ||
+        Number(isGoal(a)) - Number(isGoal(b)), // otherwise tied: the goal last
     );
-    const g = sorted.findIndex((e) => e.name === spec.goal);
+    const g = sorted.findIndex(isGoal);
     const before = g < 0 ? sorted : sorted.slice(0, g);
     let nodes = before.map(nodeOf).filter((n): n is string => n !== null);
     if (spec.collapseRepeats) nodes = nodes.filter((n, i) => i === 0 || nodes[i - 1] !== n);

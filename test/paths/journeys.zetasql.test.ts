@@ -8,9 +8,26 @@ useZetaSql();
 
 // Every template branch of the journey queries, rendered for BigQuery, analyzes clean in ZetaSQL.
 const NODE_TYPES = ['event', 'page_path', 'page_title', 'channel'];
+/** A condition's context for each kind and a spread of ops (sql/partials/condition.sql). */
+const cond = (id: string, kind: string, op: string, numeric: boolean) => ({
+  id,
+  kind,
+  item: kind === 'itemField' || kind === 'itemParam',
+  keyRef: `@${id}_key`,
+  fieldSql: kind === 'field' ? 'geo.country' : '',
+  itemField: kind === 'itemField' ? 'item_id' : '',
+  op,
+  numeric,
+});
+const WHERE = [
+  cond('c1', 'param', 'contains', false),
+  cond('c2', 'itemParam', 'between', true),
+  cond('c3', 'field', 'in', false),
+  cond('c4', 'itemField', 'regex', false),
+];
 const cases: [string, Record<string, unknown>][] = [
   ...NODE_TYPES.flatMap((nodeType, i) =>
-    (['start', 'end', 'none'] as const).map(
+    (['start', 'end', 'between', 'none'] as const).map(
       (direction) =>
         [
           'paths',
@@ -20,6 +37,8 @@ const cases: [string, Record<string, unknown>][] = [
             direction,
             collapse: direction !== 'end',
             clean: direction !== 'none',
+            startWhere: direction === 'start' || direction === 'between' ? WHERE.slice(0, 2) : [],
+            endWhere: direction === 'end' || direction === 'between' ? WHERE.slice(2) : [],
           },
         ] as [string, Record<string, unknown>],
     ),
@@ -30,10 +49,18 @@ const cases: [string, Record<string, unknown>][] = [
   ...NODE_TYPES.flatMap((nodeType) =>
     [true, false].map(
       (clean) =>
-        ['next_step', { nodeType, scope: clean ? 'user' : 'session', collapse: clean, clean }] as [
-          string,
-          Record<string, unknown>,
-        ],
+        [
+          'next_step',
+          {
+            nodeType,
+            scope: clean ? 'user' : 'session',
+            collapse: clean,
+            clean,
+            goalWhere: clean ? WHERE : [],
+            rules: [],
+            rulesDesc: [],
+          },
+        ] as [string, Record<string, unknown>],
     ),
   ),
   [
@@ -43,13 +70,14 @@ const cases: [string, Record<string, unknown>][] = [
       scope: 'user',
       collapse: true,
       clean: false,
+      goalWhere: [WHERE[0]],
       rules: [
-        { n: 1, stage: 1, hasKey: false, keyRef: '@r1_key' },
-        { n: 2, stage: 2, hasKey: true, keyRef: '@r2_key' },
+        { n: 1, stage: 1, where: [] },
+        { n: 2, stage: 2, where: WHERE.slice(1) },
       ],
       rulesDesc: [
-        { n: 2, stage: 2, hasKey: true, keyRef: '@r2_key' },
-        { n: 1, stage: 1, hasKey: false, keyRef: '@r1_key' },
+        { n: 2, stage: 2, where: WHERE.slice(1) },
+        { n: 1, stage: 1, where: [] },
       ],
     },
   ],
@@ -57,9 +85,9 @@ const cases: [string, Record<string, unknown>][] = [
     'stages',
     {
       rules: [
-        { n: 1, stage: 1, hasKey: false, keyRef: '@r1_key' },
-        { n: 2, stage: 2, hasKey: true, keyRef: '@r2_key' },
-        { n: 3, stage: 2, hasKey: false, keyRef: '@r3_key' },
+        { n: 1, stage: 1, where: [] },
+        { n: 2, stage: 2, where: WHERE },
+        { n: 3, stage: 2, where: [] },
       ],
     },
   ],

@@ -116,6 +116,62 @@ describe('paths, worked by hand', () => {
     expect(edges(r)).toEqual(['1:purchase>page_view:1']);
   });
 
+  it('a start with conditions: forward from the first page_view whose location has /shop', async () => {
+    const r = await run({
+      nodeType: 'page_path',
+      start: {
+        event: 'page_view',
+        where: [{ param: 'page_location', op: 'contains', value: 'example/shop' }],
+      },
+      steps: 3,
+    });
+    // a: /shop (then purchase, no page) · b: /shop /shop collapsed · c, d, e never see /shop.
+    expect(r.journeys).toBe(2);
+    expect(steps(r)).toEqual([['/shop:2'], ['(exit):2']]);
+  });
+
+  it('a named goal with conditions as the end: backward from its last matching event', async () => {
+    const goals = parseGoals([
+      {
+        name: 'Shop view',
+        event: 'page_view',
+        where: [{ param: 'page_location', op: 'regex', value: '/shop$' }],
+      },
+    ]);
+    const r = await run({ end: { goal: 'Shop view' }, steps: 3, exclude: ['scroll'] }, goals);
+    // a: page_view ×3 collapsed, session_start · b: page_view ×2 (scroll excluded), session_start.
+    expect(r.direction).toBe('backward');
+    expect(r.journeys).toBe(2);
+    expect(steps(r)).toEqual([['page_view:2'], ['session_start:2'], ['(exit):2']]);
+  });
+
+  it('between a start and an end: from the first start to the first end after it', async () => {
+    const r = await run({
+      nodeType: 'page_path',
+      start: 'session_start',
+      end: 'purchase',
+      steps: 5,
+      collapseRepeats: false,
+    });
+    // Only a reaches purchase; its pages between session_start and purchase, then (exit).
+    expect(r.direction).toBe('forward');
+    expect(r.journeys).toBe(1);
+    expect(steps(r)).toEqual([['/:1'], ['/?q=1:1'], ['/shop:1'], ['(exit):1']]);
+    expect(edges(r)).toEqual(['1:/>/?q=1:1', '2:/?q=1>/shop:1', '3:/shop>(exit):1']);
+  });
+
+  it('between two events of one name: one event never serves both ends', async () => {
+    const r = await run({ start: 'page_view', end: 'page_view', steps: 5, collapseRepeats: false });
+    // a: page_view page_view · b: page_view scroll page_view · c, d, e: one page_view a session.
+    expect(r.journeys).toBe(2);
+    expect(steps(r)).toEqual([
+      ['page_view:2'],
+      ['page_view:1', 'scroll:1'],
+      ['page_view:1', '(exit):1'],
+      ['(exit):1'],
+    ]);
+  });
+
   it('channel paths: a user scope path is the sequence of the user’s sessions', async () => {
     const channels = await runQuery(engine, 'sessions_by_channel', {
       start_date: '2020-11-01',
@@ -134,7 +190,15 @@ describe('paths, worked by hand', () => {
       [{ ...base, steps: 0 }, 'steps'],
       [{ ...base, nodeType: 'screen' }, 'nodeType'],
       [{ ...base, clean: [{ pattern: '(' }] }, 'clean[0].pattern'],
-      [{ ...base, start: 'a', end: 'b' }, 'end'],
+      [
+        { ...base, start: { event: 'a', where: [{ param: 'x', op: 'gt', value: 'q' }] } },
+        'start.where[0].value',
+      ],
+      [
+        { ...base, end: { goal: 'g', where: [{ param: 'x', op: 'like', value: 'q' }] } },
+        'end.where[0].op',
+      ],
+      [{ ...base, end: { event: 'a', where: [{ op: 'eq', value: 'q' }] } }, 'end.where[0]'],
       [{ ...base, start: { event: 'a', goal: 'b' } }, 'start'],
       [{ ...base, topK: 51 }, 'topK'],
       [{ ...base, dateRange: { start: '2020-11-02', end: '2020-11-01' } }, 'dateRange.end'],
@@ -152,6 +216,15 @@ describe('paths, worked by hand', () => {
 
   it('refuses an unknown goal by its path', async () => {
     await expect(run({ end: { goal: 'nope' } })).rejects.toThrow(/end\.goal: no goal named "nope"/);
+  });
+
+  it('refuses a goal and anchor with more than 10 conditions in all, by its path', async () => {
+    const where = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ param: `k${i}`, op: 'eq' as const, value: 'v' }));
+    const goals = parseGoals([{ name: 'G', event: 'purchase', where: where(6) }]);
+    await expect(run({ end: { goal: 'G', where: where(5) } }, goals)).rejects.toThrow(
+      /^end\.where: goal "G" and the anchor have 11 conditions/,
+    );
   });
 });
 
@@ -192,6 +265,28 @@ describe('pathlight paths', () => {
       ],
     });
     expect(result.edges.length).toBeGreaterThan(0);
+  });
+  it('takes a goal with conditions from --goals as the end', async () => {
+    const goals = join(dir, 'goals.yaml');
+    writeFileSync(
+      goals,
+      '- name: Shop view\n  event: page_view\n  where: [{ param: page_location, op: regex, value: "/shop$" }]\n',
+    );
+    const spec = join(dir, 'to-goal.json');
+    writeFileSync(
+      spec,
+      JSON.stringify({ ...base, end: { goal: 'Shop view' }, steps: 3, exclude: ['scroll'] }),
+    );
+    const args = ['paths', '--db', db, '--spec', spec, '--goals', goals, '--json'];
+    const { code, stdout } = await runCommand(registerPaths, args);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as { journeys: number; steps: { nodes: unknown[] }[] };
+    expect(result.journeys).toBe(2);
+    expect(result.steps.map((s) => s.nodes)).toEqual([
+      [{ node: 'page_view', kind: 'node', count: 2 }],
+      [{ node: 'session_start', kind: 'node', count: 2 }],
+      [{ node: '(exit)', kind: 'exit', count: 2 }],
+    ]);
   });
   it('exits 2 on a bad spec, naming the field', async () => {
     const spec = join(dir, 'bad.json');

@@ -39,8 +39,15 @@ const CLEAN = [
 const specArb = fc.record({
   scope: fc.constantFrom('session' as const, 'user' as const),
   nodeType: fc.constantFrom('event' as const, 'page_path' as const, 'page_title' as const),
-  anchor: fc.constantFrom('none', 'start', 'end'),
-  anchorEvent: fc.constantFrom('session_start', 'view_item', 'purchase'),
+  anchor: fc.constantFrom('none', 'start', 'end', 'between'),
+  startAnchor: fc.record({
+    name: fc.constantFrom('session_start', 'view_item', 'page_view'),
+    locContains: fc.option(fc.constantFrom('/p/', 'cart', '?'), { nil: undefined }),
+  }),
+  endAnchor: fc.record({
+    name: fc.constantFrom('purchase', 'view_item', 'page_view'),
+    locContains: fc.option(fc.constantFrom('/p/', 'cart', '?'), { nil: undefined }),
+  }),
   steps: fc.integer({ min: 1, max: 5 }),
   topK: fc.integer({ min: 1, max: 3 }),
   collapseRepeats: fc.boolean(),
@@ -120,17 +127,29 @@ describe('paths: SQL on DuckDB = the reference on random event streams', () => {
             const ref: RefSpec = {
               scope: s.scope,
               nodeType: s.nodeType,
-              start: s.anchor === 'start' ? s.anchorEvent : null,
-              end: s.anchor === 'end' ? s.anchorEvent : null,
+              start: s.anchor === 'start' || s.anchor === 'between' ? s.startAnchor : null,
+              end: s.anchor === 'end' || s.anchor === 'between' ? s.endAnchor : null,
               steps: s.steps,
               topK: s.topK,
               collapseRepeats: s.collapseRepeats,
               exclude: s.exclude,
               clean: s.clean,
             };
+            // A location condition is a funnel-style `where` on the anchor event.
+            const anchor = (a: RefSpec['start']) =>
+              a === null
+                ? null
+                : a.locContains === undefined
+                  ? a.name
+                  : {
+                      event: a.name,
+                      where: [{ param: 'page_location', op: 'contains', value: a.locContains }],
+                    };
             const spec = parsePathsSpec({
               dateRange: { start: '2020-11-01', end: '2020-11-01' },
               ...ref,
+              start: anchor(ref.start),
+              end: anchor(ref.end),
             });
             const result = await runPaths(engine, spec);
             expect(flat(result)).toEqual(referencePaths(events, ref));
@@ -140,5 +159,5 @@ describe('paths: SQL on DuckDB = the reference on random event streams', () => {
       ),
       { numRuns: 20, seed: 5 },
     );
-  }, 60_000);
+  }, 300_000);
 });

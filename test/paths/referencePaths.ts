@@ -13,11 +13,17 @@ export interface RefEvent {
   title: string | null;
 }
 
+/** An anchor: an event name, and optionally page_location containing a string. */
+export interface RefAnchor {
+  name: string;
+  locContains?: string;
+}
+
 export interface RefSpec {
   scope: 'session' | 'user';
   nodeType: 'event' | 'page_path' | 'page_title';
-  start: string | null;
-  end: string | null;
+  start: RefAnchor | null;
+  end: RefAnchor | null;
   steps: number;
   topK: number;
   collapseRepeats: boolean;
@@ -64,6 +70,12 @@ export function referencePaths(events: readonly RefEvent[], spec: RefSpec): RefP
     if (spec.nodeType === 'page_title') return e.title;
     return e.loc === null ? null : pathOf(e.loc);
   };
+  const is = (a: RefAnchor | null) => (e: RefEvent) =>
+    a !== null &&
+    e.name === a.name &&
+    (a.locContains === undefined || (e.loc !== null && e.loc.includes(a.locContains)));
+  const isStart = is(spec.start);
+  const isEnd = is(spec.end);
   const journeys: string[][] = [];
   for (const list of units.values()) {
     const sorted = [...list].sort(
@@ -78,14 +90,31 @@ export function referencePaths(events: readonly RefEvent[], spec: RefSpec): RefP
             : -1
           : nodeOf(b) === null
             ? 1
-            : cmp(nodeOf(a) as string, nodeOf(b) as string)),
+            : cmp(nodeOf(a) as string, nodeOf(b) as string)) ||
+        // Otherwise tied: a start match first, an end match last.
+        Number(isStart(b)) - Number(isStart(a)) ||
+        Number(isEnd(a)) - Number(isEnd(b)),
     );
-    let anchor: number;
-    if (spec.start !== null) anchor = sorted.findIndex((e) => e.name === spec.start);
-    else if (spec.end !== null) anchor = sorted.map((e) => e.name).lastIndexOf(spec.end);
-    else anchor = sorted.findIndex((e) => nodeOf(e) !== null);
-    if (anchor < 0) continue;
-    const part = spec.end !== null ? sorted.slice(0, anchor + 1).reverse() : sorted.slice(anchor);
+    let part: RefEvent[];
+    if (spec.start !== null && spec.end !== null) {
+      // From the first start to the first end strictly after it; journeys never reaching it drop.
+      const s = sorted.findIndex(isStart);
+      const e = s < 0 ? -1 : sorted.findIndex((x, i) => i > s && isEnd(x));
+      if (e < 0) continue;
+      part = sorted.slice(s, e + 1);
+    } else if (spec.start !== null) {
+      const s = sorted.findIndex(isStart);
+      if (s < 0) continue;
+      part = sorted.slice(s);
+    } else if (spec.end !== null) {
+      const e = sorted.findLastIndex(isEnd);
+      if (e < 0) continue;
+      part = sorted.slice(0, e + 1).reverse();
+    } else {
+      const s = sorted.findIndex((e) => nodeOf(e) !== null);
+      if (s < 0) continue;
+      part = sorted.slice(s);
+    }
     let nodes = part
       .map(nodeOf)
       .filter((n): n is string => n !== null)

@@ -1,13 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BrowserPool } from '../../src/render/browserPool.js';
 import { BrowserNotFoundError, findChrome } from '../../src/render/findChrome.js';
+import { renderPdf } from '../../src/render/renderPdf.js';
 
 describe('system Chromium', () => {
   it('is found without configuration, and a missing one names the fix', () => {
     expect(findChrome({})).toMatch(/chrom/i);
     expect(() => findChrome({}, ['/nonexistent/chromium'])).toThrow(BrowserNotFoundError);
     expect(() => findChrome({}, ['/nonexistent/chromium'])).toThrow(/apt-get install chromium/);
-    expect(() => findChrome({ PATHLIGHT_CHROME: '/nope/chrome' })).toThrow(/PATHLIGHT_CHROME/);
+    expect(() => findChrome({}, ['/nonexistent/chromium'])).toThrow(/PATHLIGHT_BROWSER_PATH/);
+    expect(() => findChrome({ PATHLIGHT_BROWSER_PATH: '/nope/chrome' })).toThrow(
+      /PATHLIGHT_BROWSER_PATH=\/nope\/chrome/,
+    );
+    expect(findChrome({ PATHLIGHT_BROWSER_PATH: process.execPath })).toBe(process.execPath);
   });
 });
 
@@ -43,5 +51,52 @@ describe('browser pool', () => {
       async (page) => (await page.browserContext().cookies()).length,
     );
     expect(count).toBe(0);
+  });
+
+  const meta = { title: 'T', rangeLabel: 'R', generatedLabel: 'G' };
+
+  it('never prints a page whose ready marker is not set: a loud timeout instead', async () => {
+    await expect(
+      renderPdf(pool, '<html><body><p>half drawn</p></body></html>', meta, {
+        readyTimeoutMs: 400,
+      }),
+    ).rejects.toThrow('report page was not ready after 400 ms (ready marker never set)');
+  });
+
+  it('prints once the marker is set, and fetches nothing from outside', async () => {
+    let fetched = 0;
+    const server = createServer((_req, res) => {
+      fetched++;
+      res.end('x');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const html =
+        `<html><head><link rel="stylesheet" href="http://127.0.0.1:${port}/font.css"></head>` +
+        `<body><p>ready</p><img src="http://127.0.0.1:${port}/x.png">` +
+        "<script>document.body.setAttribute('data-report-ready','true')</script></body></html>";
+      const pdf = await renderPdf(pool, html, meta, { readyTimeoutMs: 2000 });
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      expect(fetched).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('close() ends the browser process within its deadline', async () => {
+    const own = new BrowserPool({ pages: 1, closeTimeoutMs: 1000 });
+    await own.withPage((page) => page.setContent('<p>x</p>'));
+    const pid = own.pid as number;
+    await own.close();
+    // Gone, or exited and not yet reaped (a zombie, state Z): either way no longer running.
+    const running = () => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    expect(running()).toBe(false);
   });
 });

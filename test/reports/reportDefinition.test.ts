@@ -58,6 +58,30 @@ describe('report definitions', () => {
     expect(errorOf({ ...base, colour: 'red' }).message).toContain('colour');
   });
 
+  it('checks the Sankey and next-step sections with their paths', () => {
+    const d = parseReportDefinition({
+      ...base,
+      sections: [{ type: 'journey_sankey' }, { type: 'next_step' }],
+    });
+    expect(d.sections[0]).toMatchObject({
+      paths: { steps: 4, topK: 5, nodeType: 'event', scope: 'session' },
+    });
+    expect(d.sections[1]).toMatchObject({ nodes: 8, nextStep: { minSupport: 30 } });
+    const steps = errorOf({ ...base, sections: [{ type: 'journey_sankey', paths: { steps: 9 } }] });
+    expect(steps.message).toBe('sections[0].paths.steps: expected 2 to 6 steps');
+    expect(steps.field).toBe('sections[0].paths.steps');
+    expect(
+      errorOf({
+        ...base,
+        sections: [{ type: 'kpi_summary' }, { type: 'next_step', nextStep: { minSupport: 0 } }],
+      }).field,
+    ).toBe('sections[1].nextStep.minSupport');
+    expect(
+      errorOf({ ...base, sections: [{ type: 'journey_sankey', paths: { dateRange: 'x' } }] })
+        .message,
+    ).toContain('sections[0].paths');
+  });
+
   it('accepts the shipped examples as they are', () => {
     for (const file of ['weekly-ecommerce', 'lead-generation']) {
       const d = parseReportDefinition(parse(readFileSync(`examples/reports/${file}.yaml`, 'utf8')));

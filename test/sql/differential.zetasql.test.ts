@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributionQuery } from '../../src/analyses/attribution/attributionQuery.js';
 import { parseAttributionSpec } from '../../src/analyses/attribution/attributionSpec.js';
+import { parseNextStepSpec } from '../../src/analyses/nextStep/nextStepSpec.js';
+import { nextStepQuery } from '../../src/analyses/nextStep/runNextStep.js';
+import { parsePathsSpec } from '../../src/analyses/paths/pathsSpec.js';
+import { pathsQuery } from '../../src/analyses/paths/runPaths.js';
+import { parseStageMap } from '../../src/analyses/stages/stageMap.js';
+import { parseStagesSpec } from '../../src/analyses/stages/stagesSpec.js';
+import { stagesQuery } from '../../src/analyses/stages/runStages.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
 import type { Row } from '../../src/engines/normalize.js';
 import { renderQuery } from '../../src/sql/renderQuery.js';
@@ -35,11 +42,37 @@ const CASES: [string, Record<string, unknown>, Record<string, unknown>?][] = [
   ['event_counts', { ...range, include_intraday: false }],
   ['event_param_values', { ...range, include_intraday: true, top_values: 3 }],
   ['daily_totals', { ...range, include_intraday: true, goal_event: 'purchase' }],
+  ['range_totals', { ...range, include_intraday: true, goal_event: 'purchase' }],
+  ['range_totals', { ...range, include_intraday: false, goal_event: 'purchase' }],
   ['sessions_by_channel', { ...range, include_intraday: true }],
   attribution('channel', 'ecommerce.purchase_revenue'),
   attribution('source_medium', 'param:value', [{ field: 'device.category', op: 'neq', value: 'tablet' }]),
   attribution('campaign', 'none'),
+  // The journey queries in their header's shape (paths between a start with a condition and an
+  // end; next step to a goal with a condition; stages with a rule condition), values bound as the
+  // analyses bind them.
+  ['paths', { ...journeyParams().paths, clean_map: [], clean_sep: '|' }],
+  ['next_step', { ...journeyParams().next, clean_map: [], clean_sep: '|' }],
+  ['stages', journeyParams().stages],
+  ['retention', { ...range, include_intraday: true, cohort_event: 'session_start', goal_event: 'purchase', periods: 3 }],
 ];
+
+function journeyParams() {
+  const dateRange = { start: '2020-11-01', end: '2020-11-04' };
+  const onPage = [{ param: 'page_location', op: 'contains', value: 'p/1' }];
+  return {
+    paths: pathsQuery(
+      parsePathsSpec({ dateRange, includeIntraday: true, start: { event: 'page_view', where: onPage }, end: 'purchase', steps: 4, topK: 2 }),
+    ).params,
+    next: nextStepQuery(
+      parseNextStepSpec({ dateRange, includeIntraday: true, nodeType: 'event', goal: { event: 'page_view', where: onPage } }),
+    ).params,
+    stages: stagesQuery(
+      parseStagesSpec({ dateRange, includeIntraday: true }),
+      parseStageMap({ stages: [{ name: 'A', rules: [{ event: 'session_start' }] }, { name: 'B', rules: [{ event: 'page_view', where: onPage }] }] }),
+    ).params,
+  };
+}
 
 /** Floats summed in another order may differ in the last bits; compare at 9 significant digits. */
 const canonical = (rows: Row[]): string[] =>

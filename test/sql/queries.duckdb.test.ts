@@ -50,6 +50,31 @@ describe('daily_totals on DuckDB', () => {
   });
 });
 
+describe('range_totals on DuckDB', () => {
+  it('counts users and sessions once over the range, each transaction once', async () => {
+    const { rows } = await runQuery(engine, 'range_totals', { ...range, include_intraday: false, goal_event: 'purchase' });
+    // u1, u2, u3 (daily rows say 3 + 1); sessions u1.100, u2.200, u3.300 (daily: 3 + 1, u1's crosses
+    // midnight); T1 twice + T9 + the consent-mode purchase = 3 conversions, revenue 12.5 + 0 + 3.
+    expect(rows).toEqual([{ users: 3, sessions: 3, events: 8, events_without_user: 1, conversions: 3, revenue: 15.5 }]);
+  });
+
+  it('adds the intraday table only when asked', async () => {
+    const { rows } = await runQuery(engine, 'range_totals', { ...range, include_intraday: true, goal_event: 'purchase' });
+    // u4's newsletter session and T2 for 20.
+    expect(rows).toEqual([{ users: 4, sessions: 4, events: 10, events_without_user: 1, conversions: 4, revenue: 35.5 }]);
+  });
+
+  it('answers zeros on a range without data', async () => {
+    const { rows } = await runQuery(engine, 'range_totals', {
+      start_date: '2021-01-01',
+      end_date: '2021-01-07',
+      include_intraday: false,
+      goal_event: 'purchase',
+    });
+    expect(rows).toEqual([{ users: 0, sessions: 0, events: 0, events_without_user: 0, conversions: 0, revenue: 0 }]);
+  });
+});
+
 describe('event_counts on DuckDB', () => {
   it('lists event names with events, users, consent-mode events and days', async () => {
     const { rows } = await runQuery(engine, 'event_counts', { ...range, include_intraday: false });

@@ -119,6 +119,48 @@ describe('stages, worked by hand', () => {
     });
   });
 
+  it('rules with conditions, read as funnel step conditions, from a YAML map', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pathlight-stages-')), 'map.yaml');
+    writeFileSync(
+      file,
+      [
+        'stages:',
+        '  - name: Landed',
+        '    rules:',
+        '      - event: page_view',
+        '        where: [{ param: page_location, op: regex, value: "/$" }]',
+        '  - name: Cart or shop',
+        '    rules:',
+        '      - event: page_view',
+        '        where: [{ param: page_location, op: contains, value: cart }]',
+        '      - event: page_view',
+        '        where:',
+        '          - { param: page_location, op: starts_with, value: "https://s.example/shop" }',
+        '',
+      ].join('\n'),
+    );
+    const stageMap = parseStageMap(parseYaml(readFileSync(file, 'utf8')), '--stages');
+    const r = await runStages(engine, parseStagesSpec({ ...base, stageMap }));
+    // Landed: a, c, e (a page "/"); Cart or shop: b (/shop), c (/cart?x=1, 3 s after its "/").
+    expect(r.stages.map((s) => [s.name, s.users])).toEqual([
+      ['Landed', 3],
+      ['Cart or shop', 2],
+    ]);
+    expect(r.progression[0]).toEqual({
+      from: 'Landed',
+      to: 'Cart or shop',
+      users: 1,
+      rate: 0.3333,
+      medianSecondsBetween: 3,
+    });
+    expect(r.painPoints.largestDrop).toEqual({
+      from: 'Landed',
+      to: 'Cart or shop',
+      lost: 2,
+      rate: 0.6667,
+    });
+  });
+
   it('the YAML copy of the default map is generated from the code', () => {
     const file = fileURLToPath(
       new URL('../../examples/stages/default-stages.yaml', import.meta.url),
@@ -170,6 +212,50 @@ describe('stages, worked by hand', () => {
           },
         },
         'stageMap.stages[0].rules[0].occurrence:',
+      ],
+      [
+        {
+          ...base,
+          stageMap: {
+            stages: [
+              { name: 'x', rules: [{ event: 'a' }] },
+              { name: 'y', rules: [{ event: 'b', where: [{ param: 'k', op: 'like', value: 1 }] }] },
+            ],
+          },
+        },
+        'stageMap.stages[1].rules[0].where[0].op:',
+      ],
+      [
+        {
+          ...base,
+          stageMap: {
+            stages: [
+              {
+                name: 'x',
+                rules: [{ event: 'a', where: [{ field: 'geo.planet', op: 'eq', value: 'x' }] }],
+              },
+              { name: 'y', rules: [{ event: 'b' }] },
+            ],
+          },
+        },
+        'stageMap.stages[0].rules[0].where[0].field:',
+      ],
+      [
+        {
+          ...base,
+          stageMap: {
+            stages: [1, 2, 3, 4].map((i) => ({
+              name: `s${i}`,
+              rules: [
+                {
+                  event: 'a',
+                  where: Array.from({ length: 8 }, () => ({ param: 'k', op: 'eq', value: 'v' })),
+                },
+              ],
+            })),
+          },
+        },
+        'stageMap.stages: at most 30 conditions in all, got 32',
       ],
       [{ ...base, goal: '' }, 'goal:'],
     ];

@@ -1,28 +1,11 @@
 import { channelGroupSql } from '../../sql/channelGroupSql.js';
 import { dateRangeParams } from '../common/dateRange.js';
-import {
-  FIELD_SQL,
-  ITEM_FIELDS,
-  durationMicros,
-  type Breakdown,
-  type Condition,
-  type FunnelSpec,
-} from './funnelSpec.js';
+import { conditionSlots, type CondContext } from './conditionSlots.js';
+import { durationMicros, type Breakdown, type FunnelSpec } from './funnelSpec.js';
 
 export const MAX_CONDITIONS = 30;
 export const MAX_STEPS = 20;
 export const MAX_EXCLUSIONS = 5;
-
-interface CondContext {
-  id: string;
-  kind: 'param' | 'field' | 'itemField' | 'itemParam';
-  item: boolean;
-  keyRef: string;
-  fieldSql: string;
-  itemField: string;
-  op: string;
-  numeric: boolean;
-}
 
 /** Breakdown dimensions as SQL over one events row (allow-list; landing_page uses the param helper). */
 const BREAKDOWN_SQL: Record<Breakdown, string> = {
@@ -57,6 +40,10 @@ export interface FunnelQuery {
 export interface FunnelQueryOptions {
   /** How step k-1 events are found for step k events: `join` (default) or `window`. */
   readonly form?: 'join' | 'window';
+  /** Carry each event's event_date through the chain (the trended funnel's periods). */
+  readonly withDate?: boolean;
+  /** Restrict the units to spec.segments[segment] (0-based). */
+  readonly segment?: number;
 }
 
 export function funnelQuery(spec: FunnelSpec, options: FunnelQueryOptions = {}): FunnelQuery {
@@ -70,63 +57,8 @@ export function funnelQuery(spec: FunnelSpec, options: FunnelQueryOptions = {}):
     params[`step${n}_within_us`] = null;
   }
   for (let n = 1; n <= MAX_EXCLUSIONS; n++) params[`x${n}_event`] = null;
-  for (let n = 1; n <= MAX_CONDITIONS; n++) {
-    for (const suffix of ['key', 's', 'n', 'n2']) params[`c${n}_${suffix}`] = null;
-    params[`c${n}_list`] = [];
-    params[`c${n}_nums`] = [];
-  }
-  let conditions = 0;
-  const condition = (c: Condition, path: string): CondContext => {
-    conditions += 1;
-    if (conditions > MAX_CONDITIONS) {
-      throw new Error(`${path}: at most ${MAX_CONDITIONS} conditions in one funnel`);
-    }
-    const id = `c${conditions}`;
-    const values = c.values ?? (c.value === undefined ? [] : [c.value]);
-    const numeric =
-      ['gt', 'gte', 'lt', 'lte', 'between'].includes(c.op) ||
-      (['eq', 'neq', 'in'].includes(c.op) && values.every((v) => typeof v === 'number'));
-    let kind: CondContext['kind'] = 'param';
-    let key = '';
-    let fieldSql = '';
-    let itemField = '';
-    if (c.field !== undefined) {
-      kind = 'field';
-      fieldSql = FIELD_SQL[c.field] as string;
-    } else if (c.item !== undefined) {
-      if ((ITEM_FIELDS as readonly string[]).includes(c.item)) {
-        kind = 'itemField';
-        itemField = c.item;
-      } else {
-        kind = 'itemParam';
-        key = c.item;
-      }
-    } else {
-      key = c.param as string;
-    }
-    params[`${id}_key`] = key || null;
-    if (c.op === 'in') {
-      if (numeric) params[`${id}_nums`] = values.map(Number);
-      else params[`${id}_list`] = values.map(String);
-    } else if (c.op === 'between') {
-      params[`${id}_n`] = Number(values[0]);
-      params[`${id}_n2`] = Number(values[1]);
-    } else if (numeric) {
-      params[`${id}_n`] = Number(values[0]);
-    } else {
-      params[`${id}_s`] = String(values[0]);
-    }
-    return {
-      id,
-      kind,
-      item: kind === 'itemField' || kind === 'itemParam',
-      keyRef: `@${id}_key`,
-      fieldSql,
-      itemField,
-      op: c.op,
-      numeric,
-    };
-  };
+  const slots = conditionSlots(MAX_CONDITIONS, 'funnel');
+  const condition = slots.add;
 
   const exclusions = (spec.exclusions ?? []).map((x, i) => {
     params[`x${i + 1}_event`] = x.event;
@@ -155,6 +87,21 @@ export function funnelQuery(spec: FunnelSpec, options: FunnelQueryOptions = {}):
       where: (step.where ?? []).map((c, j) => condition(c, `steps[${i}].where[${j}]`)),
     };
   });
+  params.seg_event = null;
+  const segmentSpec = options.segment === undefined ? undefined : spec.segments?.[options.segment];
+  let segment: false | { session: boolean; hasEvent: boolean; where: CondContext[] } = false;
+  if (segmentSpec) {
+    params.seg_event = segmentSpec.event ?? null;
+    segment = {
+      // A session segment restricts sessions only when the funnel counts sessions; for users it
+      // is the same as "users with such an event".
+      session: segmentSpec.scope === 'session' && spec.scope === 'session',
+      hasEvent: segmentSpec.event !== undefined,
+      where: (segmentSpec.where ?? []).map((c, j) =>
+        condition(c, `segments[${options.segment}].where[${j}]`),
+      ),
+    };
+  }
   const eventNames = new Set<string>([
     ...spec.steps.map((s) => s.event as string),
     ...(spec.exclusions ?? []).map((x) => x.event),
@@ -179,6 +126,11 @@ export function funnelQuery(spec: FunnelSpec, options: FunnelQueryOptions = {}):
     breakdownSql: spec.breakdown ? BREAKDOWN_SQL[spec.breakdown] : '',
     steps,
     exclusions: exclusions.map(({ n, where }) => ({ n, where })),
+    // For sql/funnel_trend.sql (the entry event's date) and sql/funnel_time_to_convert.sql.
+    withDate: options.withDate === true,
+    segment,
+    period: spec.trend?.interval ?? 'day',
+    toStep: spec.timeToConvert?.toStep ?? spec.steps.length,
   };
-  return { context, params };
+  return { context, params: { ...params, ...slots.params } };
 }

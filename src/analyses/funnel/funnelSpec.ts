@@ -148,6 +148,20 @@ export const exclusionSchema = z
     path: ['between'],
   });
 
+/** A named condition on units: users (or sessions) with at least one event in the range meeting it. */
+export const segmentSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    scope: z.enum(['user', 'session']).default('user'),
+    event: EVENT.optional(),
+    where: z.array(conditionSchema).max(10).optional(),
+  })
+  .strict()
+  .refine((s) => s.event !== undefined || (s.where?.length ?? 0) > 0, {
+    message: 'expected an event or at least one where condition',
+  });
+export type Segment = z.infer<typeof segmentSchema>;
+
 export const funnelSpecSchema = z
   .object({
     dateRange: dateRangeSchema,
@@ -159,9 +173,44 @@ export const funnelSpecSchema = z
     breakdown: z.enum(BREAKDOWNS).optional(),
     breakdownLimit: z.number().int().min(1).max(15).default(5),
     exclusions: z.array(exclusionSchema).max(5).optional(),
+    timeToConvert: z
+      .object({ toStep: z.number().int().min(2, 'expected a step number from 2').optional() })
+      .strict()
+      .optional(),
+    trend: z
+      .object({ interval: z.enum(['day', 'week']).default('day') })
+      .strict()
+      .optional(),
+    segments: z.array(segmentSchema).max(4, 'expected at most 4 segments').optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {
+    const names = (spec.segments ?? []).map((s) => s.name);
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['segments', i, 'name'],
+          message: 'duplicate segment name',
+        });
+      }
+    });
+    const toStep = spec.timeToConvert?.toStep;
+    if (toStep !== undefined && toStep > spec.steps.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeToConvert', 'toStep'],
+        message: `expected a step number from 2 to ${spec.steps.length}`,
+      });
+    }
+    if (spec.timeToConvert && spec.type === 'open') {
+      // An open funnel's chains may enter at any step, so "from entry" has no common start.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeToConvert'],
+        message: 'time to convert needs a closed funnel (open funnels enter at any step)',
+      });
+    }
     spec.exclusions?.forEach((x, i) => {
       if (x.between[1] > spec.steps.length) {
         ctx.addIssue({
@@ -175,11 +224,22 @@ export const funnelSpecSchema = z
 export type FunnelSpec = z.infer<typeof funnelSpecSchema>;
 export type FunnelSpecInput = z.input<typeof funnelSpecSchema>;
 
+/**
+ * A union's issues as the issues of its branch that got past its own type (an object whose field
+ * is wrong), so `start.where[0].op` is named rather than `start: Invalid input`.
+ */
+function unionBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union') return [issue];
+  const branch = issue.errors.find((b) => b.some((i) => i.path.length > 0));
+  if (!branch) return [issue];
+  return branch.flatMap((i) => unionBranch({ ...i, path: [...issue.path, ...i.path] }));
+}
+
 /** Zod's first issues as one InputError naming each bad field's path. */
 export function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix = ''): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues.slice(0, 5);
+  const issues = result.error.issues.flatMap(unionBranch).slice(0, 5);
   const first = issues[0];
   const at = (path: readonly PropertyKey[]) => {
     const p = formatIssuePath(path);

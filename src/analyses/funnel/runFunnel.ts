@@ -5,6 +5,8 @@ import { runQuery } from '../../sql/runQuery.js';
 import { resolveGoalSteps, type Goal } from '../goals/goal.js';
 import { funnelQuery, type FunnelQueryOptions } from './funnelQuery.js';
 import type { FunnelSpec } from './funnelSpec.js';
+import { funnelTrendResult, type FunnelTrend } from './funnelTrend.js';
+import { timeToConvertResult, type TimeToConvert } from './timeToConvert.js';
 
 export interface FunnelStepResult {
   readonly name: string;
@@ -21,6 +23,13 @@ export interface FunnelResult {
   readonly unit: 'users' | 'sessions';
   readonly steps: FunnelStepResult[];
   readonly breakdown: { value: string; steps: FunnelStepResult[] }[];
+  /** The funnel within each of spec.segments, in their order ([] without segments). */
+  readonly segments: { name: string; steps: FunnelStepResult[] }[];
+  /** When the spec asks for `timeToConvert`, else null. */
+  readonly timeToConvert: TimeToConvert | null;
+  /** When the spec asks for `trend`, else null. */
+  readonly trend: FunnelTrend | null;
+  /** Summed over the queries run (null when the engine does not say). */
   readonly bytesProcessed: number | null;
   readonly sql: string;
 }
@@ -71,10 +80,47 @@ export async function runFunnel(
   } catch (error) {
     throw new InputError(error instanceof Error ? error.message : String(error), 'steps');
   }
+  const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
   const run = await runQuery(engine, 'funnel', query.params, {
     context: query.context,
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...timeout,
   });
+  const bytes = [run.bytesProcessed];
+  const segments: FunnelResult['segments'] = [];
+  for (const [i, segment] of (resolved.segments ?? []).entries()) {
+    const q = funnelQuery(resolved, {
+      ...(options.form ? { form: options.form } : {}),
+      segment: i,
+    });
+    const seg = await runQuery(engine, 'funnel', q.params, { context: q.context, ...timeout });
+    bytes.push(seg.bytesProcessed);
+    const rows = seg.rows.filter((r) => r.total === true);
+    segments.push({ name: segment.name, steps: stepResults(resolved, rows) });
+  }
+  let timeToConvert: TimeToConvert | null = null;
+  if (resolved.timeToConvert) {
+    const toStep = resolved.timeToConvert.toStep ?? resolved.steps.length;
+    const ttc = await runQuery(engine, 'funnel_time_to_convert', query.params, {
+      context: query.context,
+      ...timeout,
+    });
+    bytes.push(ttc.bytesProcessed);
+    timeToConvert = timeToConvertResult(toStep, ttc.rows);
+  }
+  let trend: FunnelTrend | null = null;
+  if (resolved.trend) {
+    const dated = funnelQuery(resolved, {
+      ...(options.form ? { form: options.form } : {}),
+      withDate: true,
+    });
+    const tr = await runQuery(engine, 'funnel_trend', dated.params, {
+      context: dated.context,
+      ...timeout,
+    });
+    bytes.push(tr.bytesProcessed);
+    const names = stepResults(resolved, []).map((s) => s.name);
+    trend = funnelTrendResult(names, resolved.dateRange, resolved.trend.interval, tr.rows);
+  }
   const totals = run.rows.filter((r) => r.total === true);
   const groups = new Map<string, Row[]>();
   for (const row of run.rows) {
@@ -94,7 +140,12 @@ export async function runFunnel(
     unit: resolved.scope === 'session' ? 'sessions' : 'users',
     steps: stepResults(resolved, totals),
     breakdown,
-    bytesProcessed: run.bytesProcessed,
+    segments,
+    timeToConvert,
+    trend,
+    bytesProcessed: bytes.some((b) => b === null)
+      ? null
+      : bytes.reduce((a, b) => (a ?? 0) + (b ?? 0), 0),
     sql: run.sql,
   };
 }

@@ -4,10 +4,11 @@ import { InputError } from '../../errors/errors.js';
 import { runQuery } from '../../sql/runQuery.js';
 import { dateRangeParams } from '../common/dateRange.js';
 import type { Goal } from '../goals/goal.js';
-import { anchorEvent } from '../paths/pathsSpec.js';
+import { conditionSlots } from '../funnel/conditionSlots.js';
+import { MAX_ANCHOR_CONDITIONS, resolveAnchor } from '../paths/pathsSpec.js';
 import { cleaningMap } from '../paths/runPaths.js';
 import { ruleSlots } from '../stages/runStages.js';
-import { DEFAULT_STAGE_MAP, parseStageMap } from '../stages/stageMap.js';
+import { DEFAULT_STAGE_MAP, MAX_STAGE_CONDITIONS, parseStageMap } from '../stages/stageMap.js';
 import { absorptionProbabilities } from './absorbingChain.js';
 import type { NextStepSpec } from './nextStepSpec.js';
 
@@ -42,6 +43,9 @@ export interface NextStepResult {
   readonly nodes: NodeEstimate[];
   readonly sql: string;
 }
+
+/** The goal's conditions and the stage map's, the query's bound slots @c1_* .. @c40_*. */
+export const MAX_NEXT_CONDITIONS = MAX_ANCHOR_CONDITIONS + MAX_STAGE_CONDITIONS;
 
 /** Beyond this, the dense linear system gets slow: clean or exclude to merge nodes. */
 export const MAX_NODES = 1500;
@@ -133,16 +137,43 @@ export function nextStepFromRows(
   };
 }
 
+/** The query's template context and bound values for a spec (cleaning map given separately). */
+export function nextStepQuery(spec: NextStepSpec, goals: ReadonlyMap<string, Goal> = new Map()) {
+  const goal = resolveAnchor(spec.goal, 'goal', goals);
+  const stageMap =
+    spec.nodeType === 'stage' ? (spec.stageMap ?? parseStageMap(DEFAULT_STAGE_MAP)) : undefined;
+  // The goal's conditions take the first slots, the stage rules' the next ones.
+  const conditions = conditionSlots(MAX_NEXT_CONDITIONS, 'next-step spec');
+  const goalWhere = goal.where.map((c, i) => conditions.add(c, `goal.where[${i}]`));
+  const slots = ruleSlots(stageMap ?? { stages: [] }, conditions);
+  return {
+    goal,
+    stageMap,
+    params: {
+      ...dateRangeParams(spec.dateRange, spec.includeIntraday),
+      goal_event: goal.event,
+      exclude: spec.exclude,
+      ...slots.params,
+    },
+    context: {
+      nodeType: spec.nodeType,
+      scope: spec.scope,
+      collapse: spec.collapseRepeats,
+      clean: spec.clean.length > 0,
+      goalWhere,
+      rules: stageMap ? slots.rules : [],
+      rulesDesc: stageMap ? [...slots.rules].reverse() : [],
+    },
+  };
+}
+
 /** Runs a next-step spec: transitions in SQL, the absorbing chain solved here. */
 export async function runNextStep(
   engine: Engine,
   spec: NextStepSpec,
   options: { goals?: ReadonlyMap<string, Goal>; timeoutMs?: number } = {},
 ): Promise<NextStepResult> {
-  const goal = anchorEvent(spec.goal, 'goal', options.goals ?? new Map());
-  const stageMap =
-    spec.nodeType === 'stage' ? (spec.stageMap ?? parseStageMap(DEFAULT_STAGE_MAP)) : undefined;
-  const slots = ruleSlots(stageMap ?? { stages: [] });
+  const { goal, stageMap, params, context } = nextStepQuery(spec, options.goals);
   const clean =
     spec.nodeType === 'stage'
       ? { clean_map: [], clean_sep: '|' }
@@ -150,22 +181,9 @@ export async function runNextStep(
   const run = await runQuery(
     engine,
     'next_step',
+    { ...params, ...clean },
     {
-      ...dateRangeParams(spec.dateRange, spec.includeIntraday),
-      goal_event: goal,
-      exclude: spec.exclude,
-      ...clean,
-      ...slots.params,
-    },
-    {
-      context: {
-        nodeType: spec.nodeType,
-        scope: spec.scope,
-        collapse: spec.collapseRepeats,
-        clean: spec.clean.length > 0,
-        rules: stageMap ? slots.rules : [],
-        rulesDesc: stageMap ? [...slots.rules].reverse() : [],
-      },
+      context,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     },
   );
@@ -177,5 +195,5 @@ export async function runNextStep(
     from_node: name(r.from_node),
     to_node: name(r.to_node),
   }));
-  return nextStepFromRows(spec, goal, rows as typeof run.rows, run.sql);
+  return nextStepFromRows(spec, goal.event, rows as typeof run.rows, run.sql);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { dateRangeSchema } from '../common/dateRange.js';
 import { InputError } from '../../errors/errors.js';
-import { parseWith } from '../funnel/funnelSpec.js';
+import { conditionSchema, parseWith, type Condition } from '../funnel/funnelSpec.js';
 import type { Goal } from '../goals/goal.js';
 
 export const NODE_TYPES = ['event', 'page_path', 'page_title', 'channel'] as const;
@@ -9,11 +9,21 @@ export type NodeType = (typeof NODE_TYPES)[number];
 
 const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event name');
 
-/** A start or end point: an event name, `{event}` or `{goal: name}` (resolved from saved goals). */
+/** At most this many conditions on one anchor (a goal's own plus the anchor's). */
+export const MAX_ANCHOR_CONDITIONS = 10;
+
+/**
+ * A start or end point: an event name, `{event, where?}` or `{goal: name, where?}` (a saved goal's
+ * event and conditions, plus the anchor's own): the conditions read as a funnel step's.
+ */
 export const anchorSchema = z.union([
   EVENT,
   z
-    .object({ event: EVENT.optional(), goal: z.string().min(1).max(200).optional() })
+    .object({
+      event: EVENT.optional(),
+      goal: z.string().min(1).max(200).optional(),
+      where: z.array(conditionSchema).max(MAX_ANCHOR_CONDITIONS).optional(),
+    })
     .strict()
     .refine((a) => (a.event === undefined) !== (a.goal === undefined), {
       message: 'expected exactly one of event, goal',
@@ -60,32 +70,26 @@ export const pathsSpecSchema = z
     exclude: z.array(EVENT).max(100).default([]),
     clean: z.array(cleanRuleSchema).max(20).default([]),
   })
-  .strict()
-  .superRefine((spec, ctx) => {
-    if (spec.start !== null && spec.end !== null) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['end'],
-        message: 'expected start or end, not both (forward from start, or backward from end)',
-      });
-    }
-  });
+  .strict();
 export type PathsSpec = z.infer<typeof pathsSpecSchema>;
 export type PathsSpecInput = z.input<typeof pathsSpecSchema>;
 
 export const parsePathsSpec = (input: unknown): PathsSpec => parseWith(pathsSpecSchema, input);
 
-/**
- * The event name an anchor stands for. A goal with conditions cannot be an anchor yet (paths anchor
- * on event names only); it is refused rather than silently widened to its bare event.
- */
-export function anchorEvent(
+/** An anchor resolved: the event and every condition on it. */
+export interface Anchor {
+  readonly event: string;
+  readonly where: readonly Condition[];
+}
+
+/** The event and conditions an anchor stands for (a named goal's first, then the anchor's own). */
+export function resolveAnchor(
   anchor: AnchorSpec,
   path: string,
   goals: ReadonlyMap<string, Goal>,
-): string {
-  if (typeof anchor === 'string') return anchor;
-  if (anchor.event !== undefined) return anchor.event;
+): Anchor {
+  if (typeof anchor === 'string') return { event: anchor, where: [] };
+  if (anchor.event !== undefined) return { event: anchor.event, where: anchor.where ?? [] };
   const name = anchor.goal as string;
   const goal = goals.get(name);
   if (!goal) {
@@ -94,13 +98,14 @@ export function anchorEvent(
       `${path}.goal`,
     );
   }
-  if (goal.where && goal.where.length > 0) {
+  const where = [...(goal.where ?? []), ...(anchor.where ?? [])];
+  if (where.length > MAX_ANCHOR_CONDITIONS) {
     throw new InputError(
-      `${path}.goal: goal ${JSON.stringify(name)} has conditions; paths anchor on an event name only`,
-      `${path}.goal`,
+      `${path}.where: goal ${JSON.stringify(name)} and the anchor have ${where.length} conditions (at most ${MAX_ANCHOR_CONDITIONS})`,
+      `${path}.where`,
     );
   }
-  return goal.event;
+  return { event: goal.event, where };
 }
 
 /** Applies the rules in order, each to every match; `\1` in a replacement names group 1 (BigQuery's spelling), `$` is literal. */

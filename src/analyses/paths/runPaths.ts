@@ -3,7 +3,14 @@ import type { Row } from '../../engines/normalize.js';
 import { runQuery } from '../../sql/runQuery.js';
 import { dateRangeParams } from '../common/dateRange.js';
 import type { Goal } from '../goals/goal.js';
-import { anchorEvent, cleanValue, type PathsSpec } from './pathsSpec.js';
+import { conditionSlots } from '../funnel/conditionSlots.js';
+import {
+  MAX_ANCHOR_CONDITIONS,
+  cleanValue,
+  resolveAnchor,
+  type AnchorSpec,
+  type PathsSpec,
+} from './pathsSpec.js';
 
 export type NodeKind = 'node' | 'other' | 'exit';
 
@@ -31,6 +38,7 @@ export interface PathEdge {
 
 export interface PathsResult {
   readonly unit: 'sessions' | 'users';
+  /** Forward from the start (and, with an end too, up to the first end after it) or backward from the end. */
   readonly direction: 'forward' | 'backward';
   readonly journeys: number;
   readonly eventsWithoutUser: number;
@@ -39,15 +47,27 @@ export interface PathsResult {
   readonly sql: string;
 }
 
+/** Conditions on start and end together, the query's bound slots @c1_* .. @c20_*. */
+export const MAX_PATH_CONDITIONS = 2 * MAX_ANCHOR_CONDITIONS;
+
 /** The query's shape and bound values for a spec (cleaning map given separately). */
 export function pathsQuery(spec: PathsSpec, goals: ReadonlyMap<string, Goal> = new Map()) {
-  const direction = spec.start !== null ? 'start' : spec.end !== null ? 'end' : 'none';
-  const anchor =
-    spec.start !== null
-      ? anchorEvent(spec.start, 'start', goals)
-      : spec.end !== null
-        ? anchorEvent(spec.end, 'end', goals)
-        : '';
+  const direction =
+    spec.start !== null && spec.end !== null
+      ? 'between'
+      : spec.start !== null
+        ? 'start'
+        : spec.end !== null
+          ? 'end'
+          : 'none';
+  const slots = conditionSlots(MAX_PATH_CONDITIONS, 'paths spec');
+  const anchor = (a: AnchorSpec | null, path: string) => {
+    const resolved = a === null ? { event: '', where: [] } : resolveAnchor(a, path, goals);
+    const where = resolved.where.map((c, i) => slots.add(c, `${path}.where[${i}]`));
+    return { event: resolved.event, where };
+  };
+  const start = anchor(spec.start, 'start');
+  const end = anchor(spec.end, 'end');
   return {
     context: {
       nodeType: spec.nodeType,
@@ -55,13 +75,17 @@ export function pathsQuery(spec: PathsSpec, goals: ReadonlyMap<string, Goal> = n
       direction,
       collapse: spec.collapseRepeats,
       clean: spec.clean.length > 0,
+      startWhere: start.where,
+      endWhere: end.where,
     },
     params: {
       ...dateRangeParams(spec.dateRange, spec.includeIntraday),
-      anchor_event: anchor,
+      start_event: start.event,
+      end_event: end.event,
       exclude: spec.exclude,
       steps: spec.steps,
       top_k: spec.topK,
+      ...slots.params,
     },
   };
 }
@@ -136,7 +160,7 @@ export function pathsFromRows(spec: PathsSpec, rows: readonly Row[], sql: string
   const single = (type: string) => Number(rows.find((r) => r.row_type === type)?.journeys ?? 0);
   return {
     unit: spec.scope === 'session' ? 'sessions' : 'users',
-    direction: spec.end !== null ? 'backward' : 'forward',
+    direction: spec.end !== null && spec.start === null ? 'backward' : 'forward',
     journeys: single('journeys'),
     eventsWithoutUser: single('events_without_user'),
     steps,

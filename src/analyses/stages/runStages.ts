@@ -2,7 +2,15 @@ import type { Engine } from '../../engines/engine.js';
 import type { Row } from '../../engines/normalize.js';
 import { runQuery } from '../../sql/runQuery.js';
 import { dateRangeParams } from '../common/dateRange.js';
-import { DEFAULT_STAGE_MAP, MAX_RULES, parseStageMap, type StageMap } from './stageMap.js';
+import { conditionSlots } from '../funnel/conditionSlots.js';
+import {
+  DEFAULT_STAGE_MAP,
+  MAX_RULES,
+  MAX_STAGE_CONDITIONS,
+  parseStageMap,
+  ruleConditions,
+  type StageMap,
+} from './stageMap.js';
 import type { StagesSpec } from './stagesSpec.js';
 
 export interface StageResult {
@@ -39,26 +47,29 @@ export interface StagesResult {
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 const ratio = (a: number, b: number) => (b > 0 ? round(a / b) : 0);
 
-/** The rules' bound slots (@rN_*; unused slots inert) and their template context. */
-export function ruleSlots(map: StageMap) {
+/**
+ * The rules' bound slots (@rN_event, @rN_occurrence; unused slots inert) and template context, their
+ * conditions in the condition slots given (shared with a goal's in sql/next_step.sql).
+ */
+export function ruleSlots(
+  map: StageMap,
+  slots = conditionSlots(MAX_STAGE_CONDITIONS, 'stage map'),
+) {
   const rules = map.stages.flatMap((stage, s) =>
-    stage.rules.map((rule) => ({ stage: s + 1, rule })),
+    stage.rules.map((rule, j) => ({ stage: s + 1, rule, path: `stages[${s}].rules[${j}]` })),
   );
   const params: Record<string, unknown> = {};
   for (let n = 1; n <= MAX_RULES; n += 1) {
     const r = rules[n - 1]?.rule;
     params[`r${n}_event`] = r?.event ?? '';
     params[`r${n}_occurrence`] = r?.occurrence ?? 1;
-    params[`r${n}_key`] = r?.param ?? '';
-    params[`r${n}_values`] = r?.values ?? [];
   }
   const context = rules.map((x, i) => ({
     n: i + 1,
     stage: x.stage,
-    hasKey: x.rule.param !== undefined,
-    keyRef: `@r${i + 1}_key`,
+    where: ruleConditions(x.rule).map((c, k) => slots.add(c, `${x.path}.where[${k}]`)),
   }));
-  return { params, rules: context };
+  return { params: { ...params, ...slots.params }, rules: context };
 }
 
 /** The query's template context and bound values. */

@@ -1,17 +1,19 @@
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { parseWith } from '../funnel/funnelSpec.js';
+import { conditionSchema, parseWith, type Condition } from '../funnel/funnelSpec.js';
 
 const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event name');
 const KEY = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, 'expected a parameter key');
 
 /**
- * A rule: an event, optionally only where the string parameter `param` is one of `values`, met at
- * the user's `occurrence`-th matching event (2 = a second purchase or a returning session).
+ * A rule: an event with conditions (`where`, read as a funnel step's: param, item or field, and an
+ * op), met at the user's `occurrence`-th matching event (2 = a second purchase or a returning
+ * session). `param` + `values` is short for `where: [{ param, op: "in", values }]`.
  */
 export const stageRuleSchema = z
   .object({
     event: EVENT,
+    where: z.array(conditionSchema).max(10).optional(),
     param: KEY.optional(),
     values: z.array(z.string().max(1000)).min(1).max(100).optional(),
     occurrence: z.number().int().min(1).max(1000).default(1),
@@ -23,8 +25,17 @@ export const stageRuleSchema = z
   });
 export type StageRule = z.infer<typeof stageRuleSchema>;
 
-/** At most this many rules over all stages (the query's bound slots). */
+/** At most this many rules, and conditions, over all stages (the queries' bound slots). */
 export const MAX_RULES = 24;
+export const MAX_STAGE_CONDITIONS = 30;
+
+/** A rule's conditions, its `param` / `values` shorthand first. */
+export const ruleConditions = (rule: StageRule): Condition[] => [
+  ...(rule.param !== undefined && rule.values !== undefined
+    ? [{ param: rule.param, op: 'in' as const, values: rule.values }]
+    : []),
+  ...(rule.where ?? []),
+];
 
 export const stageMapSchema = z
   .object({
@@ -48,6 +59,17 @@ export const stageMapSchema = z
         code: 'custom',
         path: ['stages'],
         message: `at most ${MAX_RULES} rules in all, got ${total}`,
+      });
+    }
+    const conditions = map.stages.reduce(
+      (n, s) => n + s.rules.reduce((m, r) => m + ruleConditions(r).length, 0),
+      0,
+    );
+    if (conditions > MAX_STAGE_CONDITIONS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages'],
+        message: `at most ${MAX_STAGE_CONDITIONS} conditions in all, got ${conditions}`,
       });
     }
     const seen = new Set<string>();

@@ -34,7 +34,7 @@ const secs = (x: number | null) =>
   x === null
     ? ''
     : x < 120
-      ? `${x.toFixed(0)}s`
+      ? `${Number(x.toFixed(x < 10 ? 1 : 0))}s`
       : x < 7200
         ? `${(x / 60).toFixed(1)}m`
         : `${(x / 3600).toFixed(1)}h`;
@@ -59,6 +59,45 @@ export function funnelTable(result: FunnelResult, width = 30): string {
         `  ${`${i + 1}. ${s.name}`.slice(0, nameWidth + 2).padEnd(nameWidth + 2)} ${String(s.count).padStart(10)}  ${pct(s.conversionRate).padStart(8)}`,
       );
     });
+  }
+  for (const segment of result.segments) {
+    lines.push('', `segment ${segment.name}:`);
+    segment.steps.forEach((s, i) => {
+      lines.push(
+        `  ${`${i + 1}. ${s.name}`.slice(0, nameWidth + 2).padEnd(nameWidth + 2)} ${String(s.count).padStart(10)}  ${pct(s.conversionRate).padStart(8)} ${pct(s.fromPrevious).padStart(8)}`,
+      );
+    });
+  }
+  const ttc = result.timeToConvert;
+  if (ttc) {
+    lines.push('', `time to convert, step 1 to step ${ttc.toStep}: ${ttc.count} ${result.unit}`);
+    if (ttc.count > 0) {
+      const p = ttc.percentiles;
+      lines.push(
+        `  median ${secs(ttc.medianSeconds)}  mean ${secs(ttc.meanSeconds)}  p25 ${secs(p.p25)}  p75 ${secs(p.p75)}  p90 ${secs(p.p90)}  p95 ${secs(p.p95)}  p99 ${secs(p.p99)}`,
+      );
+      const most = Math.max(1, ...ttc.bins.map((b) => b.count));
+      for (const b of ttc.bins) {
+        const range = `${secs(b.fromSeconds)} to ${secs(b.toSeconds)}`;
+        lines.push(
+          `  ${range.padEnd(16)} ${String(b.count).padStart(10)}  ${'█'.repeat(Math.round((b.count / most) * width))}`,
+        );
+      }
+    }
+  }
+  if (result.trend) {
+    const last = result.steps.length;
+    lines.push(
+      '',
+      `trend by ${result.trend.interval} of entry:`,
+      `  ${'from'.padEnd(10)} ${result.steps.map((_s, i) => `step ${i + 1}`.padStart(9)).join(' ')} ${'converted'.padStart(9)}`,
+    );
+    for (const period of result.trend.periods) {
+      const rate = period.steps[last - 1]?.conversionRate ?? 0;
+      lines.push(
+        `  ${period.start.padEnd(10)} ${period.steps.map((s) => String(s.count).padStart(9)).join(' ')} ${pct(rate).padStart(9)}`,
+      );
+    }
   }
   return `${lines.join('\n')}\n`;
 }

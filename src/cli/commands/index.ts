@@ -5,8 +5,10 @@ import { registerFunnel } from './funnel.js';
 import { registerImport } from './import.js';
 import { registerNext } from './next.js';
 import { registerPaths } from './paths.js';
+import { registerRender } from './render.js';
 import { registerRetention } from './retention.js';
 import { registerSample } from './sample.js';
+import { registerSend } from './send.js';
 import { registerServe } from './serve.js';
 import { registerSql } from './sql.js';
 import { registerStages } from './stages.js';
@@ -24,4 +26,6 @@ export function registerCommands(program: Command): void {
   registerStages(program);
   registerRetention(program);
   registerAttribution(program);
+  registerSend(program);
+  registerRender(program);
 }

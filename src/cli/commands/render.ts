@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DuckdbEngine } from '../../engines/duckdb/DuckdbEngine.js';
 import { InputError } from '../../errors/errors.js';
+import { ga4DataApi } from '../../ga4/ga4DataApi.js';
 import { BrowserPool } from '../../render/browserPool.js';
 import { findChrome } from '../../render/findChrome.js';
 import { renderReport } from '../../reports/renderReport.js';
@@ -61,6 +62,9 @@ export function registerRender(program: Command): void {
       if (options.format === 'pdf') findChrome();
       const engine = await DuckdbEngine.open(dbOption(options.db));
       const pool = options.format === 'pdf' ? new BrowserPool({ pages: 1 }) : undefined;
+      // With a GA4 property configured, the data-quality box sets GA4's totals beside the export's.
+      const property = process.env.GA4_PROPERTY_ID;
+      const ga4 = property ? ga4DataApi({ propertyId: property }) : undefined;
       const started = Date.now();
       const progress = (stage: string) =>
         process.stderr.write(
@@ -71,6 +75,7 @@ export function registerRender(program: Command): void {
           format: options.format,
           ...(dateRange ? { dateRange } : {}),
           ...(pool ? { pool } : {}),
+          ...(ga4 ? { ga4 } : {}),
           onStage: progress,
         });
         writeFileSync(options.out, options.format === 'pdf' ? (out.pdf as Buffer) : out.html);

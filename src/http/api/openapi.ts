@@ -6,6 +6,7 @@ import { nextStepSpecSchema } from '../../analyses/nextStep/nextStepSpec.js';
 import { pathsSpecSchema } from '../../analyses/paths/pathsSpec.js';
 import { stagesSpecSchema } from '../../analyses/stages/stagesSpec.js';
 import { scheduleSpecSchema } from '../../scheduler/scheduleSpec.js';
+import { funnelResultSchema } from './funnelResultSchema.js';
 import { reportDefinitionSchema } from './reports.js';
 
 type Json = Record<string, unknown>;
@@ -89,6 +90,7 @@ export function openApiDocument(): Json {
           },
         },
         FunnelSpec: schemaOf(funnelSpecSchema),
+        FunnelResult: funnelResultSchema,
         Goal: schemaOf(goalSchema),
         PathsSpec: schemaOf(pathsSpecSchema),
         NextStepSpec: schemaOf(nextStepSpecSchema),
@@ -152,7 +154,9 @@ export function openApiDocument(): Json {
         post: {
           summary: 'Run a funnel (viewers too)',
           requestBody: body({ $ref: '#/components/schemas/FunnelSpec' }),
-          responses: ok('Steps, breakdown, bytes processed and the SQL'),
+          responses: ok('Steps, breakdown, time to convert, trend, bytes processed and the SQL', {
+            $ref: '#/components/schemas/FunnelResult',
+          }),
         },
       },
       '/api/funnels/estimate': {
@@ -276,6 +280,13 @@ export function openApiDocument(): Json {
           summary: 'Send the schedule’s report now to its recipients (editors)',
           parameters: [pathParam('id', 'Schedule id')],
           responses: { '202': { description: 'The run, claimed' }, ...errors },
+        },
+      },
+      '/api/schedules/test-send': {
+        post: {
+          summary:
+            'Send a schedule as given (saved or not) once now, as a test run (editors); body as PUT /api/schedules/{id}, without the id',
+          responses: { '202': { description: 'The test run, claimed' }, ...errors },
         },
       },
       '/api/schedules/{id}/runs': {

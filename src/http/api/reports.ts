@@ -49,7 +49,10 @@ export function reportsRoutes(router: Router, deps: ApiDeps): void {
       if (!definition) throw new NotFoundError(`no report ${id}`, 'id');
       const format = req.query.format === 'pdf' ? 'pdf' : 'html';
       if (format === 'pdf' && !deps.pool)
-        throw new InputError('format: PDF needs a browser', 'format');
+        throw new InputError(
+          'format: PDFs are off on this service (PATHLIGHT_BROWSER_PATH=none or no browser); preview as HTML',
+          'format',
+        );
       const rendered = await renderReport(deps.engine, definition, new Date(), {
         format,
         ...(deps.pool ? { pool: deps.pool } : {}),

@@ -1,7 +1,8 @@
 import type { Router } from 'express';
 import { NotFoundError } from '../../errors/errors.js';
 import { RunsRepo } from '../../scheduler/runsRepo.js';
-import { SchedulesRepo } from '../../scheduler/schedulesRepo.js';
+import { parseScheduleSpec, SchedulesRepo } from '../../scheduler/schedulesRepo.js';
+import { DefinitionsRepo } from '../../store/definitionsRepo.js';
 import { presetCron, type SchedulePreset } from '../../scheduler/slots.js';
 import type { ApiDeps } from './apiDeps.js';
 import { handle, param } from './handler.js';
@@ -67,6 +68,30 @@ export function schedulesRoutes(router: Router, deps: ApiDeps): void {
         { recipients: schedule.recipients, dateRange: schedule.dateRange },
         schedule.id,
       );
+      res.status(202);
+      return run;
+    }),
+  );
+  // A test send of a schedule as typed in the form, saved or not: a run of kind 'test', no slot.
+  router.post(
+    '/schedules/test-send',
+    handle(async (req, res) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const { preset, ...rest } = body;
+      const spec = parseScheduleSpec({
+        id: 'test-send',
+        ...rest,
+        cron: preset ? presetCron(preset as SchedulePreset) : (rest.cron ?? '0 8 * * 1'),
+        owner: rest.owner ?? req.principal?.email,
+      });
+      if (!(await new DefinitionsRepo(deps.store, 'reports').get(spec.reportId)))
+        throw new NotFoundError(`no report ${spec.reportId}`, 'reportId');
+      const run = await new RunsRepo(deps.store).createManual(spec.reportId, 'test', {
+        recipients: spec.recipients,
+        formats: spec.formats,
+        dateRange: spec.dateRange,
+        name: `${spec.name} (test send)`,
+      });
       res.status(202);
       return run;
     }),

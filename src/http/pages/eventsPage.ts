@@ -56,9 +56,12 @@ export function eventsPage(router: Router, deps: PageDeps): void {
       from: q.from,
       to: q.to,
       error: error ? { message: error.message, field: error.field } : undefined,
+      // Without a GA4 property the page says where key events would come from, not nothing.
+      keyEventsOff: deps.keyEvents === undefined,
       events: inventory.events.map((e) => ({
         ...e,
         keyEvent: keyEvents.includes(e.name),
+        keysLabel: e.params.length === 1 ? '1 key' : `${e.params.length} keys`,
         spark: sparkline((trends[e.name] ?? []).map((d) => d.events)),
         params: e.params.map((p) => ({
           ...p,

@@ -70,6 +70,13 @@ export function funnelPage(router: Router, deps: PageDeps): void {
           error = { message: caught.message, field: caught.field };
         }
       }
+      // Opened from the report editor: the builder can put this funnel back into that section.
+      const report = field(req.query, 'report');
+      const section = field(req.query, 'section');
+      const into =
+        /^[a-z0-9][a-z0-9-]{0,63}$/.test(report) && /^\d{1,2}$/.test(section)
+          ? { report, section, number: Number(section) + 1 }
+          : undefined;
       res.type('html').send(
         deps.views.render('funnel', {
           ...res.locals,
@@ -97,6 +104,13 @@ export function funnelPage(router: Router, deps: PageDeps): void {
           })),
           result,
           error,
+          into,
+          // Without script the save forms carry the funnel as it was last previewed.
+          funnelQuery: new URLSearchParams(
+            Object.entries(req.query).flatMap(([k, v]) =>
+              (Array.isArray(v) ? v : [v]).map((x) => [k, String(x)]),
+            ),
+          ).toString(),
         }),
       );
     } catch (error) {

@@ -5,6 +5,7 @@ import { eventsPage } from './eventsPage.js';
 import { explorePage } from './explorePage.js';
 import { funnelPage } from './funnelPage.js';
 import type { PageDeps } from './pageDeps.js';
+import { reportEditPage } from './reportEditPage.js';
 import { reportsPage } from './reportsPage.js';
 import { schedulesPage } from './schedulesPage.js';
 import { signInRouter, signOut } from './signIn.js';
@@ -29,6 +30,7 @@ export function pagesRouter(deps: PageDeps & { access: AccessOptions }): Router 
   });
   eventsPage(router, deps);
   funnelPage(router, deps);
+  reportEditPage(router, deps);
   reportsPage(router, deps);
   schedulesPage(router, deps);
   explorePage(router, deps);

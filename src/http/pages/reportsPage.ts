@@ -6,6 +6,8 @@ import { resolveGoalSteps } from '../../analyses/goals/goal.js';
 import { goalsByName } from '../api/goals.js';
 import { reportDefinitionSchema } from '../api/reports.js';
 import { funnelSpecFromForm } from './funnelForm.js';
+import { RANGE_LABELS } from './reportForm.js';
+import { descriptorOf } from './sectionFields.js';
 import { field, fields, type PageDeps } from './pageDeps.js';
 
 export const REPORT_RANGES = ['last_7_days', 'last_week', 'last_28_days', 'yesterday'] as const;
@@ -37,12 +39,15 @@ export function reportsPage(router: Router, deps: PageDeps): void {
   router.get('/reports', async (_req, res, next) => {
     try {
       const reports = (await repo().list()).map((r) => {
-        const sections = (r.definition.sections ?? []) as { funnel?: Partial<FunnelSpec> }[];
+        const sections = (r.definition.sections ?? []) as {
+          type?: string;
+          funnel?: Partial<FunnelSpec>;
+        }[];
         return {
           id: r.key,
           title: String(r.definition.title ?? r.key),
-          dateRange:
-            typeof r.definition.dateRange === 'string' ? r.definition.dateRange : 'fixed dates',
+          sections: sections.map((s) => descriptorOf(s.type ?? '')?.label ?? s.type).join(', '),
+          dateRange: rangeLabel(r.definition.dateRange),
           builder: builderQueryOf(sections.find((s) => s.funnel)?.funnel),
           fromFile: r.source === 'file',
           filePath: r.filePath,
@@ -100,6 +105,13 @@ export function reportsPage(router: Router, deps: PageDeps): void {
       next(error);
     }
   });
+}
+
+/** A report's range as the list shows it: `Last 7 days`, or `2024-03-01 to 2024-03-03`. */
+function rangeLabel(range: unknown): string {
+  if (typeof range === 'string') return RANGE_LABELS[range] ?? range;
+  const fixed = (range ?? {}) as { start?: string; end?: string };
+  return `${fixed.start ?? '?'} to ${fixed.end ?? '?'}`;
 }
 
 /** A query string as a record whose repeated keys hold arrays, as Express parses them. */

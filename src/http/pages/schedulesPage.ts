@@ -60,7 +60,11 @@ export function schedulesPage(router: Router, deps: PageDeps): void {
         runs: (await runHistory(deps.store, s.id, 10)).map((r) => ({
           ...r,
           when: (r.slot ?? r.createdAt).toISOString().slice(0, 19).replace('T', ' '),
-          stages: Object.entries(r.stageMs).map(([stage, ms]) => ({ stage, ms })),
+          // In the order the run goes through them, as seconds a person reads.
+          stages: Object.entries(r.stageMs)
+            .sort(([a], [b]) => stageRank(a) - stageRank(b))
+            .map(([stage, ms]) => ({ stage: stage.replace('_', ' '), ms: seconds(ms) })),
+          kindText: r.kind.replace('_', ' '),
         })),
       })),
     );
@@ -80,7 +84,10 @@ export function schedulesPage(router: Router, deps: PageDeps): void {
         selected: value === field(form, 'preset'),
       })),
       customCron: form !== undefined && field(form, 'preset') === '',
-      outbox: listOutbox(deps.outboxDir),
+      outbox: listOutbox(deps.outboxDir).map((m) => ({
+        ...m,
+        storedAt: String(m.storedAt).slice(0, 19).replace('T', ' '),
+      })),
       outboxEnabled: Boolean(deps.outboxDir),
       error: error ? { message: error.message, field: error.field } : undefined,
       form: form ?? { timeZone: 'Europe/Berlin', pdf: true, inline: true },
@@ -141,3 +148,8 @@ export function schedulesPage(router: Router, deps: PageDeps): void {
     }
   });
 }
+
+const STAGE_ORDER = ['query', 'html', 'pdf', 'render_total', 'send'];
+const stageRank = (stage: string) =>
+  STAGE_ORDER.includes(stage) ? STAGE_ORDER.indexOf(stage) : STAGE_ORDER.length;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;

@@ -12,6 +12,7 @@ import type { BrowserPool } from '../../render/browserPool.js';
 import { resolveReportRange } from '../../reports/buildReportModel.js';
 import { renderReport } from '../../reports/renderReport.js';
 import type { ReportDefinition } from '../../reports/reportDefinition.js';
+import type { Ga4DataApi } from '../../ga4/ga4DataApi.js';
 
 export interface ReportLinksDeps {
   readonly keys: LinkKeys;
@@ -22,6 +23,8 @@ export interface ReportLinksDeps {
   readonly pool?: BrowserPool;
   readonly now?: () => Date;
   readonly cache?: ResultCache<string | Buffer>;
+  /** GA4's Data API when GA4_PROPERTY_ID is set: the data-quality box compares totals. */
+  readonly ga4?: Pick<Ga4DataApi, 'totals'>;
 }
 
 const page = (title: string, body: string) =>
@@ -101,6 +104,7 @@ export function reportLinksRouter(deps: ReportLinksDeps): Router {
           format,
           ...(override.dateRange ? { dateRange: override.dateRange } : {}),
           ...(deps.pool ? { pool: deps.pool } : {}),
+          ...(deps.ga4 ? { ga4: deps.ga4 } : {}),
         });
         return format === 'pdf' ? (out.pdf as Buffer) : out.html;
       });

@@ -2,7 +2,7 @@ import { dateRangeParams } from '../../analyses/common/dateRange.js';
 import { channelColor } from '../../render/channelColors.js';
 import { channelBarChart, comparisonLineChart } from '../../render/charts.js';
 import { runQuery } from '../../sql/runQuery.js';
-import type { DailyTotal } from '../dailyTotals.js';
+import type { RangeTotals } from '../rangeTotals.js';
 import type { SectionBuilder } from './sectionInput.js';
 
 export interface KpiTile {
@@ -21,25 +21,22 @@ export interface KpiSummaryContext {
   readonly channels: { name: string; sessions: string; color: string }[];
 }
 
-/** The numbers the KPI tiles show; users are a daily average (distinct users do not add up over days). */
+/** The numbers the KPI tiles show, over the whole range: distinct users and sessions, not sums of days. */
 export interface KpiFigures {
-  readonly avgDailyUsers: number;
+  readonly users: number;
   readonly sessions: number;
   readonly conversions: number;
   readonly conversionRate: number;
   readonly revenue: number;
 }
 
-export function kpiFigures(days: readonly DailyTotal[]): KpiFigures {
-  const sum = (f: (d: DailyTotal) => number) => days.reduce((acc, d) => acc + f(d), 0);
-  const sessions = sum((d) => d.sessions);
-  const conversions = sum((d) => d.conversions);
+export function kpiFigures(t: RangeTotals): KpiFigures {
   return {
-    avgDailyUsers: days.length ? Math.round(sum((d) => d.users) / days.length) : 0,
-    sessions,
-    conversions,
-    conversionRate: sessions > 0 ? conversions / sessions : 0,
-    revenue: Math.round(sum((d) => d.revenue) * 100) / 100,
+    users: t.users,
+    sessions: t.sessions,
+    conversions: t.conversions,
+    conversionRate: t.sessions > 0 ? t.conversions / t.sessions : 0,
+    revenue: t.revenue,
   };
 }
 
@@ -48,16 +45,18 @@ export const buildKpiSummary: SectionBuilder<'kpi_summary', KpiSummaryContext> =
   section,
 ) => {
   const { fmt, range, comparison, definition, engine } = input;
-  const [current, previous, channels] = await Promise.all([
+  const [current, previous, nowTotals, beforeTotals, channels] = await Promise.all([
     input.totals(range),
     comparison ? input.totals(comparison) : Promise.resolve(null),
+    input.rangeTotals(range),
+    comparison ? input.rangeTotals(comparison) : Promise.resolve(null),
     runQuery(engine, 'sessions_by_channel', dateRangeParams(range, definition.includeIntraday), {
       report: definition.id,
     }),
   ]);
   input.countBytes(channels.bytesProcessed);
-  const now = kpiFigures(current.days);
-  const before = previous ? kpiFigures(previous.days) : null;
+  const now = kpiFigures(nowTotals);
+  const before = beforeTotals ? kpiFigures(beforeTotals) : null;
   const tile = (
     label: string,
     key: keyof KpiFigures,
@@ -101,7 +100,7 @@ export const buildKpiSummary: SectionBuilder<'kpi_summary', KpiSummaryContext> =
     context: {
       comparisonLabel: comparison ? fmt.range(comparison.start, comparison.end) : '',
       tiles: [
-        tile('Daily users (avg)', 'avgDailyUsers', fmt.integer),
+        tile('Users', 'users', fmt.integer),
         tile('Sessions', 'sessions', fmt.integer),
         tile(`Conversions (${goal})`, 'conversions', fmt.integer),
         tile('Conversion rate', 'conversionRate', (x) => fmt.percent(x, 2), true),

@@ -3,9 +3,12 @@ import { buildAttributionTable } from './attributionTableSection.js';
 import { buildConversionPaths } from './conversionPathsSection.js';
 import { buildDataQuality } from './dataQuality.js';
 import { buildFunnelSection } from './funnelSection.js';
+import { buildJourneySankey } from './journeySankeySection.js';
 import { buildKpiSummary } from './kpiSummary.js';
+import { buildNextStepSection } from './nextStepSection.js';
 import { buildRetentionSection } from './retentionSection.js';
 import { buildStagesSection } from './stagesSection.js';
+import { buildTrendedFunnelSection } from './trendedFunnelSection.js';
 import type { BuiltSection, SectionInput } from './sectionInput.js';
 
 type Builders = {
@@ -24,6 +27,9 @@ export const SECTION_BUILDERS: Builders = {
   stages: buildStagesSection,
   attribution_table: buildAttributionTable,
   conversion_paths: buildConversionPaths,
+  trended_funnel: buildTrendedFunnelSection,
+  journey_sankey: buildJourneySankey,
+  next_step: buildNextStepSection,
 };
 
 export function buildSection(

@@ -1,7 +1,9 @@
 import type { DateRange } from '../../analyses/common/dateRange.js';
 import type { Engine } from '../../engines/engine.js';
+import type { Ga4DataApi } from '../../ga4/ga4DataApi.js';
 import type { DailyTotals } from '../dailyTotals.js';
 import type { Formatter } from '../format.js';
+import type { RangeTotals } from '../rangeTotals.js';
 import type { ReportDefinition, SectionDefinition } from '../reportDefinition.js';
 
 /** What every section's context builder receives: the resolved run, shared query results, formatting. */
@@ -12,8 +14,12 @@ export interface SectionInput {
   readonly comparison: DateRange | null;
   readonly now: Date;
   readonly fmt: Formatter;
+  /** GA4's Data API when a property is configured, else null. */
+  readonly ga4: Pick<Ga4DataApi, 'totals'> | null;
   /** Daily totals, run once per range and shared by the sections that need them. */
   totals(range: DateRange): Promise<DailyTotals>;
+  /** Totals over a whole range (distinct users and sessions), run once per range. */
+  rangeTotals(range: DateRange): Promise<RangeTotals>;
   /** Adds a query's processed bytes (null on DuckDB) to the data-quality box. */
   countBytes(bytes: number | null): void;
   /** Processed bytes so far; null while no engine reported any. */

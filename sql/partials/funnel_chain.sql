@@ -1,0 +1,192 @@
+-- The funnel chain (journeys.md §1), shared by sql/funnel*.sql (included after their WITH).
+-- CTEs: ranked (the scoped events with step flags m1..mN), s1..sN (per event matching step k:
+-- e = the latest entry of a valid chain ending at it, via = reached from step k-1, gap = time from
+-- the latest valid step k-1 event) and unit_steps (per unit and reached step: via, shortest gap).
+-- The method and tie rules are described in sql/funnel.sql's header.
+{{#*inline "cols"}}uid, sid, id, ts, bo, bi, r{{#each @root.steps}}{{#if hasExcl}}, cle{{n}}, clt{{n}}{{/if}}{{/each}}{{/inline}}
+{{#if segment}}
+segment_units AS (
+  -- The segment: users (or sessions) with at least one event in the range meeting all its conditions.
+  SELECT DISTINCT
+    user_pseudo_id AS uid,
+    {{#if segment.session}}{{param 'int' 'ga_session_id'}}{{else}}CAST(0 AS INT64){{/if}} AS sid
+  FROM {{events}}
+  WHERE user_pseudo_id IS NOT NULL{{#if segment.hasEvent}} AND event_name = @seg_event{{/if}}{{#each segment.where}} AND {{> condition}}{{/each}}
+),
+{{/if}}
+base AS (
+  SELECT
+    user_pseudo_id AS uid,
+    {{#if session}}{{param 'int' 'ga_session_id'}}{{else}}CAST(0 AS INT64){{/if}} AS sid,
+    event_name,
+    {{#if withDate}}event_date AS edate,{{/if}}
+    event_timestamp AS ts,
+    COALESCE(batch_ordering_id, 0) AS bo,
+    COALESCE(batch_event_index, 0) AS bi,
+    {{#if breakdown}}{{#if landingPage}}{{param 'string' 'page_location'}}{{else}}{{breakdownSql}}{{/if}}{{else}}CAST(NULL AS STRING){{/if}} AS bvalue,
+    {{#each steps}}
+    (event_name = @step{{n}}_event{{#each where}} AND {{> condition}}{{/each}}) AS m{{n}},
+    {{/each}}
+    {{#each exclusions}}
+    (event_name = @x{{n}}_event{{#each where}} AND {{> condition}}{{/each}}) AS x{{n}},
+    {{/each}}
+    event_timestamp AS _ts
+  FROM {{events}}
+  WHERE user_pseudo_id IS NOT NULL{{#unless directly}} AND event_name IN UNNEST(@event_names){{/unless}}
+),
+ranked AS (
+{{#if ranked}}
+  -- id tells events apart (rows equal in every column used here are interchangeable);
+  -- r is the dense rank of the order key (for `directly`); cleN / cltN count the exclusion events
+  -- of gap N-1 -> N at or before / strictly before the event's order key.
+  SELECT
+    *,
+    ROW_NUMBER() OVER (
+      PARTITION BY uid, sid
+      ORDER BY ts, bo, bi, event_name, bvalue{{#each steps}}, m{{n}}{{/each}}{{#each exclusions}}, x{{n}}{{/each}}
+    ) AS id,
+    {{#if directly}}DENSE_RANK() OVER (PARTITION BY uid, sid ORDER BY ts, bo, bi){{else}}CAST(0 AS INT64){{/if}} AS r{{#each steps}}{{#if hasExcl}},
+    SUM(IF({{#each excl}}{{#unless @first}} OR {{/unless}}x{{this}}{{/each}}, 1, 0)) OVER (PARTITION BY uid, sid ORDER BY ts, bo, bi) AS cle{{n}},
+    SUM(IF({{#each excl}}{{#unless @first}} OR {{/unless}}x{{this}}{{/each}}, 1, 0)) OVER (PARTITION BY uid, sid ORDER BY ts, bo, bi)
+      - SUM(IF({{#each excl}}{{#unless @first}} OR {{/unless}}x{{this}}{{/each}}, 1, 0)) OVER (PARTITION BY uid, sid, ts, bo, bi) AS clt{{n}}{{/if}}{{/each}}
+  FROM base
+  WHERE sid IS NOT NULL{{#if segment}}
+    AND EXISTS (SELECT 1 FROM segment_units AS su WHERE su.uid = base.uid{{#if segment.session}} AND su.sid = base.sid{{/if}}){{/if}}
+{{else}}
+  -- No step can share an event with the previous one, no `directly`, no exclusions: events are
+  -- told apart by their order key alone (equal keys give equal answers), so no window is needed.
+  SELECT *, CAST(0 AS INT64) AS id, CAST(0 AS INT64) AS r
+  FROM base
+  WHERE sid IS NOT NULL{{#if segment}}
+    AND EXISTS (SELECT 1 FROM segment_units AS su WHERE su.uid = base.uid{{#if segment.session}} AND su.sid = base.sid{{/if}}){{/if}}
+{{/if}}
+),
+{{#each steps}}
+{{#if first}}
+s1 AS (
+  SELECT {{> cols}}, ts AS e, FALSE AS via, CAST(NULL AS INT64) AS gap
+  FROM ranked
+  WHERE m1
+),
+{{else}}
+c{{n}} AS (
+  SELECT {{> cols}} FROM ranked WHERE m{{n}}
+),
+p{{n}} AS (
+  SELECT {{> cols}}, e FROM s{{prev}} WHERE e IS NOT NULL
+),
+{{#if directly}}
+d{{n}} AS (
+  -- `directly`: the previous step's event has the same order key or the one just before it.
+  SELECT b.uid, b.sid, b.id, MAX(a.e) AS e_prev, MAX(a.ts) AS p_ts
+  FROM c{{n}} AS b
+  JOIN p{{n}} AS a
+    ON a.uid = b.uid AND a.sid = b.sid AND a.r >= b.r - 1 AND a.r <= b.r AND a.id != b.id
+  WHERE TRUE{{#if hasWithin}} AND b.ts - a.ts <= @step{{n}}_within_us{{/if}}{{#if hasExcl}} AND (a.r = b.r OR a.cle{{n}} = b.clt{{n}}){{/if}}
+  GROUP BY b.uid, b.sid, b.id
+),
+t{{n}} AS (
+  SELECT c.*, d.e_prev, d.p_ts, CAST(NULL AS INT64) AS q_e
+  FROM c{{n}} AS c
+  LEFT JOIN d{{n}} AS d ON d.uid = c.uid AND d.sid = c.sid AND d.id = c.id
+),
+{{else}}
+{{#if @root.joinPrev}}
+w{{n}} AS (
+  -- Strictly earlier step {{prev}} events (no older than `within`), by an equi-join on the unit
+  -- with a range condition: DuckDB's window frames are slow with many small partitions. Pairs per
+  -- unit grow as (step {{prev}} events) x (step {{n}} events); see funnelQuery.ts for when it is used.
+  SELECT b.*, 1 AS is_cand, x.e_prev, x.p_ts
+  FROM c{{n}} AS b
+  LEFT JOIN (
+    SELECT b.uid AS x_uid, b.sid AS x_sid, b.ts AS x_ts, b.bo AS x_bo, b.bi AS x_bi, b.id AS x_id,
+      MAX(a.e) AS e_prev, MAX(a.ts) AS p_ts
+    FROM (SELECT DISTINCT {{> cols}} FROM c{{n}}) AS b
+    JOIN p{{n}} AS a
+      ON a.uid = b.uid AND a.sid = b.sid AND a.ts < b.ts{{#if hasWithin}} AND a.ts >= b.ts - @step{{n}}_within_us{{/if}}{{#if hasExcl}}
+      AND a.cle{{n}} = b.clt{{n}}{{/if}}
+    GROUP BY b.uid, b.sid, b.ts, b.bo, b.bi, b.id
+  ) AS x ON x.x_uid = b.uid AND x.x_sid = b.sid AND x.x_ts = b.ts AND x.x_bo = b.bo AND x.x_bi = b.bi AND x.x_id = b.id
+),
+{{else}}
+w{{n}} AS (
+  -- Strictly earlier step {{prev}} events, one window over step {{prev}} and step {{n}} events: with
+  -- `within` a RANGE frame on the timestamp; without, a running maximum where candidates sort
+  -- before step {{prev}} events of their own timestamp and carry no e, so the frame holds exactly
+  -- the strictly earlier step {{prev}} events.
+  SELECT
+    *,
+{{#if hasWithin}}
+    MAX(e) OVER (
+      PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts
+      RANGE BETWEEN @step{{n}}_within_us PRECEDING AND 1 PRECEDING
+    ) AS e_prev,
+    MAX(pts) OVER (
+      PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts
+      RANGE BETWEEN @step{{n}}_within_us PRECEDING AND 1 PRECEDING
+    ) AS p_ts
+{{else}}
+    MAX(e) OVER (
+      PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts, is_cand DESC
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS e_prev,
+    MAX(pts) OVER (
+      PARTITION BY uid, sid{{#if hasExcl}}, seg{{/if}} ORDER BY ts, is_cand DESC
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS p_ts
+{{/if}}
+  FROM (
+    SELECT {{> cols}}, e, ts AS pts, 0 AS is_cand{{#if hasExcl}}, cle{{n}} AS seg{{/if}} FROM p{{n}}
+    UNION ALL
+    SELECT {{> cols}}, CAST(NULL AS INT64), CAST(NULL AS INT64), 1{{#if hasExcl}}, clt{{n}}{{/if}} FROM c{{n}}
+  )
+),
+{{/if}}
+q{{n}} AS (
+  -- Equal timestamps: allowed unless order keys put the step {{prev}} event after (tie rule).
+  SELECT b.uid AS q_uid, b.sid AS q_sid, b.ts AS q_ts, b.bo AS q_bo, b.bi AS q_bi, b.id AS q_id, MAX(a.e) AS q_e
+  FROM c{{n}} AS b
+  JOIN p{{n}} AS a ON a.uid = b.uid AND a.sid = b.sid AND a.ts = b.ts{{#if @root.ranked}} AND a.id != b.id{{/if}}
+  WHERE (a.bo < b.bo OR (a.bo = b.bo AND a.bi <= b.bi)){{#if hasExcl}}
+    AND ((a.bo = b.bo AND a.bi = b.bi) OR a.cle{{n}} = b.clt{{n}}){{/if}}
+  GROUP BY b.uid, b.sid, b.ts, b.bo, b.bi, b.id
+),
+t{{n}} AS (
+  -- Without ids (all 0), candidates with one order key share one q row: same key, same answer.
+  SELECT w.*, q.q_e
+  FROM w{{n}} AS w
+  LEFT JOIN q{{n}} AS q
+    ON q.q_uid = w.uid AND q.q_sid = w.sid AND q.q_ts = w.ts AND q.q_bo = w.bo AND q.q_bi = w.bi AND q.q_id = w.id
+  WHERE w.is_cand = 1
+),
+{{/if}}
+s{{n}} AS (
+  SELECT
+    {{> cols}},
+    {{#if @root.open}}ts{{else}}IF(via, e_best, NULL){{/if}} AS e,
+    via,
+    IF(via, ts - p_best, NULL) AS gap
+  FROM (
+    SELECT
+      *,
+      COALESCE(e_best IS NOT NULL{{#if @root.hasWindow}} AND ts - e_best <= @window_us{{/if}}, FALSE) AS via
+    FROM (
+      SELECT
+        *,
+        NULLIF(GREATEST(COALESCE(e_prev, -1), COALESCE(q_e, -1)), -1) AS e_best,
+        IF(q_e IS NOT NULL, ts, p_ts) AS p_best
+      FROM t{{n}}
+    )
+  )
+),
+{{/if}}
+{{/each}}
+unit_steps AS (
+  {{#each steps}}
+  {{#unless first}}UNION ALL{{/unless}}
+  SELECT uid, sid, {{n}} AS step, LOGICAL_OR(via) AS via, MIN(gap) AS gap
+  FROM s{{n}}
+  WHERE e IS NOT NULL
+  GROUP BY uid, sid
+  {{/each}}
+)

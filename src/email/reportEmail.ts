@@ -1,0 +1,97 @@
+import juice from 'juice';
+import type { RenderedEmail } from '../delivery/renderedEmail.js';
+import type { BrowserPool } from '../render/browserPool.js';
+import type { ReportModel } from '../reports/buildReportModel.js';
+import { extractCharts, rasterizeCharts } from './chartImages.js';
+import { emailTemplates } from './emailTemplates.js';
+
+export interface ReportEmailInput {
+  readonly model: ReportModel;
+  /** The printed report, or null when the schedule does not send one. */
+  readonly pdf: Buffer | null;
+  /** The summary (sections, charts) in the body; without it the body only says where the report is. */
+  readonly inline: boolean;
+  readonly scheduleName: string;
+  readonly unsubscribeMailto: string;
+  readonly attachmentLimitBytes: number;
+  /** Signs an on-demand link to this run's PDF; absent when signed links are not configured. */
+  readonly pdfLink?: () => { url: string; expiresAt: Date };
+  /** Draws the charts as PNGs; absent when PDFs are off (no browser), and the body keeps its tables only. */
+  readonly pool?: BrowserPool;
+}
+
+export type PdfNote =
+  | { attached: true; size: string }
+  | { url: string; expires: string; size: string; limit: string }
+  | { unavailable: true; size: string; limit: string };
+
+/** `8.4 MB`: binary megabytes, as mail systems count their limits. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export const emailSubject = (model: Pick<ReportModel, 'title' | 'rangeLabel'>): string =>
+  `${model.title} · ${model.rangeLabel}`;
+
+/**
+ * A run's email, rendered once: the summary with charts as inline PNGs, CSS inlined for mail
+ * clients that drop `<style>`, a text part, and the PDF attached or (over the cap) linked.
+ */
+export async function renderReportEmail(input: ReportEmailInput): Promise<RenderedEmail> {
+  const { model } = input;
+  let note: PdfNote | null = null;
+  let attachment: RenderedEmail['pdf'] = null;
+  if (input.pdf) {
+    const size = formatBytes(input.pdf.length);
+    if (input.pdf.length <= input.attachmentLimitBytes) {
+      note = { attached: true, size };
+      attachment = {
+        filename: `${model.id}-${model.range.start}-${model.range.end}.pdf`,
+        content: input.pdf,
+      };
+    } else {
+      const limit = formatBytes(input.attachmentLimitBytes);
+      const link = input.pdfLink?.();
+      note = link
+        ? {
+            url: link.url,
+            size,
+            limit,
+            expires: new Intl.DateTimeFormat(model.locale, {
+              timeZone: model.timeZone,
+              dateStyle: 'long',
+            }).format(link.expiresAt),
+          }
+        : { unavailable: true, size, limit };
+    }
+  }
+  const { sections, charts } = input.inline
+    ? extractCharts(model.sections, input.pool !== undefined)
+    : { sections: [], charts: [] };
+  const images = input.pool ? await rasterizeCharts(input.pool, charts) : [];
+  const subject = emailSubject(model);
+  const context = {
+    ...model,
+    sections,
+    subject,
+    inline: input.inline,
+    attached: attachment !== null,
+    pdfNote: note,
+    scheduleName: input.scheduleName,
+    unsubscribeMailto: input.unsubscribeMailto,
+  };
+  const templates = emailTemplates();
+  const html = juice(templates.html(context), {
+    removeStyleTags: true,
+    preserveMediaQueries: true,
+    applyWidthAttributes: true,
+  });
+  const text = `${templates
+    .text(context)
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
+  return { subject, html, text, images, pdf: attachment };
+}

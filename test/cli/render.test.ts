@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sampleDb } from '../render/sampleDb.js';
+import { runCli } from '../support/runCli.js';
+
+let db: string;
+const dir = mkdtempSync(join(tmpdir(), 'pathlight-cli-render-'));
+beforeAll(async () => {
+  db = await sampleDb();
+});
+
+describe('pathlight render', () => {
+  it('renders a shipped example to HTML with progress on the terminal', async () => {
+    const out = join(dir, 'weekly.html');
+    const run = await runCli([
+      'render',
+      'examples/reports/weekly-ecommerce.yaml',
+      '--format',
+      'html',
+      '--out',
+      out,
+      '--db',
+      db,
+      '--now',
+      '2026-10-30T10:00:00Z',
+      '--date-range',
+      '2026-10-19..2026-10-25',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('running the section queries');
+    expect(run.stderr).toMatch(/wrote .*weekly\.html \(7 sections, 19\s?–\s?25 Oct 2026\)/);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('How sessions move through the shop');
+    expect(html).toContain('From each page, the chance of a purchase');
+  });
+
+  it('refuses a bad format or date range with exit code 2, naming the flag', async () => {
+    const bad = await runCli([
+      'render',
+      'examples/reports/weekly-ecommerce.yaml',
+      '--format',
+      'png',
+      '--out',
+      join(dir, 'x'),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--format: expected html or pdf');
+    const range = await runCli([
+      'render',
+      'examples/reports/weekly-ecommerce.yaml',
+      '--format',
+      'html',
+      '--out',
+      join(dir, 'y'),
+      '--date-range',
+      'last_fortnight',
+    ]);
+    expect(range.code).toBe(2);
+    expect(range.stderr).toContain('--date-range:');
+  });
+});

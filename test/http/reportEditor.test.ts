@@ -1,0 +1,343 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECTION_TYPES } from '../../src/reports/reportDefinition.js';
+import { applyOp, draftFromForm, type ReportDraft } from '../../src/http/pages/reportForm.js';
+import { SECTION_DESCRIPTORS, sectionsFromForm } from '../../src/http/pages/sectionFields.js';
+import type { RunningService } from '../../src/http/service.js';
+import { RANGE } from './support/eventsFixture.js';
+import { call, startTestService } from './support/testApp.js';
+
+describe('section descriptors from the definition schema', () => {
+  it('describe every section type of the union, in its order', () => {
+    expect(SECTION_DESCRIPTORS.map((d) => d.type)).toEqual(SECTION_TYPES);
+  });
+
+  it('take each field, kind and limit from the schema', () => {
+    const retention = SECTION_DESCRIPTORS.find((d) => d.type === 'retention');
+    expect(retention?.fields).toEqual([
+      { key: 'title', label: 'Title', optional: true, editor: { kind: 'text', maxLength: 200 } },
+      {
+        key: 'period',
+        label: 'Cohort by',
+        optional: true,
+        editor: { kind: 'choice', options: ['week', 'month'] },
+      },
+      {
+        key: 'periods',
+        label: 'Number of cohorts',
+        optional: true,
+        editor: { kind: 'number', min: 1, max: 12, step: 1 },
+      },
+    ]);
+    const funnel = SECTION_DESCRIPTORS.find((d) => d.type === 'funnel');
+    expect(funnel?.fields.map((f) => [f.key, f.optional, f.editor.kind])).toEqual([
+      ['title', true, 'text'],
+      ['funnel', false, 'funnel'],
+    ]);
+  });
+});
+
+describe('the editor form', () => {
+  it('reads sections in the order of their form positions, skipping empty fields', () => {
+    const sections = sectionsFromForm({
+      'section.3.type': 'retention',
+      'section.3.periods': '6',
+      'section.3.period': '',
+      'section.0.type': 'kpi_summary',
+      'section.0.title': '  Headline  ',
+      'section.1.type': 'funnel',
+      'section.1.funnel': '{"steps":[{"event":"a"},{"event":"b"}]}',
+    });
+    expect(sections).toEqual([
+      { type: 'kpi_summary', title: 'Headline' },
+      { type: 'funnel', funnel: { steps: [{ event: 'a' }, { event: 'b' }] } },
+      { type: 'retention', periods: 6 },
+    ]);
+  });
+
+  it('names the section at fault when a value cannot be read', () => {
+    expect(() =>
+      sectionsFromForm({
+        'section.0.type': 'kpi_summary',
+        'section.4.type': 'retention',
+        'section.4.periods': 'six',
+      }),
+    ).toThrow('sections[1].periods: expected a number');
+    expect(() =>
+      sectionsFromForm({ 'section.0.type': 'funnel', 'section.0.funnel': '{steps' }),
+    ).toThrow('sections[0].funnel: expected JSON');
+    expect(() => sectionsFromForm({ 'section.0.type': 'pie_chart' })).toThrow(
+      /^sections\[0\]\.type: expected one of kpi_summary, /,
+    );
+  });
+
+  it('reads a fixed date range and the header fields', () => {
+    const draft = draftFromForm({
+      id: 'weekly',
+      title: 'Weekly',
+      goalEvent: 'purchase',
+      goalName: '',
+      dateRange: 'fixed',
+      start: '2024-03-01',
+      end: '2024-03-03',
+      comparison: 'none',
+      timeZone: 'Europe/Berlin',
+      'section.0.type': 'data_quality',
+    });
+    expect(draft).toEqual({
+      id: 'weekly',
+      title: 'Weekly',
+      goal: { event: 'purchase' },
+      dateRange: { start: '2024-03-01', end: '2024-03-03' },
+      comparison: 'none',
+      timeZone: 'Europe/Berlin',
+      locale: 'en-US',
+      currency: 'USD',
+      sections: [{ type: 'data_quality' }],
+    });
+  });
+
+  it('adds, removes and moves sections without touching the others', () => {
+    const draft: ReportDraft = {
+      goal: { event: 'purchase' },
+      sections: [{ type: 'kpi_summary' }, { type: 'stages' }, { type: 'data_quality' }],
+    };
+    const types = (d: ReportDraft) => d.sections.map((s) => s.type);
+    expect(types(applyOp(draft, 'up:2'))).toEqual(['kpi_summary', 'data_quality', 'stages']);
+    expect(types(applyOp(draft, 'down:0'))).toEqual(['stages', 'kpi_summary', 'data_quality']);
+    expect(types(applyOp(draft, 'up:0'))).toEqual(['kpi_summary', 'stages', 'data_quality']);
+    expect(types(applyOp(draft, 'remove:1'))).toEqual(['kpi_summary', 'data_quality']);
+    expect(applyOp(draft, 'add:funnel').sections[3]).toEqual({
+      type: 'funnel',
+      funnel: { steps: [{ event: 'page_view' }, { event: 'purchase' }] },
+    });
+    expect(() => applyOp(draft, 'add:pie_chart')).toThrow('add: no section type pie_chart');
+    expect(types(draft)).toEqual(['kpi_summary', 'stages', 'data_quality']);
+  });
+});
+
+describe('the report editor pages', () => {
+  let service: RunningService;
+  let auth: Record<string, string>;
+  const form = (path: string, fields: Record<string, string | string[]>) => {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(fields))
+      for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+    return fetch(`${service.url}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+  };
+  // The templates quote attributes with ' (Handlebars escapes a ' in a value) over several
+  // lines, and escapes = and &: compare with ", single spaces and those two decoded.
+  const page = async (res: Response) =>
+    (await res.text())
+      .replaceAll("'", '"')
+      .replace(/\s+/g, ' ')
+      .replaceAll('&#x3D;', '=')
+      .replaceAll('&amp;', '&');
+  const header = {
+    id: 'march-checkout',
+    title: 'March checkout',
+    goalEvent: 'purchase',
+    goalName: 'Purchase',
+    dateRange: 'fixed',
+    start: RANGE.from,
+    end: RANGE.to,
+    comparison: 'none',
+  };
+
+  beforeAll(async () => {
+    service = await startTestService({
+      PATHLIGHT_BROWSER_PATH: process.env.PATHLIGHT_BROWSER_PATH ?? '/usr/bin/chromium',
+    });
+    auth = { Authorization: `Bearer ${service.adminToken}` };
+    // A goal the funnel section names; the saved report carries it written out.
+    await call(`${service.url}/api/goals/Product view`, {
+      method: 'PUT',
+      headers: auth,
+      body: { event: 'page_view', where: [{ param: 'page_type', op: 'eq', value: 'product' }] },
+    });
+  });
+  afterAll(() => service.stop());
+
+  it('offers every section type and starts with key figures', async () => {
+    const res = await fetch(`${service.url}/reports/new`, { headers: auth });
+    const html = await page(res);
+    expect(res.status).toBe(200);
+    const buttons = [...html.matchAll(/value="add:([a-z_]+)"/g)].map((m) => m[1]);
+    expect(buttons).toEqual(SECTION_TYPES);
+    expect(html).toContain('name="section.0.type" value="kpi_summary"');
+  });
+
+  it('adds a section with a round trip, keeping what was typed', async () => {
+    const res = await form('/reports/edit', {
+      ...header,
+      'section.0.type': 'kpi_summary',
+      'section.0.title': 'Headline',
+      op: 'add:retention',
+    });
+    const html = await page(res);
+    expect(res.status).toBe(200);
+    expect(html).toContain('name="section.0.title" id="section-0-title" value="Headline"');
+    expect(html).toContain('name="section.1.type" value="retention"');
+    expect(html).toMatch(/name="section\.1\.periods"[^>]*min="1"[^>]*max="12"/);
+    expect(html).toContain('value="March checkout"');
+  });
+
+  it('refuses a bad section option, naming it, and keeps the form', async () => {
+    const res = await form('/reports/edit', {
+      ...header,
+      'section.0.type': 'kpi_summary',
+      'section.1.type': 'retention',
+      'section.1.periods': '13',
+      op: 'save',
+    });
+    const html = await page(res);
+    expect(res.status).toBe(400);
+    expect(html).toContain('data-field="sections[1].periods"');
+    expect(html).toContain('sections[1].periods: Too big: expected number to be &lt;=12');
+    expect(html).toMatch(/name="section\.1\.periods"[^>]*value="13"/);
+    const stored = await call(`${service.url}/api/reports/march-checkout`, { headers: auth });
+    expect(stored.status).toBe(404);
+  });
+
+  it('saves sections in order, a funnel section with its goal written out', async () => {
+    const res = await form('/reports/edit', {
+      ...header,
+      'section.0.type': 'kpi_summary',
+      'section.1.type': 'funnel',
+      'section.1.title': 'Checkout',
+      'section.1.funnel': JSON.stringify({
+        steps: [{ goal: 'Product view' }, { event: 'add_to_cart' }, { event: 'purchase' }],
+      }),
+      'section.2.type': 'retention',
+      'section.2.period': 'week',
+      'section.2.periods': '4',
+      op: 'save',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/reports');
+    const stored = await call(`${service.url}/api/reports/march-checkout`, { headers: auth });
+    expect(stored.body).toMatchObject({
+      id: 'march-checkout',
+      title: 'March checkout',
+      goal: { event: 'purchase', name: 'Purchase' },
+      dateRange: { start: RANGE.from, end: RANGE.to },
+      comparison: 'none',
+      sections: [
+        { type: 'kpi_summary' },
+        {
+          type: 'funnel',
+          title: 'Checkout',
+          funnel: {
+            steps: [
+              {
+                name: 'Product view',
+                event: 'page_view',
+                where: [{ param: 'page_type', op: 'eq', value: 'product' }],
+              },
+              { event: 'add_to_cart' },
+              { event: 'purchase' },
+            ],
+          },
+        },
+        { type: 'retention', period: 'week', periods: 4 },
+      ],
+    });
+    // A second "new" report with the same id does not overwrite it.
+    const again = await form('/reports/edit', { ...header, 'section.0.type': 'stages' });
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain('a report march-checkout exists already');
+  });
+
+  it('reopens a saved report with each section configured, and moves one up', async () => {
+    const html = await page(
+      await fetch(`${service.url}/reports/march-checkout/edit`, { headers: auth }),
+    );
+    expect(html).toContain('Product view → add_to_cart → purchase · users, closed');
+    expect(html).toMatch(
+      /name="section\.2\.period"[^>]*>(?:(?!<\/select>).)*<option value="week" selected ?>/,
+    );
+    expect(html).toContain('href="/funnel?step=goal%3AProduct+view');
+    expect(html).toContain('&report=march-checkout&section=1');
+    const moved = await form('/reports/edit', {
+      ...header,
+      storedId: 'march-checkout',
+      'section.0.type': 'kpi_summary',
+      'section.1.type': 'data_quality',
+      'section.2.type': 'stages',
+      op: 'up:2',
+    });
+    const shown = await page(moved);
+    expect(shown.indexOf('value="stages"')).toBeLessThan(shown.indexOf('value="data_quality"'));
+    expect(shown).toContain('name="storedId" value="march-checkout"');
+  });
+
+  it('previews the draft as HTML and as PDF without saving it', async () => {
+    const draft = {
+      ...header,
+      id: 'not-saved',
+      'section.0.type': 'funnel',
+      'section.0.funnel': JSON.stringify({
+        steps: [{ goal: 'Product view' }, { event: 'add_to_cart' }, { event: 'purchase' }],
+      }),
+    };
+    const html = await form('/reports/preview', { ...draft, format: 'html' });
+    expect(html.status).toBe(200);
+    const text = await html.text();
+    expect(text).toContain('March checkout');
+    const pdf = await form('/reports/preview', { ...draft, format: 'pdf' });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    expect((await call(`${service.url}/api/reports/not-saved`, { headers: auth })).status).toBe(
+      404,
+    );
+  });
+
+  it('takes a funnel back from the builder into its section', async () => {
+    const query = new URLSearchParams([
+      ['from', RANGE.from],
+      ['to', RANGE.to],
+      ['step', 'event:page_view'],
+      ['within', ''],
+      ['step', 'event:purchase'],
+      ['within', '1d'],
+      ['scope', 'session'],
+      ['type', 'open'],
+    ]).toString();
+    const res = await form('/reports/march-checkout/sections/1/funnel', { funnelQuery: query });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/reports/march-checkout/edit');
+    const stored = await call(`${service.url}/api/reports/march-checkout`, { headers: auth });
+    expect(stored.body.sections[1]).toEqual({
+      type: 'funnel',
+      title: 'Checkout',
+      funnel: {
+        scope: 'session',
+        type: 'open',
+        breakdownLimit: 5,
+        steps: [{ event: 'page_view' }, { event: 'purchase', within: '1d' }],
+      },
+    });
+    expect(stored.body.sections.map((s: { type: string }) => s.type)).toEqual([
+      'kpi_summary',
+      'funnel',
+      'retention',
+    ]);
+  });
+
+  it('deletes a report', async () => {
+    const res = await form('/reports/march-checkout/delete', {});
+    expect(res.status).toBe(303);
+    expect(
+      (await call(`${service.url}/api/reports/march-checkout`, { headers: auth })).status,
+    ).toBe(404);
+  });
+});
