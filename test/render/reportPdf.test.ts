@@ -283,10 +283,10 @@ describe('report PDF on the sample', () => {
     // Each of the top 5 paths' rows: its touchpoints (a long one wraps around the numbers), then conversions,
     // not converted and revenue.
     const pathsText = text.slice(text.indexOf('Top conversion paths'));
-    const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+    const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
     expect(attribution.paths.length).toBeGreaterThan(0);
     for (const p of attribution.paths.slice(0, 5)) {
-      const nums = `${int.format(p.conversions)}\\s+${int.format(p.nonConversions)}\\s+${money.format(p.revenue).replace(/[$.]/g, '\\$&')}`;
+      const nums = `${int.format(p.conversions)}\\s+${int.format(p.nonConversions)}\\s+${usd.format(p.revenue).replace(/[$.]/g, '\\$&')}`;
       const tokens = p.path.join(' › ').split(' ');
       const row = new RegExp(
         `${tokens.join(`\\s+(?:${nums}\\S*(?:\\s+\\S+){2}\\s+)?`)}(?:\\s+${nums})?`,
