@@ -119,7 +119,7 @@ goal_events AS (
     {{#if (eq valueKind 'none')}}CAST(0 AS FLOAT64){{/if}}{{#if (eq valueKind 'revenue')}}COALESCE(ecommerce.purchase_revenue, 0){{/if}}{{#if (eq valueKind 'param')}}COALESCE({{param 'number' '@value_key'}}, 0){{/if}} AS value
   FROM scoped_events
   WHERE event_name = @goal_event{{#each where}}
-    AND {{> goal_condition}}{{/each}}
+    AND {{> condition}}{{/each}}
 ),
 deduplicated AS (
   SELECT

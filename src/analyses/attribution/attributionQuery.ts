@@ -1,5 +1,8 @@
 import { durationMicros } from '../funnel/funnelSpec.js';
-import { goalConditions } from '../goals/goalConditions.js';
+import { conditionSlots } from '../funnel/conditionSlots.js';
+
+/** How many condition slots (`@c1_*` .. `@c10_*`) sql/attribution_paths.sql declares. */
+export const MAX_GOAL_CONDITIONS = 10;
 import { valueSourceOf, type AttributionSpec } from './attributionSpec.js';
 
 /** `2020-11-01` minus n days, as a date string. */
@@ -19,12 +22,13 @@ export function attributionQuery(spec: AttributionSpec): {
   params: Record<string, unknown>;
 } {
   const lookbackUs = durationMicros(spec.lookback);
-  const conditions = goalConditions(spec.goal.where ?? []);
+  const slots = conditionSlots(MAX_GOAL_CONDITIONS, 'goal');
+  const where = (spec.goal.where ?? []).map((c, j) => slots.add(c, `goal.where[${j}]`));
   const value = valueSourceOf(spec.goal);
   const valueKind =
     value === 'none' ? 'none' : value === 'ecommerce.purchase_revenue' ? 'revenue' : 'param';
   return {
-    context: { touchpoint: spec.touchpoint, valueKind, where: conditions.contexts },
+    context: { touchpoint: spec.touchpoint, valueKind, where },
     params: {
       start_date: addDays(spec.dateRange.start, -Math.ceil(lookbackUs / 86400e6)),
       end_date: spec.dateRange.end,
@@ -33,7 +37,7 @@ export function attributionQuery(spec: AttributionSpec): {
       lookback_us: lookbackUs,
       goal_event: spec.goal.event,
       value_key: valueKind === 'param' ? value.slice('param:'.length) : null,
-      ...conditions.params,
+      ...slots.params,
     },
   };
 }

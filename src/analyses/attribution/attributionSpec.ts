@@ -15,8 +15,10 @@ const MAX_LOOKBACK_US = 90 * 86400e6;
 
 const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event name');
 
+// zod runs refinements after a failed regex too: only a well-formed duration is measured, so a bad
+// one keeps the regex's path-named message.
 export const lookbackSchema = durationSchema.refine(
-  (d) => durationMicros(d) <= MAX_LOOKBACK_US,
+  (d) => !durationSchema.safeParse(d).success || durationMicros(d) <= MAX_LOOKBACK_US,
   'expected at most 90d',
 );
 
