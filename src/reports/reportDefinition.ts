@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { lookbackSchema, TOUCHPOINTS } from '../analyses/attribution/attributionSpec.js';
+import { MODELS } from '../analyses/attribution/models/index.js';
 import { dateRangeSchema } from '../analyses/common/dateRange.js';
 import { funnelSpecSchema, parseWith } from '../analyses/funnel/funnelSpec.js';
 import { nextStepSpecSchema } from '../analyses/nextStep/nextStepSpec.js';
@@ -88,6 +90,25 @@ export const sectionSchema = z.discriminatedUnion('type', [
       title: z.string().max(200).optional(),
       period: z.enum(['week', 'month']).optional(),
       periods: z.number().int().min(1).max(12).optional(),
+    })
+    .strict(),
+  // Attribution (issue 4): the models side by side, and the top conversion paths.
+  z
+    .object({
+      type: z.literal('attribution_table'),
+      title: z.string().max(200).optional(),
+      touchpoint: z.enum(TOUCHPOINTS).optional(),
+      lookback: lookbackSchema.optional(),
+      model: z.enum(MODELS).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('conversion_paths'),
+      title: z.string().max(200).optional(),
+      touchpoint: z.enum(TOUCHPOINTS).optional(),
+      lookback: lookbackSchema.optional(),
+      top: z.number().int().min(1).max(50).optional(),
     })
     .strict(),
 ]);

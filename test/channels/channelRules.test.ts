@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNEL_RULES, channelGroup } from '../../src/analyses/channels/channelRules.js';
+import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
+import { channelGroupSql } from '../../src/sql/channelGroupSql.js';
 
 type Case = [source: string | null, medium: string | null, campaign: string | null];
 const cases: Record<string, Case[]> = {
@@ -95,5 +97,54 @@ describe('GA4 default channel group rules', () => {
   it('matching ignores case', () => {
     expect(channelGroup('Google', 'CPC', null)).toBe('Paid Search');
     expect(channelGroup('(DIRECT)', '(NONE)', null)).toBe('Direct');
+  });
+});
+
+const SITE_CASES: [string, string, string][] = [
+  ['x.com', 'referral', 'Organic Social'],
+  ['mobile.x.com', 'referral', 'Organic Social'],
+  ['t.co', 'referral', 'Organic Social'],
+  ['fb', 'paid', 'Paid Social'],
+  ['ig', 'cpc', 'Paid Social'],
+  ['l.facebook.com', 'referral', 'Organic Social'],
+  ['ask.com', 'organic', 'Organic Search'],
+  ['www.so.com', 'referral', 'Organic Search'],
+  ['search.goo.ne.jp', 'referral', 'Organic Search'],
+  ['wp.pl', 'cpc', 'Paid Search'],
+  ['m.youtube.com', 'referral', 'Organic Video'],
+  ['youtu.be', 'referral', 'Organic Video'],
+  ['www.target.com', 'cpc', 'Paid Shopping'],
+
+  // Would have matched a bare x / t / so / ask / goo / wp / fb / ig / target label.
+  ['x.example.org', 'referral', 'Referral'],
+  ['max.com', 'referral', 'Referral'],
+  ['news.t.example.com', 'referral', 'Referral'],
+  ['t.me.example', 'referral', 'Referral'],
+  ['so.cool-blog.net', 'cpc', 'Paid Other'],
+  ['asktheexpert.com', 'referral', 'Referral'],
+  ['ask.example.org', 'cpc', 'Paid Other'],
+  ['goo.gl', 'referral', 'Referral'],
+  ['blog.wp.example.org', 'cpc', 'Paid Other'],
+  ['fb.example.org', 'paid', 'Paid Other'],
+  ['ig.example.net', 'referral', 'Referral'],
+  ['target.example.com', 'cpc', 'Paid Other'],
+];
+
+describe('site lists match whole names, not stray labels', () => {
+  it.each(SITE_CASES)('%s / %s is %s', (source, medium, channel) => {
+    expect(channelGroup(source, medium, null)).toBe(channel);
+  });
+  it('the SQL rendering (RE2 in DuckDB) agrees on every one', async () => {
+    const engine = await DuckdbEngine.open(':memory:');
+    try {
+      const values = SITE_CASES.map(([s, m]) => `('${s}', '${m}')`).join(', ');
+      const sql = `SELECT s, ${channelGroupSql('s', 'm', 'CAST(NULL AS VARCHAR)')} AS channel FROM (VALUES ${values}) AS t(s, m)`;
+      const { rows } = await engine.query(sql, {}, { name: 'channels' });
+      expect(Object.fromEntries(rows.map((r) => [r.s, r.channel]))).toEqual(
+        Object.fromEntries(SITE_CASES.map(([s, , c]) => [s, c])),
+      );
+    } finally {
+      await engine.close();
+    }
   });
 });

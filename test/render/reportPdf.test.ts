@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAttributionSpec } from '../../src/analyses/attribution/attributionSpec.js';
+import { runAttribution } from '../../src/analyses/attribution/runAttribution.js';
 import { parseFunnelSpec } from '../../src/analyses/funnel/funnelSpec.js';
 import { runFunnel } from '../../src/analyses/funnel/runFunnel.js';
 import { parseNextStepSpec } from '../../src/analyses/nextStep/nextStepSpec.js';
@@ -32,6 +34,8 @@ const definition = parseReportDefinition({
     { type: 'trended_funnel', funnel: { steps: STEPS }, interval: 'day' },
     { type: 'retention', periods: 2 },
     { type: 'stages' },
+    { type: 'attribution_table' },
+    { type: 'conversion_paths', top: 5 },
     { type: 'journey_sankey', title: 'Journeys by page', paths: { nodeType: 'page_path' } },
     { type: 'next_step', title: 'What comes next', nextStep: { minSupport: 20 } },
     { type: 'data_quality' },
@@ -251,6 +255,49 @@ describe('report PDF on the sample', () => {
         new RegExp(`${day}\\s+${entered}\\s+${completed}\\s+${rate}\\s+${prev}`),
       );
     });
+
+    // Attribution: each channel's credits under the seven models, and the top paths, as the
+    // analysis returns them for the same week.
+    const attribution = await runAttribution(
+      engine,
+      parseAttributionSpec({
+        dateRange: { start: '2026-10-19', end: '2026-10-25' },
+        goal: { event: 'purchase' },
+      }),
+    );
+    expect(attribution.conversions).toBeGreaterThan(0);
+    expect(text).toContain('Attribution by channel');
+    expect(text).toMatch(/Lookback 30d before each conversion/);
+    const one = new Intl.NumberFormat('en-US', {
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+    });
+    for (const c of attribution.channels) {
+      const credits = Object.values(c.conversions).map((x) => one.format(x).replace(',', '\\,'));
+      // Long names wrap in the table cell: the first word is followed by the credits.
+      const [first, ...rest] = c.channel.split(' ');
+      const name = rest.length ? `${first}(\\s+${rest.join('\\s+')})?` : first;
+      expect(text).toMatch(new RegExp(`${name}\\s+${credits.join('\\s+')}`));
+    }
+    expect(text).toContain('Top conversion paths');
+    // Each of the top 5 paths' rows: its touchpoints (a long one wraps around the numbers), then conversions,
+    // not converted and revenue.
+    const pathsText = text.slice(text.indexOf('Top conversion paths'));
+    const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+    expect(attribution.paths.length).toBeGreaterThan(0);
+    for (const p of attribution.paths.slice(0, 5)) {
+      const nums = `${int.format(p.conversions)}\\s+${int.format(p.nonConversions)}\\s+${usd.format(p.revenue).replace(/[$.]/g, '\\$&')}`;
+      const tokens = p.path.join(' › ').split(' ');
+      const row = new RegExp(
+        `${tokens.join(`\\s+(?:${nums}\\S*(?:\\s+\\S+){2}\\s+)?`)}(?:\\s+${nums})?`,
+        'g',
+      );
+      const rows = [...pathsText.matchAll(row)].map((m) => m[0]);
+      expect(
+        rows.some((r) => new RegExp(nums).test(r)),
+        p.path.join(' > '),
+      ).toBe(true);
+    }
 
     expect(text).toContain('Retention by first-visit cohort');
     expect(text).toContain('Journey stages');

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attributionQuery } from '../../src/analyses/attribution/attributionQuery.js';
+import { parseAttributionSpec } from '../../src/analyses/attribution/attributionSpec.js';
 import { parseNextStepSpec } from '../../src/analyses/nextStep/nextStepSpec.js';
 import { nextStepQuery } from '../../src/analyses/nextStep/runNextStep.js';
 import { parsePathsSpec } from '../../src/analyses/paths/pathsSpec.js';
@@ -20,8 +22,22 @@ import { useZetaSql } from '../zetasql/useZetaSql.js';
 useZetaSql();
 
 const range = { start_date: '2020-11-01', end_date: '2020-11-04' };
-/** The foundation's queries and the parameters each is checked with. */
-const CASES: [string, Record<string, unknown>][] = [
+/** Conversion paths in each touchpoint kind and value source; a 1-day lookback reads 2020-11-01 too. */
+const attribution = (touchpoint: string, value: string, where: unknown[] = []) => {
+  const q = attributionQuery(
+    parseAttributionSpec({
+      dateRange: { start: '2020-11-02', end: '2020-11-04' },
+      includeIntraday: true,
+      goal: { event: 'purchase', where, value },
+      lookback: '1d',
+      touchpoint,
+    }),
+  );
+  return ['attribution_paths', q.params, q.context] as [string, Record<string, unknown>, Record<string, unknown>];
+};
+
+/** The foundation's queries and the parameters (and template context) each is checked with. */
+const CASES: [string, Record<string, unknown>, Record<string, unknown>?][] = [
   ['event_counts', { ...range, include_intraday: true }],
   ['event_counts', { ...range, include_intraday: false }],
   ['event_param_values', { ...range, include_intraday: true, top_values: 3 }],
@@ -29,6 +45,9 @@ const CASES: [string, Record<string, unknown>][] = [
   ['range_totals', { ...range, include_intraday: true, goal_event: 'purchase' }],
   ['range_totals', { ...range, include_intraday: false, goal_event: 'purchase' }],
   ['sessions_by_channel', { ...range, include_intraday: true }],
+  attribution('channel', 'ecommerce.purchase_revenue'),
+  attribution('source_medium', 'param:value', [{ field: 'device.category', op: 'neq', value: 'tablet' }]),
+  attribution('campaign', 'none'),
   // The journey queries in their header's shape (paths between a start with a condition and an
   // end; next step to a goal with a condition; stages with a rule condition), values bound as the
   // analyses bind them.
@@ -64,9 +83,9 @@ const canonical = (rows: Row[]): string[] =>
 async function compare(tables: Record<string, EventRow[]>): Promise<void> {
   const engine = await DuckdbEngine.open(await createEventsDb(tables));
   try {
-    for (const [name, params] of CASES) {
-      const duck = await runQuery(engine, name, params);
-      const rendered = renderQuery(name, ZETASQL_TARGET);
+    for (const [name, params, context] of CASES) {
+      const duck = await runQuery(engine, name, params, context ? { context } : {});
+      const rendered = renderQuery(name, ZETASQL_TARGET, context);
       const zeta = await evaluateSql(rendered.sql, params as never, rendered.paramTypes, { events: withSuffixes(tables) });
       expect(canonical(duck.rows), `${name} ${JSON.stringify(params)}`).toEqual(canonical(zeta));
     }

@@ -39,18 +39,35 @@ export interface ChannelRule {
   readonly anyOf: readonly (readonly ChannelCondition[])[];
 }
 
-const SITE = (names: string) => `^(${names})([.].*)?$|[.](${names})[.]`;
+/**
+ * A site list as one regex. Brand names match as a host label (`google`, `google.de`,
+ * `www.google.com`); short or ambiguous names only as their whole domain with any subdomain
+ * (`x.com`, `t.co`, `so.com`), and utm shorthands only as the whole source (`fb`, `ig`): a bare
+ * `x` or `so` label would catch stray sources such as `x.example.org` or `so.cool-blog.net`.
+ */
+const SITE = (brands: string, domains: string, exact?: string) =>
+  [
+    `^(${brands})([.].*)?$`,
+    `[.](${brands})[.]`,
+    `^(.*[.])?(${domains})$`,
+    ...(exact === undefined ? [] : [`^(${exact})$`]),
+  ].join('|');
 export const SEARCH_SITES = SITE(
-  'google|bing|yahoo|baidu|duckduckgo|yandex|ecosia|naver|ask|aol|seznam|qwant|startpage|sogou|daum|so|360|msn|search[.]brave|brave|yahoo-search|biglobe|goo|rakuten|onet|wp',
+  'google|bing|yahoo|baidu|duckduckgo|yandex|ecosia|naver|aol|seznam|qwant|startpage|sogou|daum|msn|search[.]brave|brave|yahoo-search|biglobe|rakuten|onet',
+  'ask[.]com|so[.]com|360[.]cn|goo[.]ne[.]jp|wp[.]pl',
 );
 export const SOCIAL_SITES = SITE(
-  'facebook|fb|m[.]facebook|l[.]facebook|lm[.]facebook|instagram|ig|l[.]instagram|linkedin|lnkd|twitter|t[.]co|t|x|pinterest|pin|reddit|tiktok|snapchat|quora|tumblr|vk|weibo|whatsapp|messenger|threads|mastodon|discord|telegram|line|wechat|xing|meetup|yelp|nextdoor|flickr|medium|substack',
+  'facebook|instagram|linkedin|twitter|pinterest|reddit|tiktok|snapchat|quora|tumblr|weibo|whatsapp|messenger|mastodon|discord|telegram|wechat|xing|meetup|yelp|nextdoor|flickr|substack',
+  'x[.]com|t[.]co|lnkd[.]in|pin[.]it|vk[.]com|threads[.]net|line[.]me|medium[.]com',
+  'fb|ig|pin|lnkd|medium',
 );
 export const VIDEO_SITES = SITE(
-  'youtube|m[.]youtube|youtu[.]be|vimeo|twitch|dailymotion|youku|wistia|netflix|rumble',
+  'youtube|vimeo|twitch|dailymotion|youku|wistia|netflix|rumble',
+  'youtu[.]be',
 );
 export const SHOPPING_SITES = SITE(
-  'google shopping|igshopping|amazon|ebay|etsy|shopify|stripe|walmart|alibaba|aliexpress|mercadolibre|rakuten|target|bestbuy|shopping[.]yahoo|shopzilla',
+  'google shopping|igshopping|amazon|ebay|etsy|shopify|walmart|alibaba|aliexpress|mercadolibre|rakuten|bestbuy|shopping[.]yahoo|shopzilla',
+  'target[.]com|stripe[.]com',
 );
 const PAID_MEDIUM = '^(.*cp.*|ppc|retargeting|paid.*)$';
 const SHOP_CAMPAIGN = '^(.*(([^a-df-z]|^)shop|shopping).*)$';

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAttribution } from './attribution.js';
 import { registerEvents } from './events.js';
 import { registerFunnel } from './funnel.js';
 import { registerImport } from './import.js';
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
   registerNext(program);
   registerStages(program);
   registerRetention(program);
+  registerAttribution(program);
   registerSend(program);
   registerRender(program);
 }

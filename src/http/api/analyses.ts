@@ -1,4 +1,6 @@
 import type { Router } from 'express';
+import { parseAttributionSpec } from '../../analyses/attribution/attributionSpec.js';
+import { runAttribution } from '../../analyses/attribution/runAttribution.js';
 import { funnelQuery } from '../../analyses/funnel/funnelQuery.js';
 import { parseFunnelSpec } from '../../analyses/funnel/funnelSpec.js';
 import { resolveGoalSteps } from '../../analyses/goals/goal.js';
@@ -34,6 +36,10 @@ export function analysesRoutes(router: Router, deps: ApiDeps): void {
         ...timeout,
       }),
     ),
+  );
+  router.post(
+    '/attribution/run',
+    handle(async (req) => runAttribution(deps.engine, parseAttributionSpec(req.body), timeout)),
   );
   router.post(
     '/stages/run',

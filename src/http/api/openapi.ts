@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attributionSpecSchema } from '../../analyses/attribution/attributionSpec.js';
 import { funnelSpecSchema } from '../../analyses/funnel/funnelSpec.js';
 import { goalSchema } from '../../analyses/goals/goal.js';
 import { nextStepSpecSchema } from '../../analyses/nextStep/nextStepSpec.js';
@@ -94,6 +95,7 @@ export function openApiDocument(): Json {
         PathsSpec: schemaOf(pathsSpecSchema),
         NextStepSpec: schemaOf(nextStepSpecSchema),
         StagesSpec: schemaOf(stagesSpecSchema),
+        AttributionSpec: schemaOf(attributionSpecSchema),
         ScheduleSpec: schemaOf(scheduleSpecSchema),
         Report: schemaOf(reportDefinitionSchema),
       },
@@ -176,6 +178,16 @@ export function openApiDocument(): Json {
           summary: 'Run a next-step analysis (viewers too)',
           requestBody: body({ $ref: '#/components/schemas/NextStepSpec' }),
           responses: ok('Next nodes with conversion estimates'),
+        },
+      },
+      '/api/attribution/run': {
+        post: {
+          summary:
+            'Conversion paths of a goal and seven attribution models side by side per touchpoint (viewers too)',
+          requestBody: body({ $ref: '#/components/schemas/AttributionSpec' }),
+          responses: ok(
+            'Conversions and revenue credited per model, Markov removal effects, change against last touch, top paths, path lengths, the rules and lookback used',
+          ),
         },
       },
       '/api/stages/run': {

@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import { TOUCHPOINTS } from '../../analyses/attribution/attributionSpec.js';
 import { eventInventory } from '../../analyses/events/eventInventory.js';
 import { parseNextStepSpec } from '../../analyses/nextStep/nextStepSpec.js';
 import { runNextStep } from '../../analyses/nextStep/runNextStep.js';
@@ -7,12 +8,20 @@ import { runPaths } from '../../analyses/paths/runPaths.js';
 import { runStages } from '../../analyses/stages/runStages.js';
 import { parseStagesSpec } from '../../analyses/stages/stagesSpec.js';
 import { InputError } from '../../errors/errors.js';
+import { renderSectionHtml } from '../../render/renderHtml.js';
+import { buildReportModel } from '../../reports/buildReportModel.js';
+import { parseReportDefinition } from '../../reports/reportDefinition.js';
 import { goalsByName } from '../api/goals.js';
 import { defaultRange, field, type PageDeps } from './pageDeps.js';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 const bar = (n: number, of: number) => (of > 0 ? Math.max(1, Math.round((n / of) * 100)) : 0);
-const ANALYSES = { paths: 'Paths', 'next-step': 'Next step', stages: 'Stages' } as const;
+const ANALYSES = {
+  paths: 'Paths',
+  'next-step': 'Next step',
+  stages: 'Stages',
+  attribution: 'Attribution',
+} as const;
 type Analysis = keyof typeof ANALYSES;
 
 /** Rows for the page's one table shape: label, count, share, bar. */
@@ -43,6 +52,38 @@ async function explore(deps: PageDeps, analysis: Analysis, q: unknown) {
           width: bar(n.count, step.journeys),
         })),
       })),
+    };
+  }
+  if (analysis === 'attribution') {
+    // The report's own sections (models side by side with the chart, top conversion paths), so
+    // the page and the emailed report draw the same thing from one query run.
+    const touchpoint = field(q, 'touchpoint') || 'channel';
+    const lookback = field(q, 'lookback') || '30d';
+    let definition;
+    try {
+      definition = parseReportDefinition({
+        id: 'explore',
+        title: 'Attribution',
+        goal: { event: anchor || 'purchase' },
+        dateRange,
+        comparison: 'none',
+        sections: [
+          { type: 'attribution_table', touchpoint, lookback },
+          { type: 'conversion_paths', touchpoint, lookback },
+        ],
+      });
+    } catch (error) {
+      // Name the page's own field, not the path inside the definition built from it.
+      const at =
+        error instanceof InputError ? /\.(touchpoint|lookback)\b/.exec(error.field ?? '') : null;
+      if (!at || !(error instanceof InputError)) throw error;
+      throw new InputError(`${at[1]}: ${error.message.replace(/^[^:]*: /, '')}`, at[1] as string);
+    }
+    const model = await buildReportModel(deps.engine, definition, new Date());
+    return {
+      summary: `Conversions of ${definition.goal.event}, ${dateRange.start} to ${dateRange.end}`,
+      sections: [],
+      html: model.sections.map(renderSectionHtml),
     };
   }
   if (analysis === 'next-step') {
@@ -110,14 +151,17 @@ async function explore(deps: PageDeps, analysis: Analysis, q: unknown) {
   };
 }
 
-/** Explore paths, next step and stages: a small form, run server-side, one table per section. */
+/** Explore paths, next step, stages and attribution: a small form, run server-side. */
 export function explorePage(router: Router, deps: PageDeps): void {
   router.get('/explore', async (req, res, next) => {
     try {
       const range = defaultRange();
       const analysis = (field(req.query, 'analysis') || 'paths') as Analysis;
       if (!(analysis in ANALYSES))
-        throw new InputError('analysis: expected paths, next-step or stages', 'analysis');
+        throw new InputError(
+          `analysis: expected one of ${Object.keys(ANALYSES).join(', ')}`,
+          'analysis',
+        );
       const q = {
         ...req.query,
         from: field(req.query, 'from') || range.from,
@@ -147,6 +191,11 @@ export function explorePage(router: Router, deps: PageDeps): void {
           from: q.from,
           to: q.to,
           steps: field(req.query, 'steps') || '4',
+          lookback: field(req.query, 'lookback') || '30d',
+          touchpoints: TOUCHPOINTS.map((value) => ({
+            value,
+            selected: value === (field(req.query, 'touchpoint') || 'channel'),
+          })),
           analyses: Object.entries(ANALYSES).map(([value, label]) => ({
             value,
             label,

@@ -1,4 +1,6 @@
 import type { SectionDefinition } from '../reportDefinition.js';
+import { buildAttributionTable } from './attributionTableSection.js';
+import { buildConversionPaths } from './conversionPathsSection.js';
 import { buildDataQuality } from './dataQuality.js';
 import { buildFunnelSection } from './funnelSection.js';
 import { buildJourneySankey } from './journeySankeySection.js';
@@ -23,6 +25,8 @@ export const SECTION_BUILDERS: Builders = {
   funnel: buildFunnelSection,
   retention: buildRetentionSection,
   stages: buildStagesSection,
+  attribution_table: buildAttributionTable,
+  conversion_paths: buildConversionPaths,
   trended_funnel: buildTrendedFunnelSection,
   journey_sankey: buildJourneySankey,
   next_step: buildNextStepSection,

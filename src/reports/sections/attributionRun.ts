@@ -1,0 +1,44 @@
+import {
+  parseAttributionSpec,
+  type Touchpoint,
+} from '../../analyses/attribution/attributionSpec.js';
+import {
+  runAttribution,
+  type AttributionResult,
+} from '../../analyses/attribution/runAttribution.js';
+import type { SectionInput } from './sectionInput.js';
+
+// Both attribution sections of one report read the same run: one query per (touchpoint, lookback).
+const runs = new WeakMap<SectionInput, Map<string, Promise<AttributionResult>>>();
+
+/** The report goal's attribution over the report's range, shared by the sections of one run. */
+export function attributionRun(
+  input: SectionInput,
+  touchpoint: Touchpoint,
+  lookback: string,
+  topPaths = 10,
+): Promise<AttributionResult> {
+  const byKey = runs.get(input) ?? new Map<string, Promise<AttributionResult>>();
+  runs.set(input, byKey);
+  const key = `${touchpoint}|${lookback}|${topPaths}`;
+  let run = byKey.get(key);
+  if (!run) {
+    const spec = parseAttributionSpec({
+      dateRange: input.range,
+      includeIntraday: input.definition.includeIntraday,
+      goal: { event: input.definition.goal.event },
+      lookback,
+      touchpoint,
+      topPaths,
+    });
+    run = runAttribution(input.engine, spec);
+    byKey.set(key, run);
+  }
+  return run;
+}
+
+export const TOUCHPOINT_LABEL: Record<Touchpoint, string> = {
+  channel: 'channel (GA4 default channel group)',
+  source_medium: 'source / medium',
+  campaign: 'campaign',
+};
