@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two forks on two cores: most files wait on Chromium, ZetaSQL, SMTP or DuckDB threads, and one
+    // fork (the default here) left the suite near CI's time limit.
+    maxWorkers: 2,
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dateRangeSchema } from '../common/dateRange.js';
+import { valueSourceSchema } from '../goals/goal.js';
 import {
   conditionSchema,
   durationMicros,
@@ -27,13 +28,7 @@ export const attributionGoalSchema = z
     event: EVENT,
     where: z.array(conditionSchema).max(10).optional(),
     // Where a conversion's revenue comes from; `purchase` defaults to the order revenue.
-    value: z
-      .string()
-      .regex(
-        /^(none|ecommerce\.purchase_revenue|param:[A-Za-z_][A-Za-z0-9_]{0,99})$/,
-        'expected param:<key>, ecommerce.purchase_revenue or none',
-      )
-      .optional(),
+    value: valueSourceSchema.optional(),
   })
   .strict();
 

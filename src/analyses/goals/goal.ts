@@ -8,18 +8,20 @@ import {
 } from '../funnel/funnelSpec.js';
 
 /** A saved conversion goal (journeys.md §1): an event, conditions and where its value comes from. */
+/** Where a goal's value comes from: an event parameter, the order revenue, or nothing. */
+export const valueSourceSchema = z
+  .string()
+  .regex(
+    /^(none|ecommerce\.purchase_revenue|param:[A-Za-z_][A-Za-z0-9_]{0,99})$/,
+    'expected param:<key>, ecommerce.purchase_revenue or none',
+  );
+
 export const goalSchema = z
   .object({
     name: z.string().min(1).max(200),
     event: z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event name'),
     where: z.array(conditionSchema).max(10).optional(),
-    value: z
-      .string()
-      .regex(
-        /^(none|ecommerce\.purchase_revenue|param:[A-Za-z_][A-Za-z0-9_]{0,99})$/,
-        'expected param:<key>, ecommerce.purchase_revenue or none',
-      )
-      .default('none'),
+    value: valueSourceSchema.default('none'),
   })
   .strict();
 export type Goal = z.infer<typeof goalSchema>;
