@@ -12,7 +12,7 @@
  * session_start 5%, page_view 60%, view_item 20%, add_to_cart 12%, purchase 3%; purchases carry a
  * value and a transaction_id; 2% draw it from a pool of half their number, so orders repeat.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { attributionQuery } from '../src/analyses/attribution/attributionQuery.js';
@@ -20,9 +20,8 @@ import { parseAttributionSpec } from '../src/analyses/attribution/attributionSpe
 import { pathTableFromRows } from '../src/analyses/attribution/pathTableFromRows.js';
 import { attributionFromPaths } from '../src/analyses/attribution/runAttribution.js';
 import { DuckdbEngine } from '../src/engines/duckdb/DuckdbEngine.js';
-import { refreshEventsView } from '../src/engines/duckdb/eventsView.js';
-import { eventsTableDdl } from '../src/schema/duckdbTypes.js';
 import { runQuery } from '../src/sql/runQuery.js';
+import { buildEventsTable, timeOnce as time } from './syntheticEvents.js';
 
 const T0 = 1604188800000000;
 const DAY_S = 86_400;
@@ -31,17 +30,12 @@ const param = (key: string, kind: 'string' | 'int' | 'double', value: string) =>
   `{'key': '${key}', 'value': {'string_value': ${kind === 'string' ? value : 'NULL'}, 'int_value': ${kind === 'int' ? value : 'NULL'}, 'float_value': NULL, 'double_value': ${kind === 'double' ? value : 'NULL'}}}`;
 
 async function build(file: string, events: number): Promise<void> {
-  if (existsSync(file)) return;
-  const engine = await DuckdbEngine.open(file, { mode: 'write' });
-  const c = await engine.connect();
-  try {
-    await c.run(eventsTableDdl('events_20201101'));
-    const users = Math.max(1, Math.round(events / 20));
+  await buildEventsTable(file, events, async (run, users) => {
     // 2% of purchases draw their id from a pool half their number: repeated orders to de-duplicate.
     const pool = Math.max(1, Math.round(events * 0.03 * 0.01));
     const arrival = (a: number, source: string, medium: string, campaign?: string) =>
       `WHEN arrival = ${a} THEN [${param('source', 'string', `'${source}'`)}, ${param('medium', 'string', `'${medium}'`)}${campaign ? `, ${param('campaign', 'string', `'${campaign}'`)}` : ''}]`;
-    await c.run(`
+    await run(`
       INSERT INTO events_20201101 (event_date, event_timestamp, event_name, user_pseudo_id, event_params)
       SELECT
         '20201101',
@@ -72,18 +66,7 @@ async function build(file: string, events: number): Promise<void> {
           FROM range(${events}) AS t(i)
         )
       )`);
-    await refreshEventsView(c);
-  } finally {
-    c.closeSync();
-    await engine.close();
-  }
-}
-
-/** One timed run: the baseline runs first and reads the same columns, so the file cache is warm. */
-async function time<T>(f: () => Promise<T>): Promise<{ s: number; value: T }> {
-  const t = performance.now();
-  const value = await f();
-  return { s: (performance.now() - t) / 1000, value };
+  });
 }
 
 const sizes = (process.argv[2] ?? '1000000,10000000').split(',').map(Number);

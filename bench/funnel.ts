@@ -8,27 +8,21 @@
  * 20 events per user on average over 30 days; names: page_view 50%, scroll 16%, view_item 20%,
  * add_to_cart 8%, begin_checkout 4%, purchase 2%; one ga_session_id parameter per event.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFunnel } from '../src/analyses/funnel/runFunnel.js';
 import { parseFunnelSpec } from '../src/analyses/funnel/funnelSpec.js';
 import { DuckdbEngine } from '../src/engines/duckdb/DuckdbEngine.js';
-import { refreshEventsView } from '../src/engines/duckdb/eventsView.js';
-import { eventsTableDdl } from '../src/schema/duckdbTypes.js';
 import { runQuery } from '../src/sql/runQuery.js';
+import { buildEventsTable } from './syntheticEvents.js';
 
 const T0 = 1604188800000000;
 const DAY = 86_400_000_000;
 
 async function build(file: string, events: number): Promise<void> {
-  if (existsSync(file)) return;
-  const engine = await DuckdbEngine.open(file, { mode: 'write' });
-  const c = await engine.connect();
-  try {
-    await c.run(eventsTableDdl('events_20201101'));
-    const users = Math.max(1, Math.round(events / 20));
-    await c.run(`
+  await buildEventsTable(file, events, async (run, users) => {
+    await run(`
       INSERT INTO events_20201101 (event_date, event_timestamp, event_name, user_pseudo_id, event_params)
       SELECT
         '20201101',
@@ -40,11 +34,7 @@ async function build(file: string, events: number): Promise<void> {
         'u' || (hash(i, 'user') % ${users})::VARCHAR,
         [{'key': 'ga_session_id', 'value': {'string_value': NULL, 'int_value': (hash(i, 'session') % 5)::BIGINT, 'float_value': NULL, 'double_value': NULL}}]
       FROM (SELECT i, (hash(i, 'name') % 100)::INTEGER AS h FROM range(${events}) AS t(i))`);
-    await refreshEventsView(c);
-  } finally {
-    c.closeSync();
-    await engine.close();
-  }
+  });
 }
 
 async function time<T>(f: () => Promise<T>, runs = 3): Promise<{ s: number; value: T }> {

@@ -10,7 +10,7 @@
  * scroll 14%, view_item 20%, add_to_cart 8%, begin_checkout 5%, purchase 3%; page_view events carry
  * a page_location among 40 paths, a third of them with a query string.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -19,20 +19,14 @@ import { runNextStep } from '../src/analyses/nextStep/runNextStep.js';
 import { parsePathsSpec } from '../src/analyses/paths/pathsSpec.js';
 import { runPaths } from '../src/analyses/paths/runPaths.js';
 import { DuckdbEngine } from '../src/engines/duckdb/DuckdbEngine.js';
-import { refreshEventsView } from '../src/engines/duckdb/eventsView.js';
-import { eventsTableDdl } from '../src/schema/duckdbTypes.js';
+import { buildEventsTable, timeOnce as time } from './syntheticEvents.js';
 
 const T0 = 1604188800000000;
 const DAY_S = 86_400;
 
 async function build(file: string, events: number): Promise<void> {
-  if (existsSync(file)) return;
-  const engine = await DuckdbEngine.open(file, { mode: 'write' });
-  const c = await engine.connect();
-  try {
-    await c.run(eventsTableDdl('events_20201101'));
-    const users = Math.max(1, Math.round(events / 20));
-    await c.run(`
+  await buildEventsTable(file, events, async (run, users) => {
+    await run(`
       INSERT INTO events_20201101 (event_date, event_timestamp, event_name, user_pseudo_id, event_params)
       SELECT
         '20201101',
@@ -50,18 +44,7 @@ async function build(file: string, events: number): Promise<void> {
           ELSE 'purchase' END AS name
         FROM (SELECT i, (hash(i, 'name') % 100)::INTEGER AS h FROM range(${events}) AS t(i))
       )`);
-    await refreshEventsView(c);
-  } finally {
-    c.closeSync();
-    await engine.close();
-  }
-}
-
-/** One timed run (the machine is shared: each large run once); the data file is read once first. */
-async function time<T>(f: () => Promise<T>): Promise<{ s: number; value: T }> {
-  const t = performance.now();
-  const value = await f();
-  return { s: (performance.now() - t) / 1000, value };
+  });
 }
 
 const args = process.argv.slice(2);
