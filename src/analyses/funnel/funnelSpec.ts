@@ -182,6 +182,18 @@ export const funnelSpecSchema = z
       .strict()
       .optional(),
     segments: z.array(segmentSchema).max(4, 'expected at most 4 segments').optional(),
+    nextAction: z
+      .object({
+        by: z.enum(['event', 'page']).default('event'),
+        top: z
+          .number()
+          .int('expected 1 to 10')
+          .min(1, 'expected 1 to 10')
+          .max(10, 'expected 1 to 10')
+          .default(5),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {

@@ -6,6 +6,7 @@ import { resolveGoalSteps, type Goal } from '../goals/goal.js';
 import { funnelQuery, type FunnelQueryOptions } from './funnelQuery.js';
 import type { FunnelSpec } from './funnelSpec.js';
 import { funnelTrendResult, type FunnelTrend } from './funnelTrend.js';
+import { nextActionQuery, nextActionsResult, type NextAction } from './nextActions.js';
 import { timeToConvertResult, type TimeToConvert } from './timeToConvert.js';
 
 export interface FunnelStepResult {
@@ -17,6 +18,8 @@ export interface FunnelStepResult {
   readonly abandonmentRate: number;
   readonly medianSecondsFromPrevious: number | null;
   readonly meanSecondsFromPrevious: number | null;
+  /** When the spec asks for `nextAction` (top-level steps only): what units did right after the step. */
+  readonly nextActions?: NextAction[];
 }
 
 export interface FunnelResult {
@@ -121,6 +124,16 @@ export async function runFunnel(
     const names = stepResults(resolved, []).map((s) => s.name);
     trend = funnelTrendResult(names, resolved.dateRange, resolved.trend.interval, tr.rows);
   }
+  let nextActions: NextAction[][] | null = null;
+  if (resolved.nextAction) {
+    const q = nextActionQuery(resolved, options.form ? { form: options.form } : {});
+    const next = await runQuery(engine, 'funnel_next_action', q.params, {
+      context: q.context,
+      ...timeout,
+    });
+    bytes.push(next.bytesProcessed);
+    nextActions = nextActionsResult(resolved.steps.length, next.rows);
+  }
   const totals = run.rows.filter((r) => r.total === true);
   const groups = new Map<string, Row[]>();
   for (const row of run.rows) {
@@ -138,7 +151,9 @@ export async function runFunnel(
     );
   return {
     unit: resolved.scope === 'session' ? 'sessions' : 'users',
-    steps: stepResults(resolved, totals),
+    steps: stepResults(resolved, totals).map((step, i) =>
+      nextActions ? { ...step, nextActions: nextActions[i] ?? [] } : step,
+    ),
     breakdown,
     segments,
     timeToConvert,
