@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { funnelQuery } from '../../src/analyses/funnel/funnelQuery.js';
 import { funnelTrendResult } from '../../src/analyses/funnel/funnelTrend.js';
+import { nextActionQuery, nextActionsResult } from '../../src/analyses/funnel/nextActions.js';
 import { timeToConvertResult } from '../../src/analyses/funnel/timeToConvert.js';
 import { parseFunnelSpec, type FunnelSpec } from '../../src/analyses/funnel/funnelSpec.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
@@ -11,6 +12,7 @@ import { createEventsDb, type EventRow } from '../support/loadRows.js';
 import { USERS, dateOf, specArb, toRef, toRow, worldArb } from './funnelArbitraries.js';
 import {
   referenceFunnel,
+  referenceNextActions,
   referenceTimeToConvert,
   referenceTrend,
   segmentEvents,
@@ -54,6 +56,7 @@ const SPECS_PER_RUN = 6;
 let cases = 0;
 let ttcCases = 0;
 let segmentCases = 0;
+const nextCases = { event: 0, page: 0, other: 0 };
 
 describe('funnel SQL on DuckDB = reference (random streams)', () => {
   beforeAll(() => {
@@ -65,6 +68,10 @@ describe('funnel SQL on DuckDB = reference (random streams)', () => {
     // Time to convert was compared on distributions of several units, not only empty ones.
     expect(ttcCases).toBeGreaterThan(RUNS);
     expect(segmentCases).toBeGreaterThan(RUNS);
+    // Next actions were compared by event and by page, with values beyond the top N.
+    expect(nextCases.event).toBeGreaterThan(RUNS);
+    expect(nextCases.page).toBeGreaterThan(RUNS);
+    expect(nextCases.other).toBeGreaterThan(RUNS / 2);
   });
   it(
     `agrees on ${RUNS} random event files x ${SPECS_PER_RUN} funnels x ${USERS} users`,
@@ -117,6 +124,25 @@ describe('funnel SQL on DuckDB = reference (random streams)', () => {
                     expectedTtc,
                   );
                   if (expectedTtc.count > 1) ttcCases += 1;
+                }
+                // Next actions, by the spec's choice (by event, top 5 when it has none); both forms
+                // of the chain in turn.
+                const nextSpec = {
+                  ...spec,
+                  nextAction: spec.nextAction ?? { by: 'event', top: 5 },
+                };
+                const nq = nextActionQuery(nextSpec, { form: cases % 2 ? 'window' : 'join' });
+                const next = await runQuery(engine, 'funnel_next_action', nq.params, {
+                  context: nq.context,
+                });
+                const expectedNext = referenceNextActions(nextSpec, refEvents);
+                expect(
+                  nextActionsResult(spec.steps.length, next.rows),
+                  `next ${JSON.stringify(nextSpec)}`,
+                ).toEqual(expectedNext);
+                nextCases[nextSpec.nextAction.by] += 1;
+                if (expectedNext.some((step) => step.some((a) => a.value === '(other)'))) {
+                  nextCases.other += 1;
                 }
                 const dated = funnelQuery(spec, { withDate: true });
                 const trend = await runQuery(engine, 'funnel_trend', dated.params, {

@@ -7,7 +7,16 @@ import type { RefEvent } from './referenceFunnel.js';
 export const T0 = 1604188800000000; // 2020-11-01T00:00:00Z
 export const MINUTE = 60_000_000;
 export const DAY = 86_400_000_000;
-export const NAMES = ['A', 'B', 'C', 'X'] as const;
+// page_view is never a step here: it is what next actions by page read.
+export const NAMES = ['A', 'B', 'C', 'X', 'page_view'] as const;
+/** page_location values whose paths tie, differ only by query or fragment, or are the root. */
+export const LOCATIONS = [
+  'https://shop.test/a',
+  'https://shop.test/a?q=1',
+  'https://shop.test',
+  '/b#top',
+  'http://shop.test/b/c?x=1#y',
+] as const;
 
 export const eventArb = (user: string) =>
   fc.record({
@@ -23,6 +32,7 @@ export const eventArb = (user: string) =>
     v: fc.option(fc.constantFrom<string | number>(1, 2, 2.5, 'p', 'q'), { freq: 3 }),
     platform: fc.constantFrom('WEB', 'IOS'),
     category: fc.option(fc.constantFrom('mobile', 'desktop', 'tablet'), { freq: 5 }),
+    loc: fc.option(fc.constantFrom(...LOCATIONS), { freq: 4 }),
   });
 
 export const USERS = 24;
@@ -78,13 +88,18 @@ export const specArb = fc
         ),
       ),
       toStep: fc.integer({ min: 2, max: 4 }),
+      nextAction: fc.record({
+        by: fc.constantFrom('event', 'page'),
+        top: fc.integer({ min: 1, max: 3 }),
+      }),
       exclusion: fc.record({
         event: fc.constantFrom('X', 'C'),
         i: fc.nat(3),
         len: fc.integer({ min: 1, max: 3 }),
       }),
     },
-    { requiredKeys: ['steps'] },
+    // Every spec asks for next actions (by event or page): the property test compares them all.
+    { requiredKeys: ['steps', 'nextAction'] },
   )
   .map(({ exclusion, toStep, ...rest }) => {
     const n = rest.steps.length;
@@ -120,6 +135,7 @@ export function toRow(e: GenEvent): EventRow {
     event_params: params({
       ...(e.session === null ? {} : { ga_session_id: e.session }),
       ...(e.v === null ? {} : { v: e.v }),
+      ...(e.loc === null ? {} : { page_location: e.loc }),
     }),
   };
 }
@@ -132,7 +148,10 @@ export function toRef(e: GenEvent): RefEvent {
     ts: e.ts + e.day * DAY,
     bo: e.bo,
     bi: e.bi,
-    params: e.v === null ? {} : { v: e.v },
+    params: {
+      ...(e.v === null ? {} : { v: e.v }),
+      ...(e.loc === null ? {} : { page_location: e.loc }),
+    },
     fields: { platform: e.platform },
     breakdown: e.category,
     date: dateOf(e),

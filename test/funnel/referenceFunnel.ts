@@ -14,9 +14,16 @@
  * - time to convert (closed funnels): per unit, the shortest chain from a step 1 event to a
  *   `toStep` event (last step by default), its last event's time minus its first's;
  * - trended funnel: a unit's period is the day or Monday-based week of the event_date of its first
- *   entry-candidate event (ties: smallest date); it counts there with everything it reached.
+ *   entry-candidate event (ties: smallest date); it counts there with everything it reached;
+ * - next action after step k: the unit's first step-k event S that ends a valid chain (smallest
+ *   key), then the first event of its stream strictly after S in (key, event name) order, events
+ *   equal to S in all four not counting as after it; by page, the first such page_view, its path
+ *   (page_location without scheme, host, query, fragment; empty as '/'; missing as '(not set)'),
+ *   equal page_views giving the smallest path; nothing after: '(none)'. Per step the top N values
+ *   by units (then value), the rest as '(other)', then '(none)'; reachedNext counts via[k + 1].
  */
 import type { FunnelTrend } from '../../src/analyses/funnel/funnelTrend.js';
+import type { NextAction } from '../../src/analyses/funnel/nextActions.js';
 import type { TimeToConvert } from '../../src/analyses/funnel/timeToConvert.js';
 import {
   FIELD_SQL,
@@ -50,6 +57,8 @@ export interface UnitResult {
   toConvert: number | null;
   /** event_date of the first entry-candidate event. */
   entryDate: string;
+  /** Per step (0-based): the next action's value after the unit's first valid event; null if not reached. */
+  next: (string | null)[];
 }
 
 export interface RefRow {
@@ -65,6 +74,29 @@ export interface RefRow {
 type Key = [number, number, number];
 const keyOf = (e: RefEvent): Key => [e.ts, e.bo ?? 0, e.bi ?? 0];
 const cmp = (a: Key, b: Key) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+
+/** page_location as a path: no scheme and host (`scheme://host`), no query or fragment. */
+export function pagePath(location: string | number | undefined): string {
+  if (location === undefined) return '(not set)';
+  let rest = String(location);
+  const sep = rest.indexOf('://');
+  const scheme = sep > 0 ? rest.slice(0, sep) : '';
+  if (sep > 0 && /^[A-Za-z]/.test(scheme) && [...scheme].every((ch) => /[-A-Za-z0-9+.]/.test(ch))) {
+    rest = rest.slice(sep + 3);
+    let end = 0;
+    while (end < rest.length && !'/?#'.includes(rest[end] as string)) end += 1;
+    rest = rest.slice(end);
+  }
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '?' || rest[i] === '#') {
+      rest = rest.slice(0, i);
+      break;
+    }
+  }
+  return rest === '' ? '/' : rest;
+}
+
+const strCmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function stringForm(v: string | number | undefined): string | null {
   if (v === undefined) return null;
@@ -215,6 +247,21 @@ export function referenceUnits(spec: FunnelSpec, events: readonly RefEvent[]): U
       .filter((e) => (open ? spec.steps.some((_s, k) => matchesStep(e, k)) : matchesStep(e, 0)))
       .map((e) => ({ key: keyOf(e), date: e.date ?? '' }))
       .sort((a, b) => cmp(a.key, b.key) || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    const byPage = spec.nextAction?.by === 'page';
+    const labelOf = (e: RefEvent) => (byPage ? pagePath(e.params.page_location) : e.name);
+    const next = reached.map((r, k) => {
+      if (!r) return null;
+      const first = [...(validEnds[k] ?? [])].sort((a, b) => cmp(keyOf(a), keyOf(b)))[0];
+      if (!first) return null;
+      const after = stream
+        .filter((c) => (cmp(keyOf(c), keyOf(first)) || strCmp(c.name, first.name)) > 0)
+        .filter((c) => !byPage || c.name === 'page_view')
+        .sort(
+          (a, b) =>
+            cmp(keyOf(a), keyOf(b)) || strCmp(a.name, b.name) || strCmp(labelOf(a), labelOf(b)),
+        );
+      return after[0] ? labelOf(after[0]) : '(none)';
+    });
     results.push({
       reached,
       via,
@@ -222,6 +269,7 @@ export function referenceUnits(spec: FunnelSpec, events: readonly RefEvent[]): U
       value: entries[0]?.value ?? '(not set)',
       toConvert,
       entryDate: dates[0]?.date ?? '',
+      next,
     });
   }
   return results;
@@ -366,6 +414,40 @@ export function referenceTrend(spec: FunnelSpec, events: readonly RefEvent[]): F
       };
     }),
   };
+}
+
+/** Next actions after each step: top N values by units (then value), (other), then (none). */
+export function referenceNextActions(
+  spec: FunnelSpec,
+  events: readonly RefEvent[],
+): NextAction[][] {
+  const top = spec.nextAction?.top ?? 5;
+  const units = referenceUnits(spec, events);
+  const K = spec.steps.length;
+  const round = (x: number) => Math.round(x * 10_000) / 10_000;
+  return spec.steps.map((_s, k) => {
+    const at = units.filter((u) => u.reached[k]);
+    const groups = new Map<string, UnitResult[]>();
+    for (const u of at) {
+      const v = u.next[k] as string;
+      groups.set(v, [...(groups.get(v) ?? []), u]);
+    }
+    const none = groups.get('(none)') ?? [];
+    groups.delete('(none)');
+    const ranked = [...groups.entries()].sort(
+      (a, b) => b[1].length - a[1].length || strCmp(a[0], b[0]),
+    );
+    const out: [string, UnitResult[]][] = ranked.slice(0, top);
+    const rest = ranked.slice(top).flatMap(([, list]) => list);
+    if (rest.length > 0) out.push(['(other)', rest]);
+    if (none.length > 0) out.push(['(none)', none]);
+    return out.map(([value, list]) => ({
+      value,
+      units: list.length,
+      share: round(list.length / at.length),
+      reachedNext: k + 1 < K ? list.filter((u) => u.via[k + 1]).length : null,
+    }));
+  });
 }
 
 /**

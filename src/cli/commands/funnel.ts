@@ -46,11 +46,22 @@ export function funnelTable(result: FunnelResult, width = 30): string {
   const lines = [
     `${'step'.padEnd(nameWidth + 4)} ${result.unit.padStart(10)}  ${'bar'.padEnd(width)}  ${'of first'.padStart(8)} ${'of prev'.padStart(8)} ${'dropped'.padStart(8)} ${'median'.padStart(7)}`,
   ];
+  // Next-action values (event names, page paths) get one column wide enough for the longest.
+  const valueWidth = Math.min(
+    60,
+    Math.max(0, ...result.steps.flatMap((s) => (s.nextActions ?? []).map((a) => a.value.length))),
+  );
   result.steps.forEach((s, i) => {
     const bar = '█'.repeat(Math.round((s.count / max) * width));
     lines.push(
       `${`${i + 1}. ${s.name}`.slice(0, nameWidth + 4).padEnd(nameWidth + 4)} ${String(s.count).padStart(10)}  ${bar.padEnd(width)}  ${pct(s.conversionRate).padStart(8)} ${pct(s.fromPrevious).padStart(8)} ${String(s.abandonments).padStart(8)} ${secs(s.medianSecondsFromPrevious).padStart(7)}`,
     );
+    for (const a of s.nextActions ?? []) {
+      const reached = a.reachedNext === null ? '' : `  ${a.reachedNext} reached step ${i + 2}`;
+      lines.push(
+        `     then ${a.value.slice(0, valueWidth).padEnd(valueWidth)} ${String(a.units).padStart(10)}  ${pct(a.share).padStart(6)}${reached}`,
+      );
+    }
   });
   for (const group of result.breakdown) {
     lines.push('', `${group.value}:`);
