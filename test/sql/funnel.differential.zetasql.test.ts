@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { funnelQuery } from '../../src/analyses/funnel/funnelQuery.js';
 import type { FunnelSpec } from '../../src/analyses/funnel/funnelSpec.js';
+import { nextActionQuery } from '../../src/analyses/funnel/nextActions.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
 import type { Row } from '../../src/engines/normalize.js';
 import { resolveParams } from '../../src/sql/paramValues.js';
@@ -36,6 +37,11 @@ function queriesOf(spec: FunnelSpec): [string, ReturnType<typeof funnelQuery>][]
   ];
   if (spec.timeToConvert) out.push(['funnel_time_to_convert', funnelQuery(spec)]);
   if (spec.segments?.length) out.push(['funnel', funnelQuery(spec, { segment: 0 })]);
+  // Next actions by event and by page (the fixtures' page_views carry page_location).
+  const top = spec.nextAction?.top ?? 5;
+  for (const by of ['event', 'page'] as const) {
+    out.push(['funnel_next_action', nextActionQuery({ ...spec, nextAction: { by, top } })]);
+  }
   return out;
 }
 
@@ -52,6 +58,7 @@ describe('funnel queries: DuckDB equals ZetaSQL (BigQuery semantics) on the same
     for (const e of (world ?? []).flat()) (tables[dateOf(e)] ??= []).push(toRow(e));
     const engine = await DuckdbEngine.open(await createEventsDb(tables));
     let nonEmpty = 0;
+    let nextRows = 0;
     try {
       for (const spec of specs) {
         for (const [name, q] of queriesOf(spec)) {
@@ -63,6 +70,7 @@ describe('funnel queries: DuckDB equals ZetaSQL (BigQuery semantics) on the same
           });
           expect(canonical(duck.rows), `${name} ${JSON.stringify(spec)}`).toEqual(canonical(zeta));
           if (duck.rows.length > 0) nonEmpty += 1;
+          if (name === 'funnel_next_action' && duck.rows.length > 1) nextRows += 1;
         }
       }
     } finally {
@@ -70,5 +78,7 @@ describe('funnel queries: DuckDB equals ZetaSQL (BigQuery semantics) on the same
     }
     // The comparison saw real answers, not only empty result sets.
     expect(nonEmpty).toBeGreaterThan(SPECS);
+    // Half the next-action queries (by event and by page per spec) had more than one value.
+    expect(nextRows).toBeGreaterThanOrEqual(SPECS);
   }, 120_000);
 });
