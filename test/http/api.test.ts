@@ -150,6 +150,48 @@ describe('use-cases through the API', () => {
     expect((await api('/goals/Product view')).status).toBe(404);
   });
 
+  it('answers next actions after each funnel step', async () => {
+    const run = await api('/funnels/run', {
+      method: 'POST',
+      body: {
+        dateRange: { start: RANGE.from, end: RANGE.to },
+        steps: [
+          { event: 'page_view', where: [{ param: 'page_type', op: 'eq', value: 'product' }] },
+          { event: 'add_to_cart' },
+          { event: 'purchase' },
+        ],
+        nextAction: { by: 'event' },
+      },
+    });
+    expect(run.status).toBe(200);
+    // After the product view: u1, u2, u3 add to cart (all go on), u5 does nothing more. After the
+    // cart: u1 and u3 buy, u2 stops. After the purchase nobody does anything.
+    expect(run.body.steps.map((s: { nextActions: unknown }) => s.nextActions)).toEqual([
+      [
+        { value: 'add_to_cart', units: 3, share: 0.75, reachedNext: 3 },
+        { value: '(none)', units: 1, share: 0.25, reachedNext: 0 },
+      ],
+      [
+        { value: 'purchase', units: 2, share: 0.6667, reachedNext: 2 },
+        { value: '(none)', units: 1, share: 0.3333, reachedNext: 0 },
+      ],
+      [{ value: '(none)', units: 2, share: 1, reachedNext: null }],
+    ]);
+    const bad = await api('/funnels/run', {
+      method: 'POST',
+      body: {
+        dateRange: { start: RANGE.from, end: RANGE.to },
+        steps: [{ event: 'page_view' }, { event: 'purchase' }],
+        nextAction: { by: 'page', top: 20 },
+      },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({
+      field: 'nextAction.top',
+      message: 'nextAction.top: expected 1 to 10',
+    });
+  });
+
   it('runs paths and next step, and estimates a funnel’s bytes (none on DuckDB)', async () => {
     const dateRange = { start: RANGE.from, end: RANGE.to };
     const paths = await api('/paths/run', {

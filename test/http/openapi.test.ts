@@ -37,4 +37,16 @@ describe('OpenAPI document', () => {
     );
     expect(documented.sort()).toEqual(registered.map((r) => `${r.method} ${r.path}`).sort());
   });
+
+  it('describes the funnel spec’s nextAction and the steps’ nextActions', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walking the JSON document
+    const schemas = (openApiDocument() as any).components.schemas;
+    expect(Object.keys(schemas.FunnelSpec.properties.nextAction.properties).sort()).toEqual([
+      'by',
+      'top',
+    ]);
+    const nextActions = schemas.FunnelResult.properties.steps.items.properties.nextActions;
+    expect(nextActions.items.required).toEqual(['value', 'units', 'share', 'reachedNext']);
+    expect(nextActions.items.properties.reachedNext.type).toEqual(['number', 'null']);
+  });
 });

@@ -17,6 +17,32 @@ const step = {
   },
 };
 
+const topLevelStep = {
+  ...step,
+  properties: {
+    ...step.properties,
+    nextActions: {
+      description:
+        'With spec.nextAction (top-level steps only): per unit that reached the step, what came right after its first event ending a valid chain, in its full stream (by event: the next event name; by page: the path of the next page_view); the top values by units, then (other), then (none) for nothing later',
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['value', 'units', 'share', 'reachedNext'],
+        properties: {
+          value: { type: 'string' },
+          units: num,
+          share: { ...num, description: 'units / units that reached the step (a fraction of 1)' },
+          reachedNext: {
+            ...numOrNull,
+            description:
+              'Of these units, how many reached the next step from this one; null on the last step',
+          },
+        },
+      },
+    },
+  },
+};
+
 const trendStep = {
   type: 'object',
   required: ['name', 'count', 'conversionRate', 'fromPrevious'],
@@ -37,7 +63,7 @@ export const funnelResultSchema = {
   ],
   properties: {
     unit: { enum: ['users', 'sessions'] },
-    steps: { type: 'array', items: step },
+    steps: { type: 'array', items: topLevelStep },
     breakdown: {
       type: 'array',
       items: {
