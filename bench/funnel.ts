@@ -2,6 +2,7 @@
  * Funnel benchmark (issue 9): ours (sql/funnel.sql) vs the textbook per-step-subquery join
  * (sql/funnel_textbook.sql) vs the floor (sql/funnel_floor.sql, one scan grouped by user), on the
  * same flat synthetic events on DuckDB, 1M and 10M events. Run: `npx tsx bench/funnel.ts [sizes]`.
+ * Also timed alone: sql/funnel_next_action.sql (by event) on the funnel without windows.
  *
  * The events are generated in DuckDB SQL (deterministic hash of the row number), not by
  * src/sample/generateSample.ts: that generator writes ~4k events/s here, 40+ minutes for 10M.
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { runFunnel } from '../src/analyses/funnel/runFunnel.js';
 import { parseFunnelSpec } from '../src/analyses/funnel/funnelSpec.js';
 import { DuckdbEngine } from '../src/engines/duckdb/DuckdbEngine.js';
+import { nextActionQuery } from '../src/analyses/funnel/nextActions.js';
 import { runQuery } from '../src/sql/runQuery.js';
 import { buildEventsTable } from './syntheticEvents.js';
 
@@ -77,6 +79,10 @@ for (const size of sizes) {
     );
     const oursPlain = await time(() => runFunnel(engine, plain));
     const oursWindowed = await time(() => runFunnel(engine, windowed));
+    const next = nextActionQuery({ ...plain, nextAction: { by: 'event', top: 5 } });
+    const nextAction = await time(() =>
+      runQuery(engine, 'funnel_next_action', next.params, { context: next.context }),
+    );
     const textbookCounts = textbook.value.rows.map((r) => Number(r.users));
     const oursCounts = oursPlain.value.steps.map((s) => s.count);
     const agree = JSON.stringify(textbookCounts) === JSON.stringify(oursCounts);
@@ -86,6 +92,7 @@ for (const size of sizes) {
       textbook_s: textbook.s.toFixed(3),
       ours_s: oursPlain.s.toFixed(3),
       ours_within_window_s: oursWindowed.s.toFixed(3),
+      next_action_s: nextAction.s.toFixed(3),
       ours_vs_textbook: (oursPlain.s / textbook.s).toFixed(2),
       ours_within_window_vs_floor: (oursWindowed.s / floor.s).toFixed(2),
       agree,
@@ -94,7 +101,7 @@ for (const size of sizes) {
     };
     console.log(JSON.stringify(row));
     lines.push(
-      `| ${size.toLocaleString('en-US')} | ${row.floor_s} | ${row.textbook_s} | ${row.ours_s} | ${row.ours_within_window_s} | ${row.ours_vs_textbook}x | ${row.ours_within_window_vs_floor}x | ${agree ? 'yes' : 'NO'} (${row.counts}) |`,
+      `| ${size.toLocaleString('en-US')} | ${row.floor_s} | ${row.textbook_s} | ${row.ours_s} | ${row.ours_within_window_s} | ${row.next_action_s} | ${row.ours_vs_textbook}x | ${row.ours_within_window_vs_floor}x | ${agree ? 'yes' : 'NO'} (${row.counts}) |`,
     );
   } finally {
     await engine.close();
@@ -102,8 +109,8 @@ for (const size of sizes) {
 }
 console.log(
   [
-    '| events | floor s | textbook s | ours s (no windows) | ours s (within 1h + window 1d) | ours / textbook | ours windowed / floor | ours = textbook |',
-    '|---|---|---|---|---|---|---|---|',
+    '| events | floor s | textbook s | ours s (no windows) | ours s (within 1h + window 1d) | next action s | ours / textbook | ours windowed / floor | ours = textbook |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...lines,
   ].join('\n'),
 );

@@ -12,9 +12,11 @@
 -- (other); units with no later event (page_view) in scope are (none). reached_next: of those
 -- units, how many reached step k+1 from step k (units - reached_next add up to the step's
 -- abandonments).
--- Set-based: the step's first events are merged into the stream as markers sorting after the
--- rows of their own key, one running count gives each marker the position of the row before its
--- next one, and an equi-join on (unit, position) fetches that row.
+-- Set-based, one window over the stream: by event, each distinct (unit, key, name) row's next
+-- row (LEAD), fetched for the step's first event by an equi-join (that event is a row of the
+-- stream); by page, the step's first events are merged into the page_view rows as markers sorting
+-- after the rows of their own key, a running count gives each marker the position of the last
+-- row not after it, and an equi-join on (unit, position + 1) fetches the next page_view.
 -- @param start_date DATE 2020-11-01
 -- @param end_date DATE 2020-11-30
 -- @param include_intraday BOOL false
@@ -288,9 +290,10 @@ firsts AS (
   WHERE rn = 1
   {{/each}}
 ),
+{{#if byPage}}
 positioned AS (
-  -- pos: stream rows up to here; a marker after the rows of its own key and name, so its next
-  -- event is the stream row at pos + 1.
+  -- pos: page_view rows up to here; a marker sorts after the rows of its own key and name, so the
+  -- next page_view after it is the row at pos + 1.
   SELECT
     *,
     SUM(is_row) OVER (
@@ -310,6 +313,21 @@ nexts AS (
     ON r.uid = m.uid AND r.sid = m.sid AND r.is_row = 1 AND r.pos = m.pos + 1
   WHERE m.is_row = 0
 ),
+{{else}}
+followed AS (
+  -- The step event is itself a stream row: the next row is its next event.
+  SELECT uid, sid, ts, bo, bi, event_name,
+    LEAD(label) OVER (PARTITION BY uid, sid ORDER BY ts, bo, bi, event_name) AS next_label
+  FROM stream
+),
+nexts AS (
+  SELECT f.uid, f.sid, f.step, s.next_label AS label
+  FROM firsts AS f
+  JOIN followed AS s
+    ON s.uid = f.uid AND s.sid = f.sid AND s.ts = f.ts AND s.bo = f.bo AND s.bi = f.bi
+      AND s.event_name = f.event_name
+),
+{{/if}}
 counted AS (
   SELECT
     n.step,
