@@ -4,6 +4,7 @@
 -- the latest valid step k-1 event) and unit_steps (per unit and reached step: via, shortest gap).
 -- The method and tie rules are described in sql/funnel.sql's header.
 {{#*inline "cols"}}uid, sid, id, ts, bo, bi, r{{#each @root.steps}}{{#if hasExcl}}, cle{{n}}, clt{{n}}{{/if}}{{/each}}{{/inline}}
+{{#*inline "bcols"}}b.uid, b.sid, b.id, b.ts, b.bo, b.bi, b.r{{#each @root.steps}}{{#if hasExcl}}, b.cle{{n}}, b.clt{{n}}{{/if}}{{/each}}{{/inline}}
 {{#if segment}}
 segment_units AS (
   -- The segment: users (or sessions) with at least one event in the range meeting all its conditions.
@@ -86,27 +87,36 @@ d{{n}} AS (
   GROUP BY b.uid, b.sid, b.id
 ),
 t{{n}} AS (
-  SELECT c.*, d.e_prev, d.p_ts, CAST(NULL AS INT64) AS q_e
+  SELECT c.*, d.e_prev AS e_best, d.p_ts AS p_best
   FROM c{{n}} AS c
   LEFT JOIN d{{n}} AS d ON d.uid = c.uid AND d.sid = c.sid AND d.id = c.id
 ),
 {{else}}
 {{#if @root.joinPrev}}
-w{{n}} AS (
-  -- Strictly earlier step {{prev}} events (no older than `within`), by an equi-join on the unit
-  -- with a range condition: DuckDB's window frames are slow with many small partitions. Pairs per
-  -- unit grow as (step {{prev}} events) x (step {{n}} events); see funnelQuery.ts for when it is used.
-  SELECT b.*, 1 AS is_cand, x.e_prev, x.p_ts
+j{{n}} AS (
+  -- Step {{prev}} events that may precede each step {{n}} event: strictly earlier ones, and equal
+  -- timestamps the order keys allow (tie rule; never the event itself), no older than `within`,
+  -- by one equi-join on the unit with a range condition (DuckDB's window frames are slow with many
+  -- small partitions). The latest entry and the latest step {{prev}} time are the maxima over them.
+  -- Pairs per unit grow as (step {{prev}} events) x (step {{n}} events); see funnelQuery.ts for when it is used.
+  SELECT {{> bcols}}, MAX(a.e) AS e_best, MAX(a.ts) AS p_best
   FROM c{{n}} AS b
-  LEFT JOIN (
-    SELECT b.uid AS x_uid, b.sid AS x_sid, b.ts AS x_ts, b.bo AS x_bo, b.bi AS x_bi, b.id AS x_id,
-      MAX(a.e) AS e_prev, MAX(a.ts) AS p_ts
-    FROM (SELECT DISTINCT {{> cols}} FROM c{{n}}) AS b
-    JOIN p{{n}} AS a
-      ON a.uid = b.uid AND a.sid = b.sid AND a.ts < b.ts{{#if hasWithin}} AND a.ts >= b.ts - @step{{n}}_within_us{{/if}}{{#if hasExcl}}
-      AND a.cle{{n}} = b.clt{{n}}{{/if}}
-    GROUP BY b.uid, b.sid, b.ts, b.bo, b.bi, b.id
-  ) AS x ON x.x_uid = b.uid AND x.x_sid = b.sid AND x.x_ts = b.ts AND x.x_bo = b.bo AND x.x_bi = b.bi AND x.x_id = b.id
+  JOIN p{{n}} AS a
+    ON a.uid = b.uid AND a.sid = b.sid AND a.ts <= b.ts{{#if hasWithin}} AND a.ts >= b.ts - @step{{n}}_within_us{{/if}}
+  WHERE (a.ts < b.ts OR ((a.bo < b.bo OR (a.bo = b.bo AND a.bi <= b.bi)){{#if @root.ranked}} AND a.id != b.id{{/if}})){{#if hasExcl}}
+    AND (a.cle{{n}} = b.clt{{n}} OR (a.ts = b.ts AND a.bo = b.bo AND a.bi = b.bi)){{/if}}
+  GROUP BY {{> bcols}}
+),
+t{{n}} AS (
+{{#if @root.open}}
+  -- Open funnels enter at any step event, so every candidate stays, reached from step {{prev}} or not.
+  SELECT b.*, j.e_best, j.p_best
+  FROM c{{n}} AS b
+  LEFT JOIN j{{n}} AS j
+    ON j.uid = b.uid AND j.sid = b.sid AND j.ts = b.ts AND j.bo = b.bo AND j.bi = b.bi AND j.id = b.id
+{{else}}
+  SELECT * FROM j{{n}}
+{{/if}}
 ),
 {{else}}
 w{{n}} AS (
@@ -141,7 +151,6 @@ w{{n}} AS (
     SELECT {{> cols}}, CAST(NULL AS INT64), CAST(NULL AS INT64), 1{{#if hasExcl}}, clt{{n}}{{/if}} FROM c{{n}}
   )
 ),
-{{/if}}
 q{{n}} AS (
   -- Equal timestamps: allowed unless order keys put the step {{prev}} event after (tie rule).
   SELECT b.uid AS q_uid, b.sid AS q_sid, b.ts AS q_ts, b.bo AS q_bo, b.bi AS q_bi, b.id AS q_id, MAX(a.e) AS q_e
@@ -153,12 +162,16 @@ q{{n}} AS (
 ),
 t{{n}} AS (
   -- Without ids (all 0), candidates with one order key share one q row: same key, same answer.
-  SELECT w.*, q.q_e
+  SELECT
+    w.*,
+    NULLIF(GREATEST(COALESCE(w.e_prev, -1), COALESCE(q.q_e, -1)), -1) AS e_best,
+    IF(q.q_e IS NOT NULL, w.ts, w.p_ts) AS p_best
   FROM w{{n}} AS w
   LEFT JOIN q{{n}} AS q
     ON q.q_uid = w.uid AND q.q_sid = w.sid AND q.q_ts = w.ts AND q.q_bo = w.bo AND q.q_bi = w.bi AND q.q_id = w.id
   WHERE w.is_cand = 1
 ),
+{{/if}}
 {{/if}}
 s{{n}} AS (
   SELECT
@@ -170,13 +183,7 @@ s{{n}} AS (
     SELECT
       *,
       COALESCE(e_best IS NOT NULL{{#if @root.hasWindow}} AND ts - e_best <= @window_us{{/if}}, FALSE) AS via
-    FROM (
-      SELECT
-        *,
-        NULLIF(GREATEST(COALESCE(e_prev, -1), COALESCE(q_e, -1)), -1) AS e_best,
-        IF(q_e IS NOT NULL, ts, p_ts) AS p_best
-      FROM t{{n}}
-    )
+    FROM t{{n}}
   )
 ),
 {{/if}}
