@@ -3,8 +3,9 @@
 -- e = the latest entry of a valid chain ending at it, via = reached from step k-1, gap = time from
 -- the latest valid step k-1 event) and unit_steps (per unit and reached step: via, shortest gap).
 -- The method and tie rules are described in sql/funnel.sql's header.
-{{#*inline "cols"}}uid, sid, id, ts, bo, bi, r{{#each @root.steps}}{{#if hasExcl}}, cle{{n}}, clt{{n}}{{/if}}{{/each}}{{/inline}}
-{{#*inline "bcols"}}b.uid, b.sid, b.id, b.ts, b.bo, b.bi, b.r{{#each @root.steps}}{{#if hasExcl}}, b.cle{{n}}, b.clt{{n}}{{/if}}{{/each}}{{/inline}}
+{{#*inline "cols"}}uid, sid, id, ts, bo, bi, r{{#if @root.masked}}, gi{{/if}}{{#each @root.steps}}{{#if hasExcl}}, cle{{n}}, clt{{n}}{{/if}}{{/each}}{{/inline}}
+{{#*inline "bcols"}}b.uid, b.sid, b.id, b.ts, b.bo, b.bi, b.r{{#if @root.masked}}, b.gi{{/if}}{{#each @root.steps}}{{#if hasExcl}}, b.cle{{n}}, b.clt{{n}}{{/if}}{{/each}}{{/inline}}
+{{#*inline "bbit"}}IF(b.gi < 62, CAST(1 AS INT64) << b.gi, 0){{/inline}}
 {{#if segment}}
 segment_units AS (
   -- The segment: users (or sessions) with at least one event in the range meeting all its conditions.
@@ -45,7 +46,14 @@ ranked AS (
     ROW_NUMBER() OVER (
       PARTITION BY uid, sid
       ORDER BY ts, bo, bi, event_name, bvalue{{#each steps}}, m{{n}}{{/each}}{{#each exclusions}}, x{{n}}{{/each}}
-    ) AS id,
+    ) AS id,{{#if masked}}
+    -- gi: the event's place among the unit's events of its identical order key, so a chain can
+    -- mark (bit 1 << gi of `mask`) which of them it used: one event never serves two steps
+    -- (events past the 62nd of one key are not marked: a key that crowded is not a real journey).
+    ROW_NUMBER() OVER (
+      PARTITION BY uid, sid, ts, bo, bi
+      ORDER BY event_name, bvalue{{#each steps}}, m{{n}}{{/each}}{{#each exclusions}}, x{{n}}{{/each}}
+    ) - 1 AS gi,{{/if}}
     {{#if directly}}DENSE_RANK() OVER (PARTITION BY uid, sid ORDER BY ts, bo, bi){{else}}CAST(0 AS INT64){{/if}} AS r{{#each steps}}{{#if hasExcl}},
     SUM(IF({{#each excl}}{{#unless @first}} OR {{/unless}}x{{this}}{{/each}}, 1, 0)) OVER (PARTITION BY uid, sid ORDER BY ts, bo, bi) AS cle{{n}},
     SUM(IF({{#each excl}}{{#unless @first}} OR {{/unless}}x{{this}}{{/each}}, 1, 0)) OVER (PARTITION BY uid, sid ORDER BY ts, bo, bi)
@@ -65,7 +73,7 @@ ranked AS (
 {{#each steps}}
 {{#if first}}
 s1 AS (
-  SELECT {{> cols}}, ts AS e, FALSE AS via, CAST(NULL AS INT64) AS gap
+  SELECT {{> cols}}, ts AS e, FALSE AS via, CAST(NULL AS INT64) AS gap{{#if @root.masked}}, IF(gi < 62, CAST(1 AS INT64) << gi, 0) AS mask{{/if}}
   FROM ranked
   WHERE m1
 ),
@@ -74,20 +82,33 @@ c{{n}} AS (
   SELECT {{> cols}} FROM ranked WHERE m{{n}}
 ),
 p{{n}} AS (
-  SELECT {{> cols}}, e FROM s{{prev}} WHERE e IS NOT NULL
+  SELECT {{> cols}}, e{{#if @root.masked}}, mask{{/if}} FROM s{{prev}} WHERE e IS NOT NULL
 ),
 {{#if directly}}
 d{{n}} AS (
   -- `directly`: the previous step's event has the same order key or the one just before it.
+{{#if @root.masked}}
+  -- Same order key: the previous step's chain must not have used this event; the chain's mask adds it.
+  SELECT uid, sid, id, mask, MAX(e) AS e_prev, MAX(a_ts) AS p_ts
+  FROM (
+    SELECT b.uid, b.sid, b.id, IF(a.r = b.r, a.mask | {{> bbit}}, {{> bbit}}) AS mask, a.e, a.ts AS a_ts
+    FROM c{{n}} AS b
+    JOIN p{{n}} AS a
+      ON a.uid = b.uid AND a.sid = b.sid AND a.r >= b.r - 1 AND a.r <= b.r AND a.id != b.id
+    WHERE (a.r < b.r OR (a.mask & {{> bbit}}) = 0){{#if hasWithin}} AND b.ts - a.ts <= @step{{n}}_within_us{{/if}}{{#if hasExcl}} AND (a.r = b.r OR a.cle{{n}} = b.clt{{n}}){{/if}}
+  )
+  GROUP BY uid, sid, id, mask
+{{else}}
   SELECT b.uid, b.sid, b.id, MAX(a.e) AS e_prev, MAX(a.ts) AS p_ts
   FROM c{{n}} AS b
   JOIN p{{n}} AS a
     ON a.uid = b.uid AND a.sid = b.sid AND a.r >= b.r - 1 AND a.r <= b.r AND a.id != b.id
   WHERE TRUE{{#if hasWithin}} AND b.ts - a.ts <= @step{{n}}_within_us{{/if}}{{#if hasExcl}} AND (a.r = b.r OR a.cle{{n}} = b.clt{{n}}){{/if}}
   GROUP BY b.uid, b.sid, b.id
+{{/if}}
 ),
 t{{n}} AS (
-  SELECT c.*, d.e_prev AS e_best, d.p_ts AS p_best
+  SELECT c.*, d.e_prev AS e_best, d.p_ts AS p_best{{#if @root.masked}}, COALESCE(d.mask, 0) AS mask{{/if}}
   FROM c{{n}} AS c
   LEFT JOIN d{{n}} AS d ON d.uid = c.uid AND d.sid = c.sid AND d.id = c.id
 ),
@@ -99,6 +120,24 @@ j{{n}} AS (
   -- by one equi-join on the unit with a range condition (DuckDB's window frames are slow with many
   -- small partitions). The latest entry and the latest step {{prev}} time are the maxima over them.
   -- Pairs per unit grow as (step {{prev}} events) x (step {{n}} events); see funnelQuery.ts for when it is used.
+{{#if @root.masked}}
+  -- Same order key: the previous step's chain must not have used this event; the chain's mask adds it.
+  SELECT {{> cols}}, mask, MAX(e) AS e_best, MAX(a_ts) AS p_best
+  FROM (
+    SELECT
+      {{> bcols}},
+      IF(a.ts = b.ts AND a.bo = b.bo AND a.bi = b.bi, a.mask | {{> bbit}}, {{> bbit}}) AS mask,
+      a.e,
+      a.ts AS a_ts
+    FROM c{{n}} AS b
+    JOIN p{{n}} AS a
+      ON a.uid = b.uid AND a.sid = b.sid AND a.ts <= b.ts{{#if hasWithin}} AND a.ts >= b.ts - @step{{n}}_within_us{{/if}}
+    WHERE (a.ts < b.ts OR ((a.bo < b.bo OR (a.bo = b.bo AND a.bi <= b.bi)) AND a.id != b.id))
+      AND (a.ts != b.ts OR a.bo != b.bo OR a.bi != b.bi OR (a.mask & {{> bbit}}) = 0){{#if hasExcl}}
+      AND (a.cle{{n}} = b.clt{{n}} OR (a.ts = b.ts AND a.bo = b.bo AND a.bi = b.bi)){{/if}}
+  )
+  GROUP BY {{> cols}}, mask
+{{else}}
   SELECT {{> bcols}}, MAX(a.e) AS e_best, MAX(a.ts) AS p_best
   FROM c{{n}} AS b
   JOIN p{{n}} AS a
@@ -106,6 +145,7 @@ j{{n}} AS (
   WHERE (a.ts < b.ts OR ((a.bo < b.bo OR (a.bo = b.bo AND a.bi <= b.bi)){{#if @root.ranked}} AND a.id != b.id{{/if}})){{#if hasExcl}}
     AND (a.cle{{n}} = b.clt{{n}} OR (a.ts = b.ts AND a.bo = b.bo AND a.bi = b.bi)){{/if}}
   GROUP BY {{> bcols}}
+{{/if}}
 ),
 t{{n}} AS (
 {{#if @root.open}}
@@ -178,7 +218,9 @@ s{{n}} AS (
     {{> cols}},
     {{#if @root.open}}ts{{else}}IF(via, e_best, NULL){{/if}} AS e,
     via,
-    IF(via, ts - p_best, NULL) AS gap
+    IF(via, ts - p_best, NULL) AS gap{{#if @root.masked}},
+    mask,
+    p_best{{/if}}
   FROM (
     SELECT
       *,
@@ -191,9 +233,27 @@ s{{n}} AS (
 unit_steps AS (
   {{#each steps}}
   {{#unless first}}UNION ALL{{/unless}}
+  {{#if @root.masked}}{{#unless first}}
+  -- An event may end chains of several masks: its gap is from the latest step {{prev}} event that may
+  -- precede it in any of them (as without masks), counted when one of them is valid.
+  SELECT uid, sid, {{n}} AS step, TRUE AS via, MIN(gap) AS gap
+  FROM (
+    SELECT uid, sid, LOGICAL_OR(via) AS via, MAX(ts) - MAX(p_best) AS gap
+    FROM s{{n}}
+    GROUP BY uid, sid, id
+  )
+  WHERE via
+  GROUP BY uid, sid
+  {{else}}
   SELECT uid, sid, {{n}} AS step, LOGICAL_OR(via) AS via, MIN(gap) AS gap
   FROM s{{n}}
   WHERE e IS NOT NULL
   GROUP BY uid, sid
+  {{/unless}}{{else}}
+  SELECT uid, sid, {{n}} AS step, LOGICAL_OR(via) AS via, MIN(gap) AS gap
+  FROM s{{n}}
+  WHERE e IS NOT NULL
+  GROUP BY uid, sid
+  {{/if}}
   {{/each}}
 )
