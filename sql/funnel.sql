@@ -1,9 +1,12 @@
 -- Funnel: for each unit (user, or user + ga_session_id), which steps it reached over all attempts
 -- (journeys.md §1), set-based: for every event matching step k keep E = the latest entry time of
--- any valid chain ending at it, from the step k-1 events that may precede it: strictly earlier
--- ones in one RANGE window over event_timestamp (bounded by `within`), equal-timestamp ones by an
--- equi-join on (unit, timestamp) (tie rule: order keys may separate them, the same event never
--- serves both steps), and for `directly` an equi-join on the unit's dense rank of order keys
+-- any valid chain ending at it, from the step k-1 events that may precede it, found by one
+-- equi-join on the unit per step (a range condition on event_timestamp bounded by `within`; or,
+-- with form 'window', a RANGE window plus an equi-join for equal timestamps): strictly earlier
+-- ones, and equal timestamps unless order keys put the step k-1 event after (tie rule). One event
+-- never serves two steps: where a step's event recurs two or more steps later, each chain carries
+-- a bit mask of the events of its current order key it used, so A, B, A on one key needs two As.
+-- For `directly` an equi-join on the unit's dense rank of order keys
 -- (rank equal or one before: no event strictly between them in the full stream). Open funnels
 -- also enter at the event itself. A step is reached when some E satisfies `window` (ts - E <= window):
 -- the latest entry is never worse, so only the maximum is carried.
@@ -16,7 +19,7 @@
 -- Breakdown value: at the unit's first entry event (closed: first step-1 event; open: first event
 -- matching any step), in order-key order; ties take the smallest value. Top @top_n plus (other).
 -- Values are bound: steps are @stepN_event / @stepN_within_us, conditions @cN_*, exclusions @xN_event.
--- @context {"session":false,"open":false,"hasWindow":true,"directly":false,"joinPrev":true,"ranked":false,"breakdown":false,"landingPage":false,"breakdownSql":"","steps":[{"n":1,"prev":0,"first":true,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[]},{"n":2,"prev":1,"first":false,"directly":false,"hasWithin":true,"hasExcl":false,"excl":[],"where":[]},{"n":3,"prev":2,"first":false,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[{"id":"c1","kind":"param","item":false,"keyRef":"@c1_key","fieldSql":"","itemField":"","op":"eq","numeric":false}]}],"exclusions":[],"withDate":false,"segment":false}
+-- @context {"session":false,"open":false,"hasWindow":true,"directly":false,"joinPrev":true,"masked":false,"ranked":false,"breakdown":false,"landingPage":false,"breakdownSql":"","steps":[{"n":1,"prev":0,"first":true,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[]},{"n":2,"prev":1,"first":false,"directly":false,"hasWithin":true,"hasExcl":false,"excl":[],"where":[]},{"n":3,"prev":2,"first":false,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[{"id":"c1","kind":"param","item":false,"keyRef":"@c1_key","fieldSql":"","itemField":"","op":"eq","numeric":false}]}],"exclusions":[],"withDate":false,"segment":false}
 -- @param start_date DATE 2020-11-01
 -- @param end_date DATE 2020-11-30
 -- @param include_intraday BOOL false

@@ -3,13 +3,13 @@
  * events per unit (exponential; fine for the small streams of the property tests). It shares
  * nothing with sql/funnel.sql but these definitions (documented in both places):
  * - order: (event_timestamp, batch_ordering_id, batch_event_index), missing keys as 0; a later step
- *   may use an event with an equal key (tie rule) but never the previous step's own event;
+ *   may use an event with an equal key (tie rule), but one event never serves two steps of a chain;
  * - `directly`: no event of the unit's stream has a key strictly between the two step events;
  * - exclusion [i, j]: no exclusion event with a key strictly between two consecutive chain events
  *   from step i to step j;
  * - window: last step's time minus the entry step's time; `within`: this step minus previous, both inclusive;
  * - time from previous step of a unit at step k: min over step-k events b ending a valid chain from
- *   step k-1 of (ts_b - the latest valid step k-1 event that may precede b);
+ *   step k-1 of (ts_b - the latest step k-1 event that may precede b and ends a valid chain without b);
  * - breakdown value: at the unit's first entry-candidate event (ties: smallest value);
  * - time to convert (closed funnels): per unit, the shortest chain from a step 1 event to a
  *   `toStep` event (last step by default), its last event's time minus its first's;
@@ -202,29 +202,37 @@ export function referenceUnits(spec: FunnelSpec, events: readonly RefEvent[]): U
     };
     const reached = new Array<boolean>(K).fill(false);
     const via = new Array<boolean>(K).fill(false);
-    // validEnds[k]: events ending some valid chain at step k (used for the gap definition).
-    const validEnds: Set<RefEvent>[] = Array.from({ length: K }, () => new Set());
+    // validEnds[k]: events ending some valid chain at step k, with the events each such chain
+    // used (for the gap definition: a step k-1 event may precede b through a chain without b).
+    const validEnds: Map<RefEvent, Set<RefEvent>[]>[] = Array.from({ length: K }, () => new Map());
     const viaEnds: Set<RefEvent>[] = Array.from({ length: K }, () => new Set());
     let toConvert: number | null = null;
-    const extend = (k: number, last: RefEvent, entryTs: number, started: number) => {
+    const extend = (
+      k: number,
+      last: RefEvent,
+      entryTs: number,
+      started: number,
+      used: Set<RefEvent>,
+    ) => {
       reached[k] = true;
       if (started === 0 && k === toStep && (toConvert === null || last.ts - entryTs < toConvert)) {
         toConvert = last.ts - entryTs;
       }
-      validEnds[k]?.add(last);
+      const ends = validEnds[k] as Map<RefEvent, Set<RefEvent>[]>;
+      ends.set(last, [...(ends.get(last) ?? []), used]);
       if (k > started) {
         via[k] = true;
         viaEnds[k]?.add(last);
       }
       if (k + 1 >= K) return;
       for (const b of stream) {
-        if (!matchesStep(b, k + 1) || !canFollow(last, b, k + 1)) continue;
+        if (!matchesStep(b, k + 1) || !canFollow(last, b, k + 1) || used.has(b)) continue;
         if (b.ts - entryTs > window) continue;
-        extend(k + 1, b, entryTs, started);
+        extend(k + 1, b, entryTs, started, new Set([...used, b]));
       }
     };
     for (let s = 0; s < (open ? K : 1); s++) {
-      for (const e of stream) if (matchesStep(e, s)) extend(s, e, e.ts, s);
+      for (const e of stream) if (matchesStep(e, s)) extend(s, e, e.ts, s, new Set([e]));
     }
     if (!reached.some(Boolean)) continue;
     const gap = reached.map((_r, k) => {
@@ -232,8 +240,9 @@ export function referenceUnits(spec: FunnelSpec, events: readonly RefEvent[]): U
       let best: number | null = null;
       for (const b of viaEnds[k] ?? []) {
         let latest: number | null = null;
-        for (const a of validEnds[k - 1] ?? []) {
-          if (canFollow(a, b, k) && (latest === null || a.ts > latest)) latest = a.ts;
+        for (const [a, chains] of validEnds[k - 1] ?? []) {
+          if (!canFollow(a, b, k) || !chains.some((used) => !used.has(b))) continue;
+          if (latest === null || a.ts > latest) latest = a.ts;
         }
         if (latest !== null && (best === null || b.ts - latest < best)) best = b.ts - latest;
       }
@@ -251,7 +260,7 @@ export function referenceUnits(spec: FunnelSpec, events: readonly RefEvent[]): U
     const labelOf = (e: RefEvent) => (byPage ? pagePath(e.params.page_location) : e.name);
     const next = reached.map((r, k) => {
       if (!r) return null;
-      const first = [...(validEnds[k] ?? [])].sort((a, b) => cmp(keyOf(a), keyOf(b)))[0];
+      const first = [...(validEnds[k]?.keys() ?? [])].sort((a, b) => cmp(keyOf(a), keyOf(b)))[0];
       if (!first) return null;
       const after = stream
         .filter((c) => (cmp(keyOf(c), keyOf(first)) || strCmp(c.name, first.name)) > 0)

@@ -107,6 +107,12 @@ export function funnelQuery(spec: FunnelSpec, options: FunnelQueryOptions = {}):
     ...(spec.exclusions ?? []).map((x) => x.event),
   ]);
   params.event_names = [...eventNames];
+  // One event could serve two steps that are not neighbours (A, B, A on one order key): chains
+  // then carry which events of their order key they used. Open funnels never need it: an event
+  // can always start the chain itself, which uses nothing else of its order key.
+  const masked =
+    spec.type !== 'open' &&
+    spec.steps.some((s, i) => spec.steps.some((t, j) => j >= i + 2 && t.event === s.event));
   const context = {
     session: spec.scope === 'session',
     open: spec.type === 'open',
@@ -117,8 +123,10 @@ export function funnelQuery(spec: FunnelSpec, options: FunnelQueryOptions = {}):
     // Step k-1 -> k predecessors by a join on the unit (faster on DuckDB, pairs grow with the
     // product of a unit's step events) or by a window over each unit's step events (linear, but
     // DuckDB's partitioned window frames are slow): `form: 'window'` for units with huge streams.
-    joinPrev: options.form !== 'window',
+    joinPrev: options.form !== 'window' || masked,
+    masked,
     ranked:
+      masked ||
       steps.some((s) => s.directly || s.hasExcl) ||
       spec.steps.some((s, i) => i > 0 && s.event === spec.steps[i - 1]?.event),
     breakdown: spec.breakdown !== undefined,
