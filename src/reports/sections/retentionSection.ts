@@ -26,7 +26,7 @@ export const buildRetentionSection: SectionBuilder<'retention', RetentionSection
     includeIntraday: definition.includeIntraday,
     period,
     periods,
-    goal: definition.goal.event,
+    goal: input.goal.event,
   });
   const result = await runRetention(input.engine, spec);
   const headers = Array.from(
