@@ -65,6 +65,9 @@ export async function buildReportModel(
   const { range, comparison } = resolveReportRange(definition, now, options.dateRange);
   const fmt = formatter(definition.locale, definition.currency);
   const goal = resolveReportGoal(definition.goal, options.goals ?? new Map());
+  const moreGoals = definition.goals.map((g, i) =>
+    resolveReportGoal(g, options.goals ?? new Map(), `goals[${i}]`),
+  );
   // Filters narrow what every query reads, so no section can miss them.
   const scoped = definition.filters.length
     ? scopeEngine(engine, { filters: definition.filters })
@@ -76,6 +79,7 @@ export async function buildReportModel(
     engine: scoped,
     definition,
     goal,
+    moreGoals,
     goals: options.goals ?? new Map(),
     range,
     comparison,

@@ -162,6 +162,8 @@ export const reportDefinitionSchema = z
       .regex(/^[A-Z]{3}$/, 'expected an ISO currency code like EUR')
       .default('USD'),
     goal: reportGoalSchema,
+    /** Further goals the KPI summary lists beside the main one, each with its conversions and rate. */
+    goals: z.array(reportGoalSchema).max(4, 'expected at most 4 further goals').default([]),
     /** Every section reads only the events meeting all of these. */
     filters: z.array(conditionSchema).max(10, 'expected at most 10 filters').default([]),
     /** Compared beside all users in the KPI summary and the funnels. */

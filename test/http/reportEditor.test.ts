@@ -106,6 +106,7 @@ describe('the editor form', () => {
       goalValue: 'param:value',
       filters: '[{"field": "device.category", "op": "eq", "value": "mobile"}]',
       segments: '[{"name": "Cart users", "event": "add_to_cart"}]',
+      goals: '["Newsletter"]',
     });
     expect(draft).toMatchObject({
       goal: {
@@ -129,6 +130,7 @@ describe('the editor form', () => {
     expect(again.goal).toEqual(draft.goal);
     expect(again.filters).toEqual(draft.filters);
     expect(again.segments).toEqual(draft.segments);
+    expect(again.goals).toEqual(['Newsletter']);
   });
 
   it('adds, removes and moves sections without touching the others', () => {

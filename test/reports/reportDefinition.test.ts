@@ -161,6 +161,16 @@ describe('report definitions', () => {
         'segments[1].name: duplicate segment name',
       ],
       [
+        { ...base, goals: ['a', 'b', 'c', 'd', 'e'] },
+        'goals',
+        'goals: expected at most 4 further goals',
+      ],
+      [
+        { ...base, goals: [{ event: 'purchase', value: 'price' }] },
+        'goals[0].value',
+        'goals[0].value: expected param:<key>, ecommerce.purchase_revenue or none',
+      ],
+      [
         { ...base, segments: Array.from({ length: 5 }, (_, i) => ({ name: `s${i}`, event: 'x' })) },
         'segments',
         'segments: expected at most 4 segments',

@@ -262,6 +262,35 @@ describe('a report goal with conditions', () => {
   });
 });
 
+describe('further goals', () => {
+  it('are listed in the KPI summary with the conversions independent SQL counts', async () => {
+    const [expected] = await sql(
+      full,
+      `WITH c AS (SELECT COALESCE(ecommerce.transaction_id, ${param('transaction_id', 'string')}) AS tx
+                  FROM events_wildcard WHERE event_name = 'add_to_cart' AND ${IN_RANGE})
+       SELECT (SELECT COUNT(DISTINCT tx) FROM c) + (SELECT COUNT(*) FROM c WHERE tx IS NULL) AS n`,
+    );
+    const goals = new Map([
+      ['Nothing', { name: 'Nothing', event: 'no_such_event', value: 'none' }],
+    ]);
+    const model = await buildReportModel(
+      engine,
+      definition({
+        goals: [{ event: 'add_to_cart', name: 'Carts' }, 'Nothing'],
+        sections: [{ type: 'kpi_summary' }],
+      }),
+      NOW,
+      { goals },
+    );
+    const kpi = model.sections[0]?.context as KpiSummaryContext;
+    expect(Number(expected?.n)).toBeGreaterThan(0);
+    expect(kpi.goals.map((g) => [g.name, g.conversions])).toEqual([
+      ['Carts', Number(expected?.n).toLocaleString('en-US')],
+      ['Nothing', '0'],
+    ]);
+  });
+});
+
 describe('report segments', () => {
   it.each(['user', 'session'] as const)(
     'give the KPI summary a %s-segment row equal to the report on only its members’ events',

@@ -68,6 +68,7 @@ export function reportEditorView(
       goalValue: goal.value ?? '',
       filters: json(draft.filters),
       segments: json(draft.segments),
+      goals: json(draft.goals),
       start: fixed.start ?? '',
       end: fixed.end ?? '',
     },

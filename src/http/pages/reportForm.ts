@@ -68,12 +68,14 @@ export function draftFromForm(body: Record<string, unknown>): ReportDraft {
   const range = field(body, 'dateRange');
   const filters = jsonField(body, 'filters', 'filters');
   const segments = jsonField(body, 'segments', 'segments');
+  const goals = jsonField(body, 'goals', 'goals');
   return {
     id: field(body, 'id'),
     title: field(body, 'title'),
     goal: goalFromForm(body),
     ...(filters === undefined ? {} : { filters }),
     ...(segments === undefined ? {} : { segments }),
+    ...(goals === undefined ? {} : { goals }),
     dateRange: range === 'fixed' ? { start: field(body, 'start'), end: field(body, 'end') } : range,
     comparison: field(body, 'comparison'),
     timeZone: field(body, 'timeZone') || 'UTC',

@@ -20,6 +20,8 @@ export interface KpiSummaryContext {
   readonly trendSvg: string;
   readonly channelSvg: string;
   readonly channels: { name: string; sessions: string; color: string }[];
+  /** The definition's further goals over the range: conversions and rate per session. */
+  readonly goals: { name: string; conversions: string; conversionRate: string; change: string }[];
   /** All users, then each report segment, over the range ([] without segments). */
   readonly segments: {
     name: string;
@@ -68,6 +70,17 @@ export const buildKpiSummary: SectionBuilder<'kpi_summary', KpiSummaryContext> =
       rangeTotals(seg.engine, range, input.goal, definition.includeIntraday, definition.id),
     ),
   ]);
+  const goalTotals = (r: typeof range) =>
+    Promise.all(
+      input.moreGoals.map((g) =>
+        rangeTotals(engine, r, g, definition.includeIntraday, definition.id),
+      ),
+    );
+  const [goalsNow, goalsBefore] = await Promise.all([
+    goalTotals(range),
+    comparison ? goalTotals(comparison) : Promise.resolve(null),
+  ]);
+  for (const t of [...goalsNow, ...(goalsBefore ?? [])]) input.countBytes(t.bytesProcessed);
   input.countBytes(channels.bytesProcessed);
   for (const t of bySegment) input.countBytes(t.bytesProcessed);
   const segmentRow = (name: string, t: RangeTotals) => {
@@ -143,6 +156,16 @@ export const buildKpiSummary: SectionBuilder<'kpi_summary', KpiSummaryContext> =
         sessions: fmt.integer(r.value),
         color: channelColor(r.channel),
       })),
+      goals: input.moreGoals.map((g, i) => {
+        const t = goalsNow[i] as RangeTotals;
+        const before = goalsBefore?.[i];
+        return {
+          name: g.name,
+          conversions: fmt.integer(t.conversions),
+          conversionRate: fmt.percent(kpiFigures(t).conversionRate, 2),
+          change: fmt.change(t.conversions, before ? before.conversions : null).text,
+        };
+      }),
       segments: bySegment.length
         ? [
             segmentRow('All users', nowTotals),

@@ -15,6 +15,8 @@ export interface SectionInput {
   readonly definition: ReportDefinition;
   /** The definition's goal, resolved (a saved goal by name, or its own). */
   readonly goal: ReportGoal;
+  /** The definition's further goals, resolved, in its order. */
+  readonly moreGoals: readonly ReportGoal[];
   /** Saved goals by name, for funnel steps that name one. */
   readonly goals: ReadonlyMap<string, Goal>;
   readonly range: DateRange;
