@@ -69,7 +69,7 @@
 -- @param c10_n2 FLOAT64 0
 -- @param c10_list ARRAY<STRING> USD
 -- @param c10_nums ARRAY<FLOAT64> 1
--- @context {"valueKind": "param", "where": [{"id": "c1", "kind": "param", "item": false, "keyRef": "@c1_key", "fieldSql": "", "itemField": "", "op": "eq", "numeric": false}]}
+-- @context {"valueKind": "default", "where": []}
 WITH scoped_events AS (
   SELECT
     event_date,

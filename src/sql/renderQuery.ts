@@ -104,11 +104,13 @@ function compile(name: string, text: string, target: SqlTarget): HandlebarsTempl
 /** The scope's WHERE terms for `{{events}}`, with the slot values and types they bind. */
 function renderScope(target: SqlTarget, scope: EventScope) {
   const slots = scopeSlots(scope);
+  const sid = paramValue(target, 'int', 'ga_session_id');
   const sql = compile('partials/event_scope', '{{> event_scope}}', target)({
     ...slots.context,
     table: eventsTable(target),
     dateWhere: DATE_WHERE,
-    sessionKey: `CONCAT(user_pseudo_id, '.', CAST(${paramValue(target, 'int', 'ga_session_id')} AS STRING))`,
+    // NULL without a user or a session on both engines (DuckDB's CONCAT would skip a NULL part).
+    sessionKey: `IF(user_pseudo_id IS NULL OR ${sid} IS NULL, NULL, CONCAT(user_pseudo_id, '.', CAST(${sid} AS STRING)))`,
   });
   return { sql: sql.trimEnd(), params: slots.params, types: slots.types };
 }
