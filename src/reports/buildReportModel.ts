@@ -40,8 +40,6 @@ export interface BuildOptions {
 
 /** Sections that draw each segment beside all users; the others say they do not. */
 const SPLIT_BY_SEGMENT = new Set(['kpi_summary', 'funnel', 'trended_funnel']);
-/** Sections that count the goal by its event alone. */
-const GOAL_EVENT_ONLY = new Set(['stages', 'retention']);
 
 /** Resolves a definition's date range on the report zone's calendar at `now`. */
 export function resolveReportRange(
@@ -115,11 +113,6 @@ export async function buildReportModel(
     const notes: string[] = [];
     if (definition.segments.length && !SPLIT_BY_SEGMENT.has(section.type)) {
       notes.push('All users (segments not applied).');
-    }
-    if (goal.where.length && GOAL_EVENT_ONLY.has(section.type)) {
-      notes.push(
-        `Conversions here are every ${goal.event} event (the goal's conditions are not applied).`,
-      );
     }
     return { ...section, note: [section.note ?? '', ...notes].filter(Boolean).join(' ') };
   };

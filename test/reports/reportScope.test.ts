@@ -9,6 +9,8 @@ import {
 } from '../../src/reports/reportDefinition.js';
 import type { DataQualityContext } from '../../src/reports/sections/dataQuality.js';
 import type { KpiSummaryContext } from '../../src/reports/sections/kpiSummary.js';
+import type { RetentionSectionContext } from '../../src/reports/sections/retentionSection.js';
+import type { StagesSectionContext } from '../../src/reports/sections/stagesSection.js';
 import type { ConversionPathsContext } from '../../src/reports/sections/conversionPathsSection.js';
 import { NOW, sampleDb } from '../render/sampleDb.js';
 
@@ -200,7 +202,7 @@ describe('a report goal with conditions', () => {
           where: [{ param: 'currency', op: 'eq', value: 'USD' }],
           value: 'param:value',
         },
-        sections: [{ type: 'kpi_summary' }, { type: 'conversion_paths' }, { type: 'stages' }],
+        sections: [{ type: 'kpi_summary' }, { type: 'conversion_paths' }],
       }),
       NOW,
     );
@@ -212,9 +214,43 @@ describe('a report goal with conditions', () => {
     expect(kpi.tiles[4]?.value).toBe(usd.format(Number(expected?.revenue)));
     const paths = model.sections[1]?.context as ConversionPathsContext;
     expect(paths.basis).toContain(`${n.toLocaleString('en-US')} conversions (USD purchases)`);
-    expect(model.sections[2]?.note).toBe(
-      "Conversions here are every purchase event (the goal's conditions are not applied).",
+  });
+
+  it('stages and retention count the goal with its conditions too', async () => {
+    // The oracle: the bare purchase goal on a copy without the purchases the conditions refuse.
+    const usdOnly = await open(
+      await copyKeeping(full, {
+        events: `event_name <> 'purchase' OR ${param('currency', 'string')} = 'USD'`,
+      }),
     );
+    const sections: ReportDefinitionInput['sections'] = [
+      { type: 'stages' },
+      { type: 'retention', periods: 2 },
+    ];
+    const [withConditions, oracle, bare] = await Promise.all([
+      buildReportModel(
+        engine,
+        definition({
+          goal: { event: 'purchase', where: [{ param: 'currency', op: 'eq', value: 'USD' }] },
+          sections,
+        }),
+        NOW,
+      ),
+      buildReportModel(usdOnly, definition({ sections }), NOW),
+      buildReportModel(engine, definition({ sections }), NOW),
+    ]);
+    const goalFigures = (m: typeof bare) => {
+      const stages = m.sections[0]?.context as StagesSectionContext;
+      const retention = m.sections[1]?.context as RetentionSectionContext;
+      return {
+        exitPages: stages.exitPages,
+        converters: retention.converters,
+        repeatRate: retention.repeatRate,
+      };
+    };
+    expect(goalFigures(withConditions)).toEqual(goalFigures(oracle));
+    expect(goalFigures(withConditions)).not.toEqual(goalFigures(bare));
+    expect(withConditions.sections.map((s) => s.note)).toEqual(['', '']);
   });
 
   it('may be a saved goal, by name', async () => {

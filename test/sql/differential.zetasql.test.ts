@@ -8,6 +8,8 @@ import { pathsQuery } from '../../src/analyses/paths/runPaths.js';
 import { parseStageMap } from '../../src/analyses/stages/stageMap.js';
 import { parseStagesSpec } from '../../src/analyses/stages/stagesSpec.js';
 import { stagesQuery } from '../../src/analyses/stages/runStages.js';
+import { conditionSlots } from '../../src/analyses/funnel/conditionSlots.js';
+import type { Condition } from '../../src/analyses/funnel/funnelSpec.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
 import type { Row } from '../../src/engines/normalize.js';
 import { goalTotalsQuery, type ReportGoal } from '../../src/reports/reportGoal.js';
@@ -36,6 +38,17 @@ const attribution = (touchpoint: string, value: string, where: unknown[] = []) =
     }),
   );
   return ['attribution_paths', q.params, q.context] as [string, Record<string, unknown>, Record<string, unknown>];
+};
+
+/** Retention of a purchase goal with conditions, all of them in the shared condition slots. */
+const retention = (where: Condition[]): [string, Record<string, unknown>, Record<string, unknown>] => {
+  const slots = conditionSlots(10, 'retention goal');
+  const goalWhere = where.map((c, k) => slots.add(c, `goalWhere[${k}]`));
+  return [
+    'retention',
+    { ...range, include_intraday: true, cohort_event: 'session_start', goal_event: 'purchase', periods: 3, ...slots.params },
+    { period: 'week', firstEvent: false, goalWhere },
+  ];
 };
 
 /** A report's totals of a goal, optionally within a report scope (filters, a segment). */
@@ -80,7 +93,8 @@ const CASES: [string, Record<string, unknown>, Record<string, unknown>?, EventSc
   ['paths', { ...journeyParams().paths, clean_map: [], clean_sep: '|' }],
   ['next_step', { ...journeyParams().next, clean_map: [], clean_sep: '|' }],
   ['stages', journeyParams().stages],
-  ['retention', { ...range, include_intraday: true, cohort_event: 'session_start', goal_event: 'purchase', periods: 3 }],
+  retention([]),
+  retention([{ param: 'currency', op: 'eq', value: 'USD' }]),
 ];
 
 function journeyParams() {

@@ -27,6 +27,7 @@ export const buildRetentionSection: SectionBuilder<'retention', RetentionSection
     period,
     periods,
     goal: input.goal.event,
+    ...(input.goal.where.length ? { goalWhere: input.goal.where } : {}),
   });
   const result = await runRetention(input.engine, spec);
   const headers = Array.from(

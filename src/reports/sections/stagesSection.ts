@@ -21,6 +21,7 @@ export const buildStagesSection: SectionBuilder<'stages', StagesSectionContext> 
     dateRange: range,
     includeIntraday: definition.includeIntraday,
     goal: input.goal.event,
+    ...(input.goal.where.length ? { goalWhere: input.goal.where } : {}),
     topPages: 5,
   });
   const result = await runStages(input.engine, spec);
