@@ -1,20 +1,84 @@
 -- Daily users, sessions, events, conversions of a goal event and its revenue, per event_date.
+-- A goal event is a goal_event meeting the goal's conditions (sql/partials/condition.sql).
 -- Conversions count each transaction_id once (the export often repeats a purchase) plus every
--- goal event without one; revenue is ecommerce.purchase_revenue, else the `value` parameter.
+-- goal event without one; revenue comes from the goal's value source (by default
+-- ecommerce.purchase_revenue, else the `value` parameter).
 -- Consent-mode events (no user_pseudo_id) count in events, conversions and revenue, not in users.
 -- @param start_date DATE 2020-11-01
 -- @param end_date DATE 2020-11-30
 -- @param include_intraday BOOL false
 -- @param goal_event STRING purchase
+-- @param value_key STRING value
+-- @param c1_key STRING currency
+-- @param c1_s STRING USD
+-- @param c1_n FLOAT64 0
+-- @param c1_n2 FLOAT64 0
+-- @param c1_list ARRAY<STRING> USD
+-- @param c1_nums ARRAY<FLOAT64> 1
+-- @param c2_key STRING currency
+-- @param c2_s STRING USD
+-- @param c2_n FLOAT64 0
+-- @param c2_n2 FLOAT64 0
+-- @param c2_list ARRAY<STRING> USD
+-- @param c2_nums ARRAY<FLOAT64> 1
+-- @param c3_key STRING currency
+-- @param c3_s STRING USD
+-- @param c3_n FLOAT64 0
+-- @param c3_n2 FLOAT64 0
+-- @param c3_list ARRAY<STRING> USD
+-- @param c3_nums ARRAY<FLOAT64> 1
+-- @param c4_key STRING currency
+-- @param c4_s STRING USD
+-- @param c4_n FLOAT64 0
+-- @param c4_n2 FLOAT64 0
+-- @param c4_list ARRAY<STRING> USD
+-- @param c4_nums ARRAY<FLOAT64> 1
+-- @param c5_key STRING currency
+-- @param c5_s STRING USD
+-- @param c5_n FLOAT64 0
+-- @param c5_n2 FLOAT64 0
+-- @param c5_list ARRAY<STRING> USD
+-- @param c5_nums ARRAY<FLOAT64> 1
+-- @param c6_key STRING currency
+-- @param c6_s STRING USD
+-- @param c6_n FLOAT64 0
+-- @param c6_n2 FLOAT64 0
+-- @param c6_list ARRAY<STRING> USD
+-- @param c6_nums ARRAY<FLOAT64> 1
+-- @param c7_key STRING currency
+-- @param c7_s STRING USD
+-- @param c7_n FLOAT64 0
+-- @param c7_n2 FLOAT64 0
+-- @param c7_list ARRAY<STRING> USD
+-- @param c7_nums ARRAY<FLOAT64> 1
+-- @param c8_key STRING currency
+-- @param c8_s STRING USD
+-- @param c8_n FLOAT64 0
+-- @param c8_n2 FLOAT64 0
+-- @param c8_list ARRAY<STRING> USD
+-- @param c8_nums ARRAY<FLOAT64> 1
+-- @param c9_key STRING currency
+-- @param c9_s STRING USD
+-- @param c9_n FLOAT64 0
+-- @param c9_n2 FLOAT64 0
+-- @param c9_list ARRAY<STRING> USD
+-- @param c9_nums ARRAY<FLOAT64> 1
+-- @param c10_key STRING currency
+-- @param c10_s STRING USD
+-- @param c10_n FLOAT64 0
+-- @param c10_n2 FLOAT64 0
+-- @param c10_list ARRAY<STRING> USD
+-- @param c10_nums ARRAY<FLOAT64> 1
+-- @context {"valueKind": "default", "where": []}
 WITH scoped_events AS (
   SELECT
     event_date,
     event_name,
     user_pseudo_id,
     {{param 'int' 'ga_session_id'}} AS ga_session_id,
-    IF(event_name = @goal_event, 1, 0) AS is_goal,
-    IF(event_name = @goal_event, COALESCE(ecommerce.transaction_id, {{param 'string' 'transaction_id'}}), NULL) AS transaction_id,
-    IF(event_name = @goal_event, COALESCE(ecommerce.purchase_revenue, {{param 'number' 'value'}}, 0), 0) AS revenue
+    IF(event_name = @goal_event{{#each where}} AND {{> condition}}{{/each}}, 1, 0) AS is_goal,
+    COALESCE(ecommerce.transaction_id, {{param 'string' 'transaction_id'}}) AS transaction_id,
+    {{#if (eq valueKind 'default')}}COALESCE(ecommerce.purchase_revenue, {{param 'number' 'value'}}, 0){{/if}}{{#if (eq valueKind 'none')}}CAST(0 AS FLOAT64){{/if}}{{#if (eq valueKind 'revenue')}}COALESCE(ecommerce.purchase_revenue, 0){{/if}}{{#if (eq valueKind 'param')}}COALESCE({{param 'number' '@value_key'}}, 0){{/if}} AS revenue
   FROM {{events}}
 ),
 goal_revenue AS (

@@ -1,8 +1,8 @@
 -- Retention and loyalty (journeys.md §1): users grouped into cohorts by the period (Monday-based
 -- week, or calendar month, of event_date) of their first @cohort_event in the range (or of their
 -- first event when cohortByFirstEvent); per cohort and period offset k = 0..@periods, the users
--- active (any event) in period cohort + k; and per cohort the users with at least one @goal_event
--- in the range and those with at least two (repeat conversion). Weeks are numbered
+-- active (any event) in period cohort + k; and per cohort the users with at least one goal event
+-- (@goal_event meeting the goal's conditions, sql/partials/condition.sql) in the range and those with at least two (repeat conversion). Weeks are numbered
 -- DIV(UNIX_DATE(d) + 3, 7) (1970-01-01 was a Thursday), months year * 12 + month - 1, so both
 -- engines agree. Consent-mode events (no user_pseudo_id) are in no cohort: counted apart.
 -- @param start_date DATE 2020-11-01
@@ -11,7 +11,67 @@
 -- @param cohort_event STRING first_visit
 -- @param goal_event STRING purchase
 -- @param periods INT64 8
--- @context {"period": "week", "firstEvent": false}
+-- @param c1_key STRING currency
+-- @param c1_s STRING USD
+-- @param c1_n FLOAT64 0
+-- @param c1_n2 FLOAT64 0
+-- @param c1_list ARRAY<STRING> USD
+-- @param c1_nums ARRAY<FLOAT64> 1
+-- @param c2_key STRING currency
+-- @param c2_s STRING USD
+-- @param c2_n FLOAT64 0
+-- @param c2_n2 FLOAT64 0
+-- @param c2_list ARRAY<STRING> USD
+-- @param c2_nums ARRAY<FLOAT64> 1
+-- @param c3_key STRING currency
+-- @param c3_s STRING USD
+-- @param c3_n FLOAT64 0
+-- @param c3_n2 FLOAT64 0
+-- @param c3_list ARRAY<STRING> USD
+-- @param c3_nums ARRAY<FLOAT64> 1
+-- @param c4_key STRING currency
+-- @param c4_s STRING USD
+-- @param c4_n FLOAT64 0
+-- @param c4_n2 FLOAT64 0
+-- @param c4_list ARRAY<STRING> USD
+-- @param c4_nums ARRAY<FLOAT64> 1
+-- @param c5_key STRING currency
+-- @param c5_s STRING USD
+-- @param c5_n FLOAT64 0
+-- @param c5_n2 FLOAT64 0
+-- @param c5_list ARRAY<STRING> USD
+-- @param c5_nums ARRAY<FLOAT64> 1
+-- @param c6_key STRING currency
+-- @param c6_s STRING USD
+-- @param c6_n FLOAT64 0
+-- @param c6_n2 FLOAT64 0
+-- @param c6_list ARRAY<STRING> USD
+-- @param c6_nums ARRAY<FLOAT64> 1
+-- @param c7_key STRING currency
+-- @param c7_s STRING USD
+-- @param c7_n FLOAT64 0
+-- @param c7_n2 FLOAT64 0
+-- @param c7_list ARRAY<STRING> USD
+-- @param c7_nums ARRAY<FLOAT64> 1
+-- @param c8_key STRING currency
+-- @param c8_s STRING USD
+-- @param c8_n FLOAT64 0
+-- @param c8_n2 FLOAT64 0
+-- @param c8_list ARRAY<STRING> USD
+-- @param c8_nums ARRAY<FLOAT64> 1
+-- @param c9_key STRING currency
+-- @param c9_s STRING USD
+-- @param c9_n FLOAT64 0
+-- @param c9_n2 FLOAT64 0
+-- @param c9_list ARRAY<STRING> USD
+-- @param c9_nums ARRAY<FLOAT64> 1
+-- @param c10_key STRING currency
+-- @param c10_s STRING USD
+-- @param c10_n FLOAT64 0
+-- @param c10_n2 FLOAT64 0
+-- @param c10_list ARRAY<STRING> USD
+-- @param c10_nums ARRAY<FLOAT64> 1
+-- @context {"period": "week", "firstEvent": false, "goalWhere": []}
 WITH scoped_events AS (
   SELECT * FROM {{events}}
 ),
@@ -19,6 +79,7 @@ activity AS (
   SELECT
     user_pseudo_id,
     event_name,
+    COALESCE(event_name = @goal_event{{#each goalWhere}} AND {{> condition}}{{/each}}, FALSE) AS is_goal,
     {{#if (eq period 'week')}}
     DIV(UNIX_DATE(PARSE_DATE('%Y%m%d', event_date)) + 3, 7) AS period
     {{else}}
@@ -44,7 +105,7 @@ active AS (
   GROUP BY c.cohort, k
 ),
 conversions AS (
-  SELECT c.cohort, c.user_pseudo_id, COUNTIF(a.event_name = @goal_event) AS goal_events
+  SELECT c.cohort, c.user_pseudo_id, COUNTIF(a.is_goal) AS goal_events
   FROM cohorts AS c
   JOIN activity AS a ON a.user_pseudo_id = c.user_pseudo_id
   GROUP BY c.cohort, c.user_pseudo_id

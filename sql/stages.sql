@@ -9,7 +9,7 @@
 -- the page path (page_location without scheme and host) of the session's last page_view, top @top_pages.
 -- Rule values are bound in slots @r1_* .. @r24_* and @c1_* .. @c30_*; the template expands only
 -- the slots in use.
--- @context {"rules": [{"n": 1, "stage": 1, "where": []}, {"n": 2, "stage": 2, "where": [{"id": "c1", "kind": "param", "item": false, "keyRef": "@c1_key", "fieldSql": "", "itemField": "", "op": "contains", "numeric": false}]}]}
+-- @context {"rules": [{"n": 1, "stage": 1, "where": []}, {"n": 2, "stage": 2, "where": [{"id": "c1", "kind": "param", "item": false, "keyRef": "@c1_key", "fieldSql": "", "itemField": "", "op": "contains", "numeric": false}]}], "goalWhere": []}
 -- @param c1_key STRING page_location
 -- @param c1_s STRING /p/
 -- @param c1_n FLOAT64 0
@@ -292,6 +292,8 @@ sessions AS (
     user_pseudo_id,
     {{param 'int' 'ga_session_id'}} AS ga_session_id,
     event_name,
+    -- A goal event: the goal's event meeting its conditions (in the slots after the rules').
+    COALESCE(event_name = @goal_event{{#each goalWhere}} AND {{> condition}}{{/each}}, FALSE) AS is_goal,
     event_timestamp,
     COALESCE(batch_ordering_id, 0) AS batch_ordering_id,
     COALESCE(batch_event_index, 0) AS batch_event_index,
@@ -306,7 +308,7 @@ unconverted AS (
   SELECT user_pseudo_id, ga_session_id
   FROM sessions
   GROUP BY user_pseudo_id, ga_session_id
-  HAVING COUNTIF(event_name = @goal_event) = 0
+  HAVING COUNTIF(is_goal) = 0
 ),
 exit_pages AS (
   SELECT s.page_path

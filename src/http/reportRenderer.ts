@@ -12,6 +12,7 @@ import { renderReport } from '../reports/renderReport.js';
 import type { RunRenderer } from '../scheduler/runWorker.js';
 import { DefinitionsRepo } from '../store/definitionsRepo.js';
 import type { Queryable } from '../store/storeDb.js';
+import type { Goal } from '../analyses/goals/goal.js';
 import type { Ga4DataApi } from '../ga4/ga4DataApi.js';
 
 const final = (message: string) => Object.assign(new Error(message), { transient: false });
@@ -30,6 +31,12 @@ export async function loadReportDefinition(
 ): Promise<ReportDefinition | undefined> {
   const stored = await new DefinitionsRepo<Record<string, unknown>>(store, 'reports').get(id);
   return stored && parseReportDefinition({ ...stored.definition, id });
+}
+
+/** Saved goals by name, for definitions whose goal names one. */
+export async function loadSavedGoals(store: Queryable): Promise<Map<string, Goal>> {
+  const stored = await new DefinitionsRepo<Goal>(store, 'goals').list();
+  return new Map(stored.map((g) => [g.key, g.definition]));
 }
 
 /**
@@ -82,6 +89,7 @@ export function reportRunRenderer(deps: {
         (typeof run.parameters.at === 'string' ? new Date(run.parameters.at) : new Date());
       const rendered = await renderReport(deps.engine, definition, at, {
         format: wantPdf ? 'pdf' : 'html',
+        goals: await loadSavedGoals(deps.store),
         ...(deps.pool ? { pool: deps.pool } : {}),
         onStage,
         ...(deps.ga4 ? { ga4: deps.ga4 } : {}),

@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Engine } from '../engines/engine.js';
+import type { Ga4DataApi } from '../ga4/ga4DataApi.js';
 import type { BrowserPool } from '../render/browserPool.js';
 import type { SchedulerLoop } from '../scheduler/schedulerLoop.js';
 import type { StoreDb } from '../store/storeDb.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
   readonly keyEvents?: () => Promise<string[]>;
   /** The browser pool for report previews as PDF. */
   readonly pool?: BrowserPool;
+  /** GA4's Data API (GA4_PROPERTY_ID set), for the data-quality box of report previews. */
+  readonly ga4?: Pick<Ga4DataApi, 'totals'>;
   readonly limits?: { bodyKb?: number; apiPerMinute?: number; linksPerMinute?: number };
   /** Behind App Engine: one proxy hop in front, so `req.ip` is the client's. */
   readonly trustProxy?: boolean;
@@ -93,6 +96,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.queryTimeoutMs === undefined ? {} : { queryTimeoutMs: deps.queryTimeoutMs }),
     ...(deps.keyEvents ? { keyEvents: deps.keyEvents } : {}),
     ...(deps.pool ? { pool: deps.pool } : {}),
+    ...(deps.ga4 ? { ga4: deps.ga4 } : {}),
   };
   const bodyLimit = `${deps.limits?.bodyKb ?? 256}kb`;
   app.use(express.json({ limit: bodyLimit }));

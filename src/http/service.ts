@@ -235,6 +235,7 @@ export async function startService(
     },
     ...(linksRouter ? { linksRouter } : {}),
     ...(pool ? { pool } : {}),
+    ...(ga4 ? { ga4 } : {}),
     ...(options.extendApi ? { extendApi: options.extendApi } : {}),
     ...(outbox ? { outboxDir: outbox } : {}),
     ...(htmlOnly ? { htmlOnly } : (browserPath(config.PATHLIGHT_BROWSER_PATH) ?? {})),

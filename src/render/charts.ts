@@ -23,12 +23,16 @@ export interface LineSeries {
   readonly values: number[];
 }
 
-/** Daily values of the period against the comparison period, aligned by day number. */
+/** Lines for report segments, after the period's and the comparison's; fixed so a segment keeps its color. */
+const SEGMENT_COLORS = ['#C0504D', '#9BBB59', '#8064A2', '#F79646'];
+
+/** Daily values of the period against the comparison period, aligned by day number; `segments` add a line each. */
 export function comparisonLineChart(
   labels: string[],
   current: LineSeries,
   previous: LineSeries | null,
   size = { width: 680, height: 220 },
+  segments: LineSeries[] = [],
 ): string {
   return renderSvg(
     {
@@ -62,6 +66,14 @@ export function comparisonLineChart(
               },
             ]
           : []),
+        ...segments.map((line, i) => ({
+          type: 'line' as const,
+          name: line.name,
+          data: line.values,
+          symbol: 'none',
+          lineStyle: { width: 1.5, color: SEGMENT_COLORS[i % SEGMENT_COLORS.length] },
+          itemStyle: { color: SEGMENT_COLORS[i % SEGMENT_COLORS.length] },
+        })),
       ],
     },
     size.width,

@@ -1,9 +1,12 @@
 import type { DateRange } from '../analyses/common/dateRange.js';
+import type { Goal } from '../analyses/goals/goal.js';
 import type { Engine } from '../engines/engine.js';
 import type { Ga4DataApi } from '../ga4/ga4DataApi.js';
 import { dailyTotals, type DailyTotals } from './dailyTotals.js';
 import { formatter } from './format.js';
 import { rangeTotals, type RangeTotals } from './rangeTotals.js';
+import { resolveReportGoal } from './reportGoal.js';
+import { scopeEngine } from '../sql/eventScope.js';
 import { comparisonRange, resolveRelativeRange } from './relativeDateRange.js';
 import type { ReportDateRange, ReportDefinition } from './reportDefinition.js';
 import { buildSection } from './sections/sectionBuilders.js';
@@ -31,7 +34,12 @@ export interface BuildOptions {
   readonly dateRange?: ReportDateRange;
   /** GA4's own totals (GA4_PROPERTY_ID set): the data-quality box sets them beside the export's. */
   readonly ga4?: Pick<Ga4DataApi, 'totals'>;
+  /** Saved goals, by name: a definition's `goal` may name one. */
+  readonly goals?: ReadonlyMap<string, Goal>;
 }
+
+/** Sections that draw each segment beside all users; the others say they do not. */
+const SPLIT_BY_SEGMENT = new Set(['kpi_summary', 'funnel', 'trended_funnel']);
 
 /** Resolves a definition's date range on the report zone's calendar at `now`. */
 export function resolveReportRange(
@@ -54,12 +62,23 @@ export async function buildReportModel(
 ): Promise<ReportModel> {
   const { range, comparison } = resolveReportRange(definition, now, options.dateRange);
   const fmt = formatter(definition.locale, definition.currency);
+  const goal = resolveReportGoal(definition.goal, options.goals ?? new Map());
+  const moreGoals = definition.goals.map((g, i) =>
+    resolveReportGoal(g, options.goals ?? new Map(), `goals[${i}]`),
+  );
+  // Filters narrow what every query reads, so no section can miss them.
+  const scoped = definition.filters.length
+    ? scopeEngine(engine, { filters: definition.filters })
+    : engine;
   const cache = new Map<string, Promise<DailyTotals>>();
   const rangeCache = new Map<string, Promise<RangeTotals>>();
   let bytes: number | null = null;
   const input: SectionInput = {
-    engine,
+    engine: scoped,
     definition,
+    goal,
+    moreGoals,
+    goals: options.goals ?? new Map(),
     range,
     comparison,
     now,
@@ -69,13 +88,7 @@ export async function buildReportModel(
       const key = `${r.start}/${r.end}`;
       let pending = cache.get(key);
       if (!pending) {
-        pending = dailyTotals(
-          engine,
-          r,
-          definition.goal.event,
-          definition.includeIntraday,
-          definition.id,
-        );
+        pending = dailyTotals(scoped, r, goal, definition.includeIntraday, definition.id);
         pending.then((t) => input.countBytes(t.bytesProcessed)).catch(() => undefined);
         cache.set(key, pending);
       }
@@ -85,13 +98,7 @@ export async function buildReportModel(
       const key = `${r.start}/${r.end}`;
       let pending = rangeCache.get(key);
       if (!pending) {
-        pending = rangeTotals(
-          engine,
-          r,
-          definition.goal.event,
-          definition.includeIntraday,
-          definition.id,
-        );
+        pending = rangeTotals(scoped, r, goal, definition.includeIntraday, definition.id);
         pending.then((t) => input.countBytes(t.bytesProcessed)).catch(() => undefined);
         rangeCache.set(key, pending);
       }
@@ -102,6 +109,13 @@ export async function buildReportModel(
     },
     bytesProcessed: () => bytes,
   };
+  const withNote = (section: BuiltSection): BuiltSection => {
+    const notes: string[] = [];
+    if (definition.segments.length && !SPLIT_BY_SEGMENT.has(section.type)) {
+      notes.push('All users (segments not applied).');
+    }
+    return { ...section, note: [section.note ?? '', ...notes].filter(Boolean).join(' ') };
+  };
   // Data quality reports the bytes of every other section, so it is built last.
   const order = definition.sections.map((s, i) => ({ s, i }));
   const built: BuiltSection[] = new Array<BuiltSection>(order.length);
@@ -109,11 +123,11 @@ export async function buildReportModel(
     order
       .filter(({ s }) => s.type !== 'data_quality')
       .map(async ({ s, i }) => {
-        built[i] = await buildSection(input, s);
+        built[i] = withNote(await buildSection(input, s));
       }),
   );
   for (const { s, i } of order.filter(({ s }) => s.type === 'data_quality')) {
-    built[i] = await buildSection(input, s);
+    built[i] = withNote(await buildSection(input, s));
   }
   const generated = new Intl.DateTimeFormat(definition.locale, {
     timeZone: definition.timeZone,

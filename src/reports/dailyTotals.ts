@@ -2,6 +2,7 @@ import type { DateRange } from '../analyses/common/dateRange.js';
 import { dateRangeParams } from '../analyses/common/dateRange.js';
 import type { Engine } from '../engines/engine.js';
 import { runQuery } from '../sql/runQuery.js';
+import { goalTotalsQuery, type ReportGoal } from './reportGoal.js';
 
 export interface DailyTotal {
   readonly date: string;
@@ -27,15 +28,16 @@ const isoDate = (v: unknown) => {
 export async function dailyTotals(
   engine: Engine,
   range: DateRange,
-  goalEvent: string,
+  goal: ReportGoal,
   includeIntraday: boolean,
   report?: string,
 ): Promise<DailyTotals> {
+  const query = goalTotalsQuery(goal);
   const run = await runQuery(
     engine,
     'daily_totals',
-    { ...dateRangeParams(range, includeIntraday), goal_event: goalEvent },
-    report ? { report } : {},
+    { ...dateRangeParams(range, includeIntraday), ...query.params },
+    { context: query.context, ...(report ? { report } : {}) },
   );
   return {
     bytesProcessed: run.bytesProcessed,

@@ -2,6 +2,7 @@ import type { DateRange } from '../analyses/common/dateRange.js';
 import { dateRangeParams } from '../analyses/common/dateRange.js';
 import type { Engine } from '../engines/engine.js';
 import { runQuery } from '../sql/runQuery.js';
+import { goalTotalsQuery, type ReportGoal } from './reportGoal.js';
 
 /** The KPI figures over a whole range (sql/range_totals.sql): distinct users and sessions, not sums of days. */
 export interface RangeTotals {
@@ -17,15 +18,16 @@ export interface RangeTotals {
 export async function rangeTotals(
   engine: Engine,
   range: DateRange,
-  goalEvent: string,
+  goal: ReportGoal,
   includeIntraday: boolean,
   report?: string,
 ): Promise<RangeTotals> {
+  const query = goalTotalsQuery(goal);
   const run = await runQuery(
     engine,
     'range_totals',
-    { ...dateRangeParams(range, includeIntraday), goal_event: goalEvent },
-    report ? { report } : {},
+    { ...dateRangeParams(range, includeIntraday), ...query.params },
+    { context: query.context, ...(report ? { report } : {}) },
   );
   const row = run.rows[0] ?? {};
   return {

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { lookbackSchema, TOUCHPOINTS } from '../analyses/attribution/attributionSpec.js';
 import { MODELS } from '../analyses/attribution/models/index.js';
 import { dateRangeSchema } from '../analyses/common/dateRange.js';
-import { funnelSpecSchema, parseWith } from '../analyses/funnel/funnelSpec.js';
+import {
+  conditionSchema,
+  funnelSpecSchema,
+  parseWith,
+  segmentSchema,
+} from '../analyses/funnel/funnelSpec.js';
+import { valueSourceSchema } from '../analyses/goals/goal.js';
 import { nextStepSpecSchema } from '../analyses/nextStep/nextStepSpec.js';
 import { pathsSpecSchema } from '../analyses/paths/pathsSpec.js';
 import { RELATIVE_RANGES } from './relativeDateRange.js';
@@ -48,6 +54,27 @@ const nextStepSectionSpec = z
   .omit({ dateRange: true, includeIntraday: true })
   .extend({ goal: nextStepSpecSchema.shape.goal.optional() })
   .strict();
+
+/**
+ * The conversion goal the report counts: a saved goal by name, or one of its own (an event, the
+ * conditions a goal event must meet, where its value comes from). `{event, name}` alone is what
+ * definitions held before goals had conditions, and counts as it did.
+ */
+const reportGoalSchema = z.union(
+  [
+    z.string().min(1).max(200),
+    z
+      .object({
+        event: EVENT,
+        name: z.string().max(100).optional(),
+        where: z.array(conditionSchema).max(10, 'expected at most 10 conditions').optional(),
+        value: valueSourceSchema.optional(),
+      })
+      .strict(),
+  ],
+  { error: 'expected a saved goal name or { event, where?, value?, name? }' },
+);
+export type GoalRef = z.infer<typeof reportGoalSchema>;
 
 export const sectionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('kpi_summary'), title: z.string().max(200).optional() }).strict(),
@@ -134,13 +161,31 @@ export const reportDefinitionSchema = z
       .string()
       .regex(/^[A-Z]{3}$/, 'expected an ISO currency code like EUR')
       .default('USD'),
-    goal: z.object({ event: EVENT, name: z.string().max(100).optional() }).strict(),
+    goal: reportGoalSchema,
+    /** Further goals the KPI summary lists beside the main one, each with its conversions and rate. */
+    goals: z.array(reportGoalSchema).max(4, 'expected at most 4 further goals').default([]),
+    /** Every section reads only the events meeting all of these. */
+    filters: z.array(conditionSchema).max(10, 'expected at most 10 filters').default([]),
+    /** Compared beside all users in the KPI summary and the funnels. */
+    segments: z.array(segmentSchema).max(4, 'expected at most 4 segments').default([]),
     dateRange: reportDateRangeSchema.default('last_7_days'),
     comparison: z.enum(['previous_period', 'previous_year', 'none']).default('previous_period'),
     includeIntraday: z.boolean().default(false),
     sections: z.array(sectionSchema).min(1, 'expected at least one section').max(20),
   })
-  .strict();
+  .strict()
+  .superRefine((definition, ctx) => {
+    const names = definition.segments.map((s) => s.name);
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['segments', i, 'name'],
+          message: 'duplicate segment name',
+        });
+      }
+    });
+  });
 export type ReportDefinition = z.infer<typeof reportDefinitionSchema>;
 export type ReportDefinitionInput = z.input<typeof reportDefinitionSchema>;
 

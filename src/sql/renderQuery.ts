@@ -6,11 +6,14 @@ import { renderMarkers, toDuckdbDialect } from './dialect.js';
 import { paramTypesOf } from './paramValues.js';
 import { loadQuery, partials, type QueryFile } from './queryFiles.js';
 import { channelGroupSql } from './channelGroupSql.js';
+import { isEmptyScope, scopeSlots, type EventScope } from './eventScope.js';
 
 export interface RenderedQuery {
   readonly name: string;
   readonly sql: string;
   readonly paramTypes: Record<string, ParamType>;
+  /** The values of the event scope's slots (filters, segment), bound beside the query's own. */
+  readonly scopeParams: Params;
 }
 
 const PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
@@ -19,27 +22,32 @@ const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
 const PARAM_KINDS = ['string', 'int', 'double', 'float', 'number'] as const;
 type ParamKind = (typeof PARAM_KINDS)[number];
 
+const suffix = (p: string) => `FORMAT_DATE('%Y%m%d', @${p})`;
+const DATE_WHERE = `_TABLE_SUFFIX BETWEEN ${suffix('start_date')} AND ${suffix('end_date')}
+      OR (@include_intraday AND _TABLE_SUFFIX BETWEEN CONCAT('intraday_', ${suffix('start_date')}) AND CONCAT('intraday_', ${suffix('end_date')}))`;
+
+function eventsTable(target: SqlTarget): string {
+  if (target.kind === 'duckdb') return EVENTS_VIEW;
+  if (!PROJECT.test(target.project) || !DATASET.test(target.dataset)) {
+    throw new InputError(`bigquery: invalid project or dataset name`, 'dataset');
+  }
+  return `\`${target.project}.${target.dataset}.events_*\``;
+}
+
 /**
  * The events source with its date bounds: `_TABLE_SUFFIX` bounded by @start_date / @end_date,
- * and the intraday tables only when @include_intraday is true.
+ * and the intraday tables only when @include_intraday is true; `scopeSql` (a report's filters
+ * and segment, rendered by sql/partials/event_scope.sql) narrows it further.
  */
-function eventsSource(target: SqlTarget): string {
-  const suffix = (p: string) => `FORMAT_DATE('%Y%m%d', @${p})`;
-  const where = `_TABLE_SUFFIX BETWEEN ${suffix('start_date')} AND ${suffix('end_date')}
-      OR (@include_intraday AND _TABLE_SUFFIX BETWEEN CONCAT('intraday_', ${suffix('start_date')}) AND CONCAT('intraday_', ${suffix('end_date')}))`;
-  if (target.kind === 'bigquery') {
-    if (!PROJECT.test(target.project) || !DATASET.test(target.dataset)) {
-      throw new InputError(`bigquery: invalid project or dataset name`, 'dataset');
-    }
-    return `(
-    SELECT *, _TABLE_SUFFIX AS table_suffix
-    FROM \`${target.project}.${target.dataset}.events_*\`
-    WHERE ${where}
-  )`;
-  }
+function eventsSource(target: SqlTarget, scopeSql: string): string {
+  const where = scopeSql ? `(${DATE_WHERE})${scopeSql}` : DATE_WHERE;
+  const columns =
+    target.kind === 'bigquery'
+      ? '*, _TABLE_SUFFIX AS table_suffix'
+      : '* EXCLUDE (_TABLE_SUFFIX), _TABLE_SUFFIX AS table_suffix';
   return `(
-    SELECT * EXCLUDE (_TABLE_SUFFIX), _TABLE_SUFFIX AS table_suffix
-    FROM ${EVENTS_VIEW}
+    SELECT ${columns}
+    FROM ${eventsTable(target)}
     WHERE ${where}
   )`;
 }
@@ -64,7 +72,10 @@ function paramValue(target: SqlTarget, kind: ParamKind, key: string, array = 'ev
 
 function handlebarsFor(target: SqlTarget): typeof Handlebars {
   const hb = Handlebars.create();
-  hb.registerHelper('events', () => eventsSource(target));
+  // The scope arrives as template data (`@eventScope`), so one compiled template serves every scope.
+  hb.registerHelper('events', (options: Handlebars.HelperOptions) =>
+    eventsSource(target, String((options.data as { eventScope?: string } | undefined)?.eventScope ?? '')),
+  );
   hb.registerHelper('param', (kind: ParamKind, key: string, ...rest: unknown[]) => {
     const array = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined;
     return paramValue(target, kind, key, array);
@@ -80,24 +91,57 @@ function handlebarsFor(target: SqlTarget): typeof Handlebars {
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
-/** Renders a query for one engine: macros expanded, markers and spellings in its dialect. */
+function compile(name: string, text: string, target: SqlTarget): HandlebarsTemplateDelegate {
+  const key = `${name}|${JSON.stringify(target)}`;
+  let template = compiled.get(key);
+  if (!template) {
+    template = handlebarsFor(target).compile(text, { noEscape: true, strict: true });
+    compiled.set(key, template);
+  }
+  return template;
+}
+
+/** The scope's WHERE terms for `{{events}}`, with the slot values and types they bind. */
+function renderScope(target: SqlTarget, scope: EventScope) {
+  const slots = scopeSlots(scope);
+  const sid = paramValue(target, 'int', 'ga_session_id');
+  const sql = compile('partials/event_scope', '{{> event_scope}}', target)({
+    ...slots.context,
+    table: eventsTable(target),
+    dateWhere: DATE_WHERE,
+    // NULL without a user or a session on both engines (DuckDB's CONCAT would skip a NULL part).
+    sessionKey: `IF(user_pseudo_id IS NULL OR ${sid} IS NULL, NULL, CONCAT(user_pseudo_id, '.', CAST(${sid} AS STRING)))`,
+  });
+  return { sql: sql.trimEnd(), params: slots.params, types: slots.types };
+}
+
+/**
+ * Renders a query for one engine: macros expanded, markers and spellings in its dialect. A
+ * `scope` (report filters, a segment) narrows every `{{events}}` source of the query.
+ */
 export function renderQuery(
   nameOrQuery: string | QueryFile,
   target: SqlTarget,
   context?: Record<string, unknown>,
+  scope?: EventScope,
 ): RenderedQuery {
   const query = typeof nameOrQuery === 'string' ? loadQuery(nameOrQuery) : nameOrQuery;
-  const key = `${query.name}|${JSON.stringify(target)}`;
-  let template = compiled.get(key);
-  if (!template) {
-    template = handlebarsFor(target).compile(stripHeader(query.template), { noEscape: true, strict: true });
-    compiled.set(key, template);
-  }
-  const paramTypes = paramTypesOf(query);
-  let sql = template(context ?? query.context).trim();
+  const template = compile(query.name, stripHeader(query.template), target);
+  const scoped = isEmptyScope(scope)
+    ? { sql: '', params: {}, types: {} }
+    : renderScope(target, scope as EventScope);
+  let sql = template(context ?? query.context, { data: { eventScope: scoped.sql } }).trim();
+  // Only the slots the query reads (a query without `{{events}}` reads none) are declared and bound.
+  const used = (name: string) => new RegExp(`@${name}\\b`).test(sql);
+  const scopeNames = Object.keys(scoped.types).filter(used);
+  const paramTypes = {
+    ...paramTypesOf(query),
+    ...Object.fromEntries(scopeNames.map((n) => [n, scoped.types[n] as ParamType])),
+  };
+  const scopeParams = Object.fromEntries(scopeNames.map((n) => [n, scoped.params[n] ?? null]));
   sql = renderMarkers(sql, target, paramTypes);
   if (target.kind === 'duckdb') sql = toDuckdbDialect(sql);
-  return { name: query.name, sql, paramTypes };
+  return { name: query.name, sql, paramTypes, scopeParams };
 }
 
 /** The header's @param and @context lines are for tools; the description stays for readers. */

@@ -1,6 +1,7 @@
 import type { Engine, QueryResult } from '../engines/engine.js';
 import { resolveParams } from './paramValues.js';
 import { loadQuery } from './queryFiles.js';
+import { eventScopeOf } from './eventScope.js';
 import { renderQuery } from './renderQuery.js';
 
 export interface RunQueryOptions {
@@ -15,7 +16,10 @@ export interface QueryRun extends QueryResult {
   readonly sql: string;
 }
 
-/** Renders a `sql/` query for the engine, checks its parameters, and runs it with them bound. */
+/**
+ * Renders a `sql/` query for the engine, checks its parameters, and runs it with them bound. An
+ * engine from scopeEngine() narrows the events the query reads to its scope.
+ */
 export async function runQuery(
   engine: Engine,
   name: string,
@@ -24,8 +28,8 @@ export async function runQuery(
 ): Promise<QueryRun> {
   const query = loadQuery(name);
   const bound = resolveParams(query, params);
-  const rendered = renderQuery(query, engine.target, options.context);
-  const result = await engine.query(rendered.sql, bound, {
+  const rendered = renderQuery(query, engine.target, options.context, eventScopeOf(engine));
+  const result = await engine.query(rendered.sql, { ...bound, ...rendered.scopeParams }, {
     name,
     paramTypes: rendered.paramTypes,
     ...(options.report === undefined ? {} : { report: options.report }),

@@ -2,6 +2,7 @@ import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BigqueryEngine } from '../../src/engines/bigquery/BigqueryEngine.js';
 import { CostCapError, QueryError, TimeoutError } from '../../src/errors/errors.js';
+import { goalTotalsQuery } from '../../src/reports/reportGoal.js';
 import { runQuery } from '../../src/sql/runQuery.js';
 import { bigqueryError, FakeBigquery } from './fakeBigquery.js';
 
@@ -373,7 +374,7 @@ describe('BigqueryEngine against a local BigQuery REST server', () => {
       start_date: '2020-11-01',
       end_date: '2021-01-29',
       include_intraday: false,
-      goal_event: 'purchase',
+      ...goalTotalsQuery({ name: 'purchase', event: 'purchase', where: [] }).params,
     };
     const estimate = await runQuery(engine(), 'daily_totals', params, { dryRun: true });
     expect(estimate.bytesProcessed).toBe(90 * perDay);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECTION_TYPES } from '../../src/reports/reportDefinition.js';
 import { applyOp, draftFromForm, type ReportDraft } from '../../src/http/pages/reportForm.js';
+import { reportEditorView } from '../../src/http/pages/reportEditorView.js';
 import { SECTION_DESCRIPTORS, sectionsFromForm } from '../../src/http/pages/sectionFields.js';
 import type { RunningService } from '../../src/http/service.js';
 import { RANGE } from './support/eventsFixture.js';
@@ -94,6 +95,42 @@ describe('the editor form', () => {
       currency: 'USD',
       sections: [{ type: 'data_quality' }],
     });
+  });
+
+  it('reads the goal’s conditions and value, a saved goal, filters and segments', () => {
+    const base = { id: 'r', title: 'R', dateRange: 'last_week', 'section.0.type': 'kpi_summary' };
+    const draft = draftFromForm({
+      ...base,
+      goalEvent: 'purchase',
+      goalWhere: '[{"param": "currency", "op": "eq", "value": "USD"}]',
+      goalValue: 'param:value',
+      filters: '[{"field": "device.category", "op": "eq", "value": "mobile"}]',
+      segments: '[{"name": "Cart users", "event": "add_to_cart"}]',
+      goals: '["Newsletter"]',
+    });
+    expect(draft).toMatchObject({
+      goal: {
+        event: 'purchase',
+        where: [{ param: 'currency', op: 'eq', value: 'USD' }],
+        value: 'param:value',
+      },
+      filters: [{ field: 'device.category', op: 'eq', value: 'mobile' }],
+      segments: [{ name: 'Cart users', event: 'add_to_cart' }],
+    });
+    expect(draftFromForm({ ...base, goalEvent: 'purchase', savedGoal: 'USD' }).goal).toBe('USD');
+    expect(() => draftFromForm({ ...base, goalEvent: 'purchase', filters: '[{' })).toThrow(
+      'filters: expected JSON',
+    );
+    expect(() => draftFromForm({ ...base, goalEvent: 'purchase', goalWhere: 'x' })).toThrow(
+      'goal.where: expected JSON',
+    );
+    // What the form shows of a stored definition is what it reads back.
+    const view = reportEditorView(draft, { events: [] }).draft;
+    const again = draftFromForm({ ...base, goalEvent: 'purchase', ...view });
+    expect(again.goal).toEqual(draft.goal);
+    expect(again.filters).toEqual(draft.filters);
+    expect(again.segments).toEqual(draft.segments);
+    expect(again.goals).toEqual(['Newsletter']);
   });
 
   it('adds, removes and moves sections without touching the others', () => {

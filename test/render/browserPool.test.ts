@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,30 @@ describe('system Chromium', () => {
     expect(findChrome({ PATHLIGHT_BROWSER_PATH: process.execPath })).toBe(process.execPath);
   });
 });
+
+/** Running, not gone and not an exited zombie (state Z) waiting to be reaped. */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** The processes whose parent is `pid` (Chromium's zygote, GPU and renderer processes). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 describe('browser pool', () => {
   const pool = new BrowserPool({ pages: 2, recycleAfter: 3, closeTimeoutMs: 2000 });
@@ -98,5 +122,26 @@ describe('browser pool', () => {
       }
     };
     expect(running()).toBe(false);
+  });
+  it('close() kills a browser that hangs on close, once the deadline passes', async () => {
+    const own = new BrowserPool({ pages: 1, closeTimeoutMs: 1000 });
+    await own.withPage((page) => page.setContent('<p>x</p>'));
+    const pid = own.pid as number;
+    const children = childrenOf(pid);
+    // A stopped process answers nothing: `browser.close()` alone would wait for it forever.
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      await own.close();
+      const took = Date.now() - started;
+      expect(took).toBeGreaterThanOrEqual(1000);
+      expect(took).toBeLessThan(10_000);
+      expect(running(pid)).toBe(false);
+    } finally {
+      // Whatever outlived the test is ours: end it by pid.
+      for (const child of [pid, ...children]) {
+        if (running(child)) process.kill(child, 'SIGKILL');
+      }
+    }
   });
 });

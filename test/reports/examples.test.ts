@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
 import { renderReport } from '../../src/reports/renderReport.js';
 import { parseReportDefinition } from '../../src/reports/reportDefinition.js';
+import type { KpiSummaryContext } from '../../src/reports/sections/kpiSummary.js';
 import type { JourneySankeyContext } from '../../src/reports/sections/journeySankeySection.js';
 import type { NextStepContext } from '../../src/reports/sections/nextStepSection.js';
 import { NOW, sampleDb } from '../render/sampleDb.js';
@@ -35,6 +36,14 @@ describe('the shipped examples', () => {
       const next = out.model.sections.find((s) => s.type === 'next_step')
         ?.context as NextStepContext;
       expect(next.nodes.length).toBeGreaterThan(0);
+      // Segments, where an example has them, each hold users of their own.
+      const kpi = out.model.sections.find((s) => s.type === 'kpi_summary')
+        ?.context as KpiSummaryContext;
+      expect(kpi.segments.map((r) => r.name)).toEqual(
+        definition.segments.length ? ['All users', ...definition.segments.map((g) => g.name)] : [],
+      );
+      for (const row of kpi.segments)
+        expect(Number(row.users.replace(/\D/g, ''))).toBeGreaterThan(0);
       expect(out.html).toContain('data-report-ready');
     },
   );

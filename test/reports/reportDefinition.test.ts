@@ -82,6 +82,107 @@ describe('report definitions', () => {
     ).toContain('sections[0].paths');
   });
 
+  it('keeps a stored goal of { event, name } and takes conditions, a value source or a saved name', () => {
+    expect(
+      parseReportDefinition({ ...base, goal: { event: 'purchase', name: 'Orders' } }),
+    ).toMatchObject({
+      goal: { event: 'purchase', name: 'Orders' },
+      filters: [],
+      segments: [],
+    });
+    const d = parseReportDefinition({
+      ...base,
+      goal: {
+        event: 'purchase',
+        where: [{ param: 'currency', op: 'eq', value: 'USD' }],
+        value: 'param:value',
+      },
+    });
+    expect(d.goal).toEqual({
+      event: 'purchase',
+      where: [{ param: 'currency', op: 'eq', value: 'USD' }],
+      value: 'param:value',
+    });
+    expect(parseReportDefinition({ ...base, goal: 'USD purchases' }).goal).toBe('USD purchases');
+  });
+
+  it('names the path of a bad goal, filter or segment', () => {
+    const cases: [unknown, string, string][] = [
+      [
+        {
+          ...base,
+          goal: { event: 'purchase', where: [{ param: 'currency', op: 'equals', value: 'USD' }] },
+        },
+        'goal.where[0].op',
+        'goal.where[0].op: Invalid option: expected one of "eq"|"neq"|"contains"|"starts_with"|"regex"|"in"|"gt"|"gte"|"lt"|"lte"|"between"',
+      ],
+      [
+        { ...base, goal: { event: 'purchase', value: 'revenue' } },
+        'goal.value',
+        'goal.value: expected param:<key>, ecommerce.purchase_revenue or none',
+      ],
+      [
+        { ...base, goal: 42 },
+        'goal',
+        'goal: expected a saved goal name or { event, where?, value?, name? }',
+      ],
+      [
+        { ...base, filters: [{ field: 'device.colour', op: 'eq', value: 'red' }] },
+        'filters[0].field',
+        'filters[0].field: expected one of platform',
+      ],
+      [
+        {
+          ...base,
+          filters: Array.from({ length: 11 }, () => ({ param: 'a', op: 'eq', value: 'b' })),
+        },
+        'filters',
+        'filters: expected at most 10 filters',
+      ],
+      [
+        { ...base, segments: [{ name: 'Mobile', scope: 'device' }] },
+        'segments[0].scope',
+        'segments[0].scope: Invalid option: expected one of "user"|"session"',
+      ],
+      [
+        { ...base, segments: [{ name: 'Nothing' }] },
+        'segments[0]',
+        'segments[0]: expected an event or at least one where condition',
+      ],
+      [
+        {
+          ...base,
+          segments: [
+            { name: 'A', event: 'x' },
+            { name: 'A', event: 'y' },
+          ],
+        },
+        'segments[1].name',
+        'segments[1].name: duplicate segment name',
+      ],
+      [
+        { ...base, goals: ['a', 'b', 'c', 'd', 'e'] },
+        'goals',
+        'goals: expected at most 4 further goals',
+      ],
+      [
+        { ...base, goals: [{ event: 'purchase', value: 'price' }] },
+        'goals[0].value',
+        'goals[0].value: expected param:<key>, ecommerce.purchase_revenue or none',
+      ],
+      [
+        { ...base, segments: Array.from({ length: 5 }, (_, i) => ({ name: `s${i}`, event: 'x' })) },
+        'segments',
+        'segments: expected at most 4 segments',
+      ],
+    ];
+    for (const [input, field, message] of cases) {
+      const error = errorOf(input);
+      expect(error.field, message).toBe(field);
+      expect(error.message.startsWith(message), error.message).toBe(true);
+    }
+  });
+
   it('accepts the shipped examples as they are', () => {
     for (const file of ['weekly-ecommerce', 'lead-generation']) {
       const d = parseReportDefinition(parse(readFileSync(`examples/reports/${file}.yaml`, 'utf8')));

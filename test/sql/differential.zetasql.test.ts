@@ -8,8 +8,12 @@ import { pathsQuery } from '../../src/analyses/paths/runPaths.js';
 import { parseStageMap } from '../../src/analyses/stages/stageMap.js';
 import { parseStagesSpec } from '../../src/analyses/stages/stagesSpec.js';
 import { stagesQuery } from '../../src/analyses/stages/runStages.js';
+import { conditionSlots } from '../../src/analyses/funnel/conditionSlots.js';
+import type { Condition } from '../../src/analyses/funnel/funnelSpec.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
 import type { Row } from '../../src/engines/normalize.js';
+import { goalTotalsQuery, type ReportGoal } from '../../src/reports/reportGoal.js';
+import { scopeEngine, type EventScope } from '../../src/sql/eventScope.js';
 import { renderQuery } from '../../src/sql/renderQuery.js';
 import { runQuery } from '../../src/sql/runQuery.js';
 import { edgeCaseTables } from '../fixtures/edgeCases.js';
@@ -36,14 +40,49 @@ const attribution = (touchpoint: string, value: string, where: unknown[] = []) =
   return ['attribution_paths', q.params, q.context] as [string, Record<string, unknown>, Record<string, unknown>];
 };
 
-/** The foundation's queries and the parameters (and template context) each is checked with. */
-const CASES: [string, Record<string, unknown>, Record<string, unknown>?][] = [
+/** Retention of a purchase goal with conditions, all of them in the shared condition slots. */
+const retention = (where: Condition[]): [string, Record<string, unknown>, Record<string, unknown>] => {
+  const slots = conditionSlots(10, 'retention goal');
+  const goalWhere = where.map((c, k) => slots.add(c, `goalWhere[${k}]`));
+  return [
+    'retention',
+    { ...range, include_intraday: true, cohort_event: 'session_start', goal_event: 'purchase', periods: 3, ...slots.params },
+    { period: 'week', firstEvent: false, goalWhere },
+  ];
+};
+
+/** A report's totals of a goal, optionally within a report scope (filters, a segment). */
+const totals = (
+  name: string,
+  includeIntraday: boolean,
+  goal: ReportGoal,
+  scope?: EventScope,
+): [string, Record<string, unknown>, Record<string, unknown>, EventScope?] => {
+  const q = goalTotalsQuery(goal);
+  const params = { ...range, include_intraday: includeIntraday, ...q.params };
+  return scope ? [name, params, q.context, scope] : [name, params, q.context];
+};
+
+/** The foundation's queries and the parameters (and template context, report scope) each is checked with. */
+const CASES: [string, Record<string, unknown>, Record<string, unknown>?, EventScope?][] = [
   ['event_counts', { ...range, include_intraday: true }],
   ['event_counts', { ...range, include_intraday: false }],
   ['event_param_values', { ...range, include_intraday: true, top_values: 3 }],
-  ['daily_totals', { ...range, include_intraday: true, goal_event: 'purchase' }],
-  ['range_totals', { ...range, include_intraday: true, goal_event: 'purchase' }],
-  ['range_totals', { ...range, include_intraday: false, goal_event: 'purchase' }],
+  totals('daily_totals', true, { name: 'p', event: 'purchase', where: [] }),
+  totals('range_totals', true, { name: 'p', event: 'purchase', where: [] }),
+  totals('range_totals', false, { name: 'p', event: 'purchase', where: [] }),
+  // A goal with conditions and each value source; then a report's filters and a segment.
+  totals('daily_totals', true, { name: 'p', event: 'purchase', where: [{ param: 'currency', op: 'eq', value: 'USD' }], value: 'param:value' }),
+  totals('range_totals', true, { name: 'p', event: 'purchase', where: [{ item: 'item_category', op: 'neq', value: 'x' }], value: 'ecommerce.purchase_revenue' }),
+  totals('range_totals', true, { name: 'p', event: 'purchase', where: [], value: 'none' }),
+  totals('range_totals', true, { name: 'p', event: 'purchase', where: [] }, {
+    filters: [{ field: 'device.category', op: 'neq', value: 'tablet' }],
+    segment: { scope: 'session', event: 'page_view', where: [{ param: 'page_location', op: 'contains', value: 'p/1' }] },
+  }),
+  totals('daily_totals', true, { name: 'p', event: 'purchase', where: [] }, {
+    filters: [{ param: 'page_location', op: 'starts_with', value: 'https' }],
+    segment: { scope: 'user', event: 'add_to_cart' },
+  }),
   ['sessions_by_channel', { ...range, include_intraday: true }],
   attribution('channel', 'ecommerce.purchase_revenue'),
   attribution('source_medium', 'param:value', [{ field: 'device.category', op: 'neq', value: 'tablet' }]),
@@ -54,7 +93,8 @@ const CASES: [string, Record<string, unknown>, Record<string, unknown>?][] = [
   ['paths', { ...journeyParams().paths, clean_map: [], clean_sep: '|' }],
   ['next_step', { ...journeyParams().next, clean_map: [], clean_sep: '|' }],
   ['stages', journeyParams().stages],
-  ['retention', { ...range, include_intraday: true, cohort_event: 'session_start', goal_event: 'purchase', periods: 3 }],
+  retention([]),
+  retention([{ param: 'currency', op: 'eq', value: 'USD' }]),
 ];
 
 function journeyParams() {
@@ -83,10 +123,11 @@ const canonical = (rows: Row[]): string[] =>
 async function compare(tables: Record<string, EventRow[]>): Promise<void> {
   const engine = await DuckdbEngine.open(await createEventsDb(tables));
   try {
-    for (const [name, params, context] of CASES) {
-      const duck = await runQuery(engine, name, params, context ? { context } : {});
-      const rendered = renderQuery(name, ZETASQL_TARGET, context);
-      const zeta = await evaluateSql(rendered.sql, params as never, rendered.paramTypes, { events: withSuffixes(tables) });
+    for (const [name, params, context, scope] of CASES) {
+      const duck = await runQuery(scope ? scopeEngine(engine, scope) : engine, name, params, context ? { context } : {});
+      const rendered = renderQuery(name, ZETASQL_TARGET, context, scope);
+      const bound = { ...params, ...rendered.scopeParams };
+      const zeta = await evaluateSql(rendered.sql, bound as never, rendered.paramTypes, { events: withSuffixes(tables) });
       expect(canonical(duck.rows), `${name} ${JSON.stringify(params)}`).toEqual(canonical(zeta));
     }
   } finally {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
+import { goalTotalsQuery } from '../../src/reports/reportGoal.js';
 import { runQuery } from '../../src/sql/runQuery.js';
 import { edgeCaseTables } from '../fixtures/edgeCases.js';
 import { createEventsDb } from '../support/loadRows.js';
@@ -15,9 +16,15 @@ afterAll(async () => {
   await engine.close();
 });
 
+/** The totals of a bare `purchase` goal (no conditions, the default value source). */
+const totals = (name: 'daily_totals' | 'range_totals', params: Record<string, unknown>) => {
+  const goal = goalTotalsQuery({ name: 'purchase', event: 'purchase', where: [] });
+  return runQuery(engine, name, { ...params, ...goal.params }, { context: goal.context });
+};
+
 describe('daily_totals on DuckDB', () => {
   it('counts users, sessions, events and de-duplicated conversions per day, daily tables only', async () => {
-    const { rows } = await runQuery(engine, 'daily_totals', { ...range, include_intraday: false, goal_event: 'purchase' });
+    const { rows } = await totals('daily_totals', { ...range, include_intraday: false });
     expect(rows).toEqual([
       // u1, u2, u3 and one consent-mode event; T9's value is a string, so its revenue is 0.
       { event_date: '20201101', users: 3, sessions: 3, events: 6, events_without_user: 1, conversions: 2, revenue: 3 },
@@ -27,7 +34,7 @@ describe('daily_totals on DuckDB', () => {
   });
 
   it('includes the intraday table only when asked', async () => {
-    const { rows } = await runQuery(engine, 'daily_totals', { ...range, include_intraday: true, goal_event: 'purchase' });
+    const { rows } = await totals('daily_totals', { ...range, include_intraday: true });
     expect(rows.at(-1)).toEqual({
       event_date: '20201103',
       users: 1,
@@ -40,11 +47,10 @@ describe('daily_totals on DuckDB', () => {
   });
 
   it('bounds the range by table suffix', async () => {
-    const { rows } = await runQuery(engine, 'daily_totals', {
+    const { rows } = await totals('daily_totals', {
       start_date: '2020-11-02',
       end_date: '2020-11-02',
       include_intraday: true,
-      goal_event: 'purchase',
     });
     expect(rows.map((r) => r.event_date)).toEqual(['20201102']);
   });
@@ -52,24 +58,23 @@ describe('daily_totals on DuckDB', () => {
 
 describe('range_totals on DuckDB', () => {
   it('counts users and sessions once over the range, each transaction once', async () => {
-    const { rows } = await runQuery(engine, 'range_totals', { ...range, include_intraday: false, goal_event: 'purchase' });
+    const { rows } = await totals('range_totals', { ...range, include_intraday: false });
     // u1, u2, u3 (daily rows say 3 + 1); sessions u1.100, u2.200, u3.300 (daily: 3 + 1, u1's crosses
     // midnight); T1 twice + T9 + the consent-mode purchase = 3 conversions, revenue 12.5 + 0 + 3.
     expect(rows).toEqual([{ users: 3, sessions: 3, events: 8, events_without_user: 1, conversions: 3, revenue: 15.5 }]);
   });
 
   it('adds the intraday table only when asked', async () => {
-    const { rows } = await runQuery(engine, 'range_totals', { ...range, include_intraday: true, goal_event: 'purchase' });
+    const { rows } = await totals('range_totals', { ...range, include_intraday: true });
     // u4's newsletter session and T2 for 20.
     expect(rows).toEqual([{ users: 4, sessions: 4, events: 10, events_without_user: 1, conversions: 4, revenue: 35.5 }]);
   });
 
   it('answers zeros on a range without data', async () => {
-    const { rows } = await runQuery(engine, 'range_totals', {
+    const { rows } = await totals('range_totals', {
       start_date: '2021-01-01',
       end_date: '2021-01-07',
       include_intraday: false,
-      goal_event: 'purchase',
     });
     expect(rows).toEqual([{ users: 0, sessions: 0, events: 0, events_without_user: 0, conversions: 0, revenue: 0 }]);
   });

@@ -16,20 +16,21 @@ export interface CondContext {
 /**
  * The bound slots `@c1_*` .. `@c<max>_*` of a query's conditions (funnel steps, path anchors, stage
  * rules): every unused slot is bound inert, each condition fills the next one. `what` names the
- * query in the error when a spec has more conditions than the query declares.
+ * query in the error when a spec has more conditions than the query declares. `prefix` names
+ * another family of slots (report filters `@f1_*`) for queries that also hold `@c*` conditions.
  */
-export function conditionSlots(max: number, what: string) {
+export function conditionSlots(max: number, what: string, prefix = 'c') {
   const params: Record<string, unknown> = {};
   for (let n = 1; n <= max; n++) {
-    for (const suffix of ['key', 's', 'n', 'n2']) params[`c${n}_${suffix}`] = null;
-    params[`c${n}_list`] = [];
-    params[`c${n}_nums`] = [];
+    for (const suffix of ['key', 's', 'n', 'n2']) params[`${prefix}${n}_${suffix}`] = null;
+    params[`${prefix}${n}_list`] = [];
+    params[`${prefix}${n}_nums`] = [];
   }
   let used = 0;
   const add = (c: Condition, path: string): CondContext => {
     used += 1;
     if (used > max) throw new InputError(`${path}: at most ${max} conditions in one ${what}`, path);
-    const id = `c${used}`;
+    const id = `${prefix}${used}`;
     const values = c.values ?? (c.value === undefined ? [] : [c.value]);
     const numeric =
       ['gt', 'gte', 'lt', 'lte', 'between'].includes(c.op) ||

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { dateRangeSchema } from '../common/dateRange.js';
-import { parseWith } from '../funnel/funnelSpec.js';
+import { conditionSchema, parseWith } from '../funnel/funnelSpec.js';
 
 const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event name');
 
@@ -14,6 +14,8 @@ export const retentionSpecSchema = z
     /** `first_visit` (GA4's new users), or `first_event`: any user's first event in the range. */
     cohortBy: z.enum(['first_visit', 'first_event']).default('first_visit'),
     goal: EVENT.default('purchase'),
+    /** Conditions a goal event must meet (a report goal's). */
+    goalWhere: z.array(conditionSchema).max(10).optional(),
   })
   .strict();
 export type RetentionSpec = z.infer<typeof retentionSpecSchema>;

@@ -1,5 +1,6 @@
 import type { Engine } from '../../engines/engine.js';
 import type { Row } from '../../engines/normalize.js';
+import { conditionSlots } from '../funnel/conditionSlots.js';
 import { runQuery } from '../../sql/runQuery.js';
 import { dateRangeParams } from '../common/dateRange.js';
 import type { RetentionSpec } from './retentionSpec.js';
@@ -98,6 +99,8 @@ export async function runRetention(
   spec: RetentionSpec,
   options: { timeoutMs?: number } = {},
 ): Promise<RetentionResult> {
+  const slots = conditionSlots(10, 'retention goal');
+  const goalWhere = (spec.goalWhere ?? []).map((c, k) => slots.add(c, `goalWhere[${k}]`));
   const run = await runQuery(
     engine,
     'retention',
@@ -106,9 +109,10 @@ export async function runRetention(
       cohort_event: 'first_visit',
       goal_event: spec.goal,
       periods: spec.periods,
+      ...slots.params,
     },
     {
-      context: { period: spec.period, firstEvent: spec.cohortBy === 'first_event' },
+      context: { period: spec.period, firstEvent: spec.cohortBy === 'first_event', goalWhere },
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     },
   );

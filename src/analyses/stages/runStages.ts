@@ -74,15 +74,18 @@ export function ruleSlots(
 
 /** The query's template context and bound values. */
 export function stagesQuery(spec: StagesSpec, map: StageMap) {
-  const slots = ruleSlots(map);
+  const conditions = conditionSlots(MAX_STAGE_CONDITIONS, 'stage map and goal');
+  const slots = ruleSlots(map, conditions);
+  const goalWhere = (spec.goalWhere ?? []).map((c, k) => conditions.add(c, `goalWhere[${k}]`));
   return {
     params: {
       ...dateRangeParams(spec.dateRange, spec.includeIntraday),
       goal_event: spec.goal,
       top_pages: spec.topPages,
       ...slots.params,
+      ...conditions.params,
     },
-    context: { rules: slots.rules },
+    context: { rules: slots.rules, goalWhere },
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { dateRangeSchema } from '../common/dateRange.js';
-import { parseWith } from '../funnel/funnelSpec.js';
+import { conditionSchema, parseWith } from '../funnel/funnelSpec.js';
 import { stageMapSchema } from './stageMap.js';
 
 const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event name');
@@ -13,6 +13,8 @@ export const stagesSpecSchema = z
     stageMap: stageMapSchema.optional(),
     /** The conversion event: sessions without it are where exit pages are counted. */
     goal: EVENT.default('purchase'),
+    /** Conditions a goal event must meet (a report goal's), sharing the stage map's condition slots. */
+    goalWhere: z.array(conditionSchema).max(10).optional(),
     topPages: z.number().int().min(1).max(100).default(10),
   })
   .strict();

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DuckdbEngine } from '../../engines/duckdb/DuckdbEngine.js';
 import { InputError } from '../../errors/errors.js';
+import { parseGoals } from '../../analyses/goals/goal.js';
 import { ga4DataApi } from '../../ga4/ga4DataApi.js';
 import { BrowserPool } from '../../render/browserPool.js';
 import { findChrome } from '../../render/findChrome.js';
@@ -16,6 +17,7 @@ interface RenderOptions {
   dateRange?: string;
   db?: string;
   now?: string;
+  goals?: string;
 }
 
 const STAGES: Record<string, string> = {
@@ -24,7 +26,7 @@ const STAGES: Record<string, string> = {
   pdf: 'printing the PDF in Chromium',
 };
 
-/** `pathlight render <report file> --format html|pdf --out <file> [--date-range last_week] [--db <file>]`. */
+/** `pathlight render <report file> --format html|pdf --out <file> [--date-range last_week] [--db <file>] [--goals <file>]`. */
 export function registerRender(program: Command): void {
   program
     .command('render')
@@ -37,12 +39,14 @@ export function registerRender(program: Command): void {
       'replace the date range: yesterday, last_7_days, last_week, ... or START..END',
     )
     .option('--db <file>', 'the DuckDB events file')
+    .option('--goals <file>', 'saved goals (JSON or YAML list) the definition names its goal from')
     .option('--now <iso>', 'render as if it were this time (relative ranges resolve from it)')
     .action(async (file: string, options: RenderOptions) => {
       if (options.format !== 'html' && options.format !== 'pdf') {
         throw new InputError('--format: expected html or pdf', 'format');
       }
       const definition = parseReportDefinition(readDocument(file, 'report'));
+      const goals = options.goals ? parseGoals(readDocument(options.goals, '--goals')) : undefined;
       let dateRange;
       if (options.dateRange) {
         const [start, end] = options.dateRange.split('..');
@@ -76,6 +80,7 @@ export function registerRender(program: Command): void {
           ...(dateRange ? { dateRange } : {}),
           ...(pool ? { pool } : {}),
           ...(ga4 ? { ga4 } : {}),
+          ...(goals ? { goals } : {}),
           onStage: progress,
         });
         writeFileSync(options.out, options.format === 'pdf' ? (out.pdf as Buffer) : out.html);

@@ -1,4 +1,5 @@
 import type { Engine } from '../../engines/engine.js';
+import type { Ga4DataApi } from '../../ga4/ga4DataApi.js';
 import type { BrowserPool } from '../../render/browserPool.js';
 import type { StoreDb } from '../../store/storeDb.js';
 
@@ -14,4 +15,6 @@ export interface ApiDeps {
   readonly keyEvents?: () => Promise<string[]>;
   /** Prints report previews as PDF. */
   readonly pool?: BrowserPool;
+  /** GA4's Data API when a property is configured: report previews compare totals like scheduled runs. */
+  readonly ga4?: Pick<Ga4DataApi, 'totals'>;
 }

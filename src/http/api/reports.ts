@@ -3,7 +3,7 @@ import { InputError, NotFoundError } from '../../errors/errors.js';
 import { parseReportDefinition, reportDefinitionSchema } from '../../reports/reportDefinition.js';
 import { renderReport } from '../../reports/renderReport.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
-import { loadReportDefinition } from '../reportRenderer.js';
+import { loadReportDefinition, loadSavedGoals } from '../reportRenderer.js';
 import type { ApiDeps } from './apiDeps.js';
 import { handle, param } from './handler.js';
 
@@ -14,6 +14,11 @@ const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /** Report definitions (the reports schema), and previews in HTML or PDF via the reports use-case. */
 export function reportsRoutes(router: Router, deps: ApiDeps): void {
+  // What a preview shares with a scheduled run: GA4's totals for the data-quality box, saved goals.
+  const shared = async () => ({
+    goals: await loadSavedGoals(deps.store),
+    ...(deps.ga4 ? { ga4: deps.ga4 } : {}),
+  });
   const repo = () => new DefinitionsRepo<Record<string, unknown>>(deps.store, 'reports');
   const view = (s: {
     key: string;
@@ -29,7 +34,10 @@ export function reportsRoutes(router: Router, deps: ApiDeps): void {
     '/reports/preview',
     handle(async (req, res) => {
       const definition = parseReportDefinition(req.body);
-      const rendered = await renderReport(deps.engine, definition, new Date(), { format: 'html' });
+      const rendered = await renderReport(deps.engine, definition, new Date(), {
+        format: 'html',
+        ...(await shared()),
+      });
       res.type('html').send(rendered.html);
     }),
   );
@@ -55,6 +63,7 @@ export function reportsRoutes(router: Router, deps: ApiDeps): void {
         );
       const rendered = await renderReport(deps.engine, definition, new Date(), {
         format,
+        ...(await shared()),
         ...(deps.pool ? { pool: deps.pool } : {}),
       });
       if (format === 'pdf' && rendered.pdf) {

@@ -81,7 +81,7 @@ async function explore(deps: PageDeps, analysis: Analysis, q: unknown) {
     }
     const model = await buildReportModel(deps.engine, definition, new Date());
     return {
-      summary: `Conversions of ${definition.goal.event}, ${dateRange.start} to ${dateRange.end}`,
+      summary: `Conversions of ${anchor || 'purchase'}, ${dateRange.start} to ${dateRange.end}`,
       sections: [],
       html: model.sections.map(renderSectionHtml),
     };

@@ -45,7 +45,14 @@ export function reportEditorView(
   const range = draft.dateRange;
   const fixed =
     typeof range === 'object' && range !== null ? (range as Record<string, string>) : {};
-  const goal = (draft.goal ?? {}) as { event?: string; name?: string };
+  const saved = typeof draft.goal === 'string' ? draft.goal : '';
+  const goal = (typeof draft.goal === 'object' && draft.goal !== null ? draft.goal : {}) as {
+    event?: string;
+    name?: string;
+    where?: unknown[];
+    value?: string;
+  };
+  const json = (v: unknown) => (Array.isArray(v) && v.length ? JSON.stringify(v, null, 1) : '');
   const events = [...new Set([...options.events, ...(goal.event ? [goal.event] : [])])].sort();
   return {
     draft: {
@@ -56,6 +63,12 @@ export function reportEditorView(
       currency: text(draft.currency),
       includeIntraday: draft.includeIntraday === true,
       goalName: goal.name ?? '',
+      savedGoal: saved,
+      goalWhere: json(goal.where),
+      goalValue: goal.value ?? '',
+      filters: json(draft.filters),
+      segments: json(draft.segments),
+      goals: json(draft.goals),
       start: fixed.start ?? '',
       end: fixed.end ?? '',
     },

@@ -37,14 +37,45 @@ export const newDraft = (): ReportDraft => ({
   sections: [{ type: 'kpi_summary' }],
 });
 
+/** A JSON field of the form (a list of conditions or segments); empty is absent. */
+function jsonField(body: Record<string, unknown>, name: string, path: string): unknown {
+  const value = field(body, name).trim();
+  if (!value) return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw new InputError(`${path}: expected JSON`, path);
+  }
+}
+
+/** The goal fields: a saved goal by name, else the event with its conditions and value source. */
+function goalFromForm(body: Record<string, unknown>): unknown {
+  const saved = field(body, 'savedGoal').trim();
+  if (saved) return saved;
+  const name = field(body, 'goalName');
+  const where = jsonField(body, 'goalWhere', 'goal.where');
+  const value = field(body, 'goalValue').trim();
+  return {
+    event: field(body, 'goalEvent'),
+    ...(name ? { name } : {}),
+    ...(where === undefined ? {} : { where }),
+    ...(value ? { value } : {}),
+  };
+}
+
 /** The editor's form (every field, every section in the form's order) as a draft definition. */
 export function draftFromForm(body: Record<string, unknown>): ReportDraft {
   const range = field(body, 'dateRange');
-  const goalName = field(body, 'goalName');
+  const filters = jsonField(body, 'filters', 'filters');
+  const segments = jsonField(body, 'segments', 'segments');
+  const goals = jsonField(body, 'goals', 'goals');
   return {
     id: field(body, 'id'),
     title: field(body, 'title'),
-    goal: { event: field(body, 'goalEvent'), ...(goalName ? { name: goalName } : {}) },
+    goal: goalFromForm(body),
+    ...(filters === undefined ? {} : { filters }),
+    ...(segments === undefined ? {} : { segments }),
+    ...(goals === undefined ? {} : { goals }),
     dateRange: range === 'fixed' ? { start: field(body, 'start'), end: field(body, 'end') } : range,
     comparison: field(body, 'comparison'),
     timeZone: field(body, 'timeZone') || 'UTC',

@@ -26,7 +26,11 @@ export function attributionRun(
     const spec = parseAttributionSpec({
       dateRange: input.range,
       includeIntraday: input.definition.includeIntraday,
-      goal: { event: input.definition.goal.event },
+      goal: {
+        event: input.goal.event,
+        ...(input.goal.where.length ? { where: input.goal.where } : {}),
+        ...(input.goal.value === undefined ? {} : { value: input.goal.value }),
+      },
       lookback,
       touchpoint,
       topPaths,

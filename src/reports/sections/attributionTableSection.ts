@@ -44,7 +44,7 @@ export const buildAttributionTable: SectionBuilder<
     minimumFractionDigits: 1,
     maximumFractionDigits: 1,
   });
-  const goal = definition.goal.name ?? definition.goal.event;
+  const goal = input.goal.name;
   return {
     type: 'attribution_table',
     partial: 'attributionTable',

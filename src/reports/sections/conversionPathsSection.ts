@@ -29,7 +29,7 @@ export const buildConversionPaths: SectionBuilder<
     partial: 'conversionPaths',
     title: section.title ?? 'Top conversion paths',
     context: {
-      basis: `${fmt.integer(r.conversions)} conversions (${definition.goal.name ?? definition.goal.event}), ${fmt.range(range.start, range.end)}; touchpoint: ${TOUCHPOINT_LABEL[touchpoint]}; lookback ${lookback}. Not converted: the same path seen without a conversion.`,
+      basis: `${fmt.integer(r.conversions)} conversions (${input.goal.name}), ${fmt.range(range.start, range.end)}; touchpoint: ${TOUCHPOINT_LABEL[touchpoint]}; lookback ${lookback}. Not converted: the same path seen without a conversion.`,
       paths: r.paths.map((p) => ({
         path: p.path.join(' › '),
         conversions: fmt.integer(p.conversions),

@@ -47,6 +47,19 @@ async function compareWithGa4(input: SectionInput): Promise<{
   item: DataQualityContext['items'][number];
   table: DataQualityContext['ga4'];
 }> {
+  // GA4's API cannot apply the report's conditions: unfiltered figures beside filtered ones would
+  // show a gap that is not there.
+  if (input.definition.filters.length) {
+    return {
+      item: {
+        label: 'BigQuery totals against GA4',
+        value: 'not checked',
+        note: "the report's filters cannot be applied to GA4's own totals, so they are not compared",
+        warn: false,
+      },
+      table: null,
+    };
+  }
   if (!input.ga4) {
     return {
       item: {
@@ -105,6 +118,7 @@ export const buildDataQuality: SectionBuilder<'data_quality', DataQualityContext
   section,
 ) => {
   const { fmt, range, definition, now } = input;
+  // Counts below are of the events the report's filters keep (the engine is scoped to them).
   const totals = await input.totals(range);
   const events = totals.days.reduce((a, d) => a + d.events, 0);
   const withoutUser = totals.days.reduce((a, d) => a + d.eventsWithoutUser, 0);

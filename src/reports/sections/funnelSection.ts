@@ -1,6 +1,7 @@
 import { parseWith, funnelSpecSchema } from '../../analyses/funnel/funnelSpec.js';
 import { runFunnel } from '../../analyses/funnel/runFunnel.js';
 import { funnelBarChart } from '../../render/charts.js';
+import { segmentEngines } from './segmentEngines.js';
 import type { SectionBuilder } from './sectionInput.js';
 
 export interface FunnelSectionContext {
@@ -18,6 +19,13 @@ export interface FunnelSectionContext {
   }[];
   readonly breakdown: { value: string; entered: string; completed: string; rate: string }[];
   readonly breakdownLabel: string;
+  /** All users, then each report segment: the same funnel on the segment's events. */
+  readonly segments: {
+    name: string;
+    steps: { count: string; ofFirst: string }[];
+    overall: string;
+  }[];
+  readonly stepNames: string[];
 }
 
 const duration = (s: number | null) =>
@@ -39,9 +47,22 @@ export const buildFunnelSection: SectionBuilder<'funnel', FunnelSectionContext> 
     { includeIntraday: definition.includeIntraday, ...section.funnel, dateRange: range },
     'funnel',
   );
-  const result = await runFunnel(input.engine, spec);
-  input.countBytes(result.bytesProcessed);
+  // A segment's funnel is the section's funnel on the segment's events, without its own segments.
+  const unsegmented = { ...spec, segments: undefined };
+  const [result, ...bySegment] = await Promise.all([
+    runFunnel(input.engine, spec, { goals: input.goals }),
+    ...segmentEngines(input).map((s) => runFunnel(s.engine, unsegmented, { goals: input.goals })),
+  ]);
+  for (const r of [result, ...bySegment]) input.countBytes(r.bytesProcessed);
   const last = result.steps[result.steps.length - 1];
+  const row = (name: string, steps: typeof result.steps) => ({
+    name,
+    steps: steps.map((s) => ({
+      count: fmt.integer(s.count),
+      ofFirst: fmt.percent(s.conversionRate),
+    })),
+    overall: fmt.percent(steps[steps.length - 1]?.conversionRate ?? 0),
+  });
   return {
     type: 'funnel',
     partial: 'funnel',
@@ -66,6 +87,13 @@ export const buildFunnelSection: SectionBuilder<'funnel', FunnelSectionContext> 
         completed: fmt.integer(g.steps[g.steps.length - 1]?.count ?? 0),
         rate: fmt.percent(g.steps[g.steps.length - 1]?.conversionRate ?? 0),
       })),
+      stepNames: result.steps.map((s) => s.name),
+      segments: bySegment.length
+        ? [
+            row('All users', result.steps),
+            ...bySegment.map((r, i) => row(definition.segments[i]?.name ?? '', r.steps)),
+          ]
+        : [],
     },
   };
 };

@@ -2,7 +2,8 @@ import { dateRangeParams } from '../../analyses/common/dateRange.js';
 import { channelColor } from '../../render/channelColors.js';
 import { channelBarChart, comparisonLineChart } from '../../render/charts.js';
 import { runQuery } from '../../sql/runQuery.js';
-import type { RangeTotals } from '../rangeTotals.js';
+import { rangeTotals, type RangeTotals } from '../rangeTotals.js';
+import { segmentEngines } from './segmentEngines.js';
 import type { SectionBuilder } from './sectionInput.js';
 
 export interface KpiTile {
@@ -19,6 +20,17 @@ export interface KpiSummaryContext {
   readonly trendSvg: string;
   readonly channelSvg: string;
   readonly channels: { name: string; sessions: string; color: string }[];
+  /** The definition's further goals over the range: conversions and rate per session. */
+  readonly goals: { name: string; conversions: string; conversionRate: string; change: string }[];
+  /** All users, then each report segment, over the range ([] without segments). */
+  readonly segments: {
+    name: string;
+    users: string;
+    sessions: string;
+    conversions: string;
+    conversionRate: string;
+    revenue: string;
+  }[];
 }
 
 /** The numbers the KPI tiles show, over the whole range: distinct users and sessions, not sums of days. */
@@ -45,7 +57,8 @@ export const buildKpiSummary: SectionBuilder<'kpi_summary', KpiSummaryContext> =
   section,
 ) => {
   const { fmt, range, comparison, definition, engine } = input;
-  const [current, previous, nowTotals, beforeTotals, channels] = await Promise.all([
+  const segments = segmentEngines(input);
+  const [current, previous, nowTotals, beforeTotals, channels, ...bySegment] = await Promise.all([
     input.totals(range),
     comparison ? input.totals(comparison) : Promise.resolve(null),
     input.rangeTotals(range),
@@ -53,8 +66,34 @@ export const buildKpiSummary: SectionBuilder<'kpi_summary', KpiSummaryContext> =
     runQuery(engine, 'sessions_by_channel', dateRangeParams(range, definition.includeIntraday), {
       report: definition.id,
     }),
+    ...segments.map((seg) =>
+      rangeTotals(seg.engine, range, input.goal, definition.includeIntraday, definition.id),
+    ),
   ]);
+  const goalTotals = (r: typeof range) =>
+    Promise.all(
+      input.moreGoals.map((g) =>
+        rangeTotals(engine, r, g, definition.includeIntraday, definition.id),
+      ),
+    );
+  const [goalsNow, goalsBefore] = await Promise.all([
+    goalTotals(range),
+    comparison ? goalTotals(comparison) : Promise.resolve(null),
+  ]);
+  for (const t of [...goalsNow, ...(goalsBefore ?? [])]) input.countBytes(t.bytesProcessed);
   input.countBytes(channels.bytesProcessed);
+  for (const t of bySegment) input.countBytes(t.bytesProcessed);
+  const segmentRow = (name: string, t: RangeTotals) => {
+    const f = kpiFigures(t);
+    return {
+      name,
+      users: fmt.integer(f.users),
+      sessions: fmt.integer(f.sessions),
+      conversions: fmt.integer(f.conversions),
+      conversionRate: fmt.percent(f.conversionRate, 2),
+      revenue: fmt.money(f.revenue),
+    };
+  };
   const now = kpiFigures(nowTotals);
   const before = beforeTotals ? kpiFigures(beforeTotals) : null;
   const tile = (
@@ -92,7 +131,7 @@ export const buildKpiSummary: SectionBuilder<'kpi_summary', KpiSummaryContext> =
     .map(([channel, value]) => ({ channel, value }))
     .sort((a, b) => b.value - a.value)
     .slice(0, 8);
-  const goal = definition.goal.name ?? definition.goal.event;
+  const goal = input.goal.name;
   return {
     type: 'kpi_summary',
     partial: 'kpiSummary',
@@ -117,6 +156,22 @@ export const buildKpiSummary: SectionBuilder<'kpi_summary', KpiSummaryContext> =
         sessions: fmt.integer(r.value),
         color: channelColor(r.channel),
       })),
+      goals: input.moreGoals.map((g, i) => {
+        const t = goalsNow[i] as RangeTotals;
+        const before = goalsBefore?.[i];
+        return {
+          name: g.name,
+          conversions: fmt.integer(t.conversions),
+          conversionRate: fmt.percent(kpiFigures(t).conversionRate, 2),
+          change: fmt.change(t.conversions, before ? before.conversions : null).text,
+        };
+      }),
+      segments: bySegment.length
+        ? [
+            segmentRow('All users', nowTotals),
+            ...bySegment.map((t, i) => segmentRow(segments[i]?.name ?? '', t)),
+          ]
+        : [],
     },
   };
 };

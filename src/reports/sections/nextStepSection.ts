@@ -42,7 +42,9 @@ export const buildNextStepSection: SectionBuilder<'next_step', NextStepContext> 
   const spec = parseWith(
     nextStepSpecSchema,
     {
-      goal: definition.goal.event,
+      goal: input.goal.where.length
+        ? { event: input.goal.event, where: input.goal.where }
+        : input.goal.event,
       ...section.nextStep,
       dateRange: range,
       includeIntraday: definition.includeIntraday,
@@ -53,8 +55,8 @@ export const buildNextStepSection: SectionBuilder<'next_step', NextStepContext> 
   const estimated = result.nodes.filter((n) => n.conversionProbability !== null);
   const shown = estimated.slice(0, section.nodes);
   const hidden = result.nodes.length - estimated.length;
-  const goal =
-    definition.goal.event === result.goal ? (definition.goal.name ?? result.goal) : result.goal;
+  // The report's goal by its name, unless the section counts another.
+  const goal = section.nextStep.goal === undefined ? input.goal.name : result.goal;
   return {
     type: 'next_step',
     partial: 'nextStep',

@@ -26,7 +26,8 @@ export const buildRetentionSection: SectionBuilder<'retention', RetentionSection
     includeIntraday: definition.includeIntraday,
     period,
     periods,
-    goal: definition.goal.event,
+    goal: input.goal.event,
+    ...(input.goal.where.length ? { goalWhere: input.goal.where } : {}),
   });
   const result = await runRetention(input.engine, spec);
   const headers = Array.from(

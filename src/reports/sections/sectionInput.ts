@@ -1,15 +1,24 @@
 import type { DateRange } from '../../analyses/common/dateRange.js';
+import type { Goal } from '../../analyses/goals/goal.js';
 import type { Engine } from '../../engines/engine.js';
 import type { Ga4DataApi } from '../../ga4/ga4DataApi.js';
 import type { DailyTotals } from '../dailyTotals.js';
 import type { Formatter } from '../format.js';
 import type { RangeTotals } from '../rangeTotals.js';
 import type { ReportDefinition, SectionDefinition } from '../reportDefinition.js';
+import type { ReportGoal } from '../reportGoal.js';
 
 /** What every section's context builder receives: the resolved run, shared query results, formatting. */
 export interface SectionInput {
+  /** The engine scoped to the report's filters: every query a section runs reads only those events. */
   readonly engine: Engine;
   readonly definition: ReportDefinition;
+  /** The definition's goal, resolved (a saved goal by name, or its own). */
+  readonly goal: ReportGoal;
+  /** The definition's further goals, resolved, in its order. */
+  readonly moreGoals: readonly ReportGoal[];
+  /** Saved goals by name, for funnel steps that name one. */
+  readonly goals: ReadonlyMap<string, Goal>;
   readonly range: DateRange;
   readonly comparison: DateRange | null;
   readonly now: Date;
@@ -31,6 +40,8 @@ export interface BuiltSection<C = unknown> {
   readonly type: SectionDefinition['type'];
   readonly partial: string;
   readonly title: string;
+  /** Said under the title: what the section does not apply (segments, the goal's conditions). */
+  readonly note?: string;
   readonly context: C;
 }
 

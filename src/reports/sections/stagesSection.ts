@@ -20,7 +20,8 @@ export const buildStagesSection: SectionBuilder<'stages', StagesSectionContext> 
   const spec = parseStagesSpec({
     dateRange: range,
     includeIntraday: definition.includeIntraday,
-    goal: definition.goal.event,
+    goal: input.goal.event,
+    ...(input.goal.where.length ? { goalWhere: input.goal.where } : {}),
     topPages: 5,
   });
   const result = await runStages(input.engine, spec);

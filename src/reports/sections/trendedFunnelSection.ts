@@ -3,6 +3,7 @@ import type { FunnelTrend } from '../../analyses/funnel/funnelTrend.js';
 import { runFunnel } from '../../analyses/funnel/runFunnel.js';
 import { comparisonLineChart } from '../../render/charts.js';
 import type { DateRange } from '../../analyses/common/dateRange.js';
+import { segmentEngines } from './segmentEngines.js';
 import type { SectionBuilder } from './sectionInput.js';
 
 export interface TrendedFunnelSectionContext {
@@ -17,7 +18,10 @@ export interface TrendedFunnelSectionContext {
     completed: string;
     rate: string;
     previousRate: string;
+    /** Conversion of each report segment in this period, in the definition's order. */
+    segmentRates: string[];
   }[];
+  readonly segmentNames: string[];
 }
 
 const lastRate = (p: FunnelTrend['periods'][number]) =>
@@ -41,12 +45,14 @@ export const buildTrendedFunnelSection: SectionBuilder<
       },
       'funnel',
     );
-  const [current, previous] = await Promise.all([
-    runFunnel(input.engine, specFor(range)),
-    comparison ? runFunnel(input.engine, specFor(comparison)) : Promise.resolve(null),
+  const options = { goals: input.goals };
+  const segments = segmentEngines(input);
+  const [current, previous, ...bySegment] = await Promise.all([
+    runFunnel(input.engine, specFor(range), options),
+    comparison ? runFunnel(input.engine, specFor(comparison), options) : Promise.resolve(null),
+    ...segments.map((s) => runFunnel(s.engine, specFor(range), options)),
   ]);
-  input.countBytes(current.bytesProcessed);
-  if (previous) input.countBytes(previous.bytesProcessed);
+  for (const r of [current, previous, ...bySegment]) if (r) input.countBytes(r.bytesProcessed);
   const periods = current.trend?.periods ?? [];
   // Comparison periods line up by position (first day with first day, first week with first week).
   const before = previous?.trend?.periods ?? [];
@@ -60,6 +66,7 @@ export const buildTrendedFunnelSection: SectionBuilder<
       intervalLabel: interval,
       lastStep: current.steps[current.steps.length - 1]?.name ?? '',
       comparisonLabel: comparison ? fmt.range(comparison.start, comparison.end) : '',
+      segmentNames: segments.map((s) => s.name),
       chartSvg: comparisonLineChart(
         periods.map((p) => fmt.date(p.start)),
         { name: 'Conversion, %', values: periods.map((p) => pct(lastRate(p))) },
@@ -72,6 +79,14 @@ export const buildTrendedFunnelSection: SectionBuilder<
               }),
             }
           : null,
+        undefined,
+        segments.map((seg, j) => ({
+          name: seg.name,
+          values: periods.map((p) => {
+            const own = bySegment[j]?.trend?.periods.find((x) => x.start === p.start);
+            return own ? pct(lastRate(own)) : 0;
+          }),
+        })),
       ),
       rows: periods.map((p, i) => {
         const b = before[i];
@@ -81,6 +96,10 @@ export const buildTrendedFunnelSection: SectionBuilder<
           completed: fmt.integer(p.steps[p.steps.length - 1]?.count ?? 0),
           rate: fmt.percent(lastRate(p)),
           previousRate: b ? fmt.percent(lastRate(b)) : '–',
+          segmentRates: bySegment.map((r) => {
+            const own = r?.trend?.periods.find((x) => x.start === p.start);
+            return own ? fmt.percent(lastRate(own)) : '–';
+          }),
         };
       }),
     },
