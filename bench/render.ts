@@ -1,6 +1,7 @@
 /**
- * Report rendering benchmark (issue 6): a report with every wired section (KPI summary, funnel with a
- * breakdown, retention, stages, journey Sankey, next step, data quality) on the sample, to PDF through system Chromium.
+ * Report rendering benchmark (issue 6): a report with every section type (KPI summary, funnel with a
+ * breakdown, trended funnel, retention, stages, attribution table, conversion paths, journey Sankey,
+ * next step, data quality) on the sample, to PDF through system Chromium.
  * Run: `npx tsx bench/render.ts [reports=50] [concurrency=2]`.
  * Warm = the browser launched and one report rendered first; each measured report runs its queries,
  * draws its charts and prints its PDF (no result cache).
@@ -44,8 +45,14 @@ const definition = parseReportDefinition({
         breakdown: 'device_category',
       },
     },
+    {
+      type: 'trended_funnel',
+      funnel: { steps: [{ event: 'view_item' }, { event: 'add_to_cart' }, { event: 'purchase' }] },
+    },
     { type: 'retention' },
     { type: 'stages' },
+    { type: 'attribution_table' },
+    { type: 'conversion_paths' },
     { type: 'journey_sankey', paths: { nodeType: 'page_path' } },
     { type: 'next_step' },
     { type: 'data_quality' },
