@@ -27,7 +27,7 @@ import { openPostgres } from '../store/postgresDb.js';
 import type { StoreDb } from '../store/storeDb.js';
 import type { AccessOptions } from './auth/access.js';
 import { ensureAdminToken } from './auth/adminToken.js';
-import { reportRunRenderer, loadReportDefinition } from './reportRenderer.js';
+import { reportRunRenderer, loadReportDefinition, loadSavedGoals } from './reportRenderer.js';
 import { reportLinksRouter } from './routes/reportLinks.js';
 import { iapVerifier } from './auth/iap.js';
 import { createApp, startServer, type RunningServer } from './server.js';
@@ -218,6 +218,7 @@ export async function startService(
       ? reportLinksRouter({
           keys: loadLinkKeys(process.env),
           loadDefinition: (id) => loadReportDefinition(store, id),
+          loadGoals: () => loadSavedGoals(store),
           engine,
           ...(pool ? { pool } : {}),
           ...(ga4 ? { ga4 } : {}),

@@ -7,6 +7,9 @@ import { reportLinksRouter } from '../../src/http/routes/reportLinks.js';
 import { linkSecretsSchema } from '../../src/links/linkSecrets.js';
 import { signLink } from '../../src/links/linkToken.js';
 import { parseReportDefinition } from '../../src/reports/reportDefinition.js';
+import { goalSchema } from '../../src/analyses/goals/goal.js';
+
+const parseGoal = (input: unknown) => goalSchema.parse(input);
 import { NOW, sampleDb } from '../render/sampleDb.js';
 
 const keys = linkSecretsSchema.parse(`k2:${'b'.repeat(40)},k1:${'a'.repeat(40)}`);
@@ -17,6 +20,14 @@ const definition = parseReportDefinition({
   dateRange: 'last_week',
   sections: [{ type: 'kpi_summary' }, { type: 'data_quality' }],
 });
+// The same report with its goal saved under a name, and the saved goals the router reads.
+const named = parseReportDefinition({ ...definition, id: 'named', goal: 'Purchases' });
+const inline = parseReportDefinition({
+  ...definition,
+  id: 'named',
+  goal: { event: 'purchase', name: 'Purchases', value: 'none' },
+});
+const savedGoals = new Map([['Purchases', parseGoal({ name: 'Purchases', event: 'purchase' })]]);
 
 let server: Server;
 let base = '';
@@ -38,7 +49,15 @@ beforeAll(async () => {
       keys,
       engine: counting,
       now: () => NOW,
-      loadDefinition: async (id) => (id === 'weekly' ? definition : undefined),
+      loadDefinition: async (id) =>
+        id === 'weekly'
+          ? definition
+          : id === 'named'
+            ? named
+            : id === 'inline'
+              ? inline
+              : undefined,
+      loadGoals: async () => new Map(savedGoals),
     }),
   );
   server = app.listen(0);
@@ -91,6 +110,27 @@ describe('GET /r/:token', () => {
     const res = await get(`/r/${token}?start=2026-10-12&end=2026-10-18`);
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/Oct 12\s–\s18, 2026/);
+  });
+
+  it('a report whose goal names a saved goal counts that goal, and sees it edited', async () => {
+    // Charts carry ids from a per-process counter: the page's text and tables are the comparison.
+    const link = async (report: string) => {
+      const res = await get(
+        `/r/${signLink(keys, { report, formats: ['html'], ttlSeconds: 600 }, NOW)}`,
+      );
+      expect(res.status).toBe(200);
+      return (await res.text()).replace(/<svg[\s\S]*?<\/svg>/g, '<svg/>');
+    };
+    const html = await link('named');
+    // Drawn exactly as the same definition with the goal written inline.
+    expect(html).toBe(await link('inline'));
+    savedGoals.set('Purchases', parseGoal({ name: 'Purchases', event: 'add_to_cart' }));
+    try {
+      const edited = await link('named');
+      expect(edited).not.toBe(html);
+    } finally {
+      savedGoals.set('Purchases', parseGoal({ name: 'Purchases', event: 'purchase' }));
+    }
   });
 
   it('PDF without a browser pool is a 503, not a crash', async () => {

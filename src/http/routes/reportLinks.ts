@@ -13,6 +13,7 @@ import { resolveReportRange } from '../../reports/buildReportModel.js';
 import { renderReport } from '../../reports/renderReport.js';
 import type { ReportDefinition } from '../../reports/reportDefinition.js';
 import type { Ga4DataApi } from '../../ga4/ga4DataApi.js';
+import type { Goal } from '../../analyses/goals/goal.js';
 
 export interface ReportLinksDeps {
   readonly keys: LinkKeys;
@@ -25,6 +26,8 @@ export interface ReportLinksDeps {
   readonly cache?: ResultCache<string | Buffer>;
   /** GA4's Data API when GA4_PROPERTY_ID is set: the data-quality box compares totals. */
   readonly ga4?: Pick<Ga4DataApi, 'totals'>;
+  /** Saved goals by name, read at every open: a definition's `goal` may name one. */
+  readonly loadGoals?: () => Promise<ReadonlyMap<string, Goal>>;
 }
 
 const page = (title: string, body: string) =>
@@ -98,10 +101,18 @@ export function reportLinksRouter(deps: ReportLinksDeps): Router {
       }
       const at = now();
       const resolved = resolveReportRange(definition, at, override.dateRange);
-      const key = ResultCache.key(definition.id, { ...resolved, format, def: definition });
+      const goals = deps.loadGoals ? await deps.loadGoals() : new Map<string, Goal>();
+      // The goals are part of the key: editing a saved goal must not serve the old numbers.
+      const key = ResultCache.key(definition.id, {
+        ...resolved,
+        format,
+        def: definition,
+        goals: [...goals.entries()],
+      });
       const body = await cache.get(key, async () => {
         const out = await renderReport(deps.engine, definition, at, {
           format,
+          goals,
           ...(override.dateRange ? { dateRange: override.dateRange } : {}),
           ...(deps.pool ? { pool: deps.pool } : {}),
           ...(deps.ga4 ? { ga4: deps.ga4 } : {}),
