@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -69,5 +69,60 @@ describe('pathlight render', () => {
     ]);
     expect(range.code).toBe(2);
     expect(range.stderr).toContain('--date-range:');
+  });
+  it('reads saved goals from --goals for a definition that names its goal', async () => {
+    const write = (name: string, text: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    };
+    const definition = (goal: string) =>
+      `id: named-goal\ntitle: Named goal\ngoal: ${goal}\nsections:\n  - type: kpi_summary\n`;
+    const named = write('named.yaml', definition('Orders'));
+    const inline = write(
+      'inline.yaml',
+      definition('{ event: purchase, name: Orders, value: ecommerce.purchase_revenue }'),
+    );
+    const goals = write(
+      'goals.yaml',
+      '- name: Orders\n  event: purchase\n  value: ecommerce.purchase_revenue\n',
+    );
+    const render = async (file: string, extra: string[] = []) => {
+      const out = join(dir, `${file.split('/').pop()}-${extra.length}.html`);
+      const run = await runCli([
+        'render',
+        file,
+        '--format',
+        'html',
+        '--out',
+        out,
+        '--db',
+        db,
+        '--now',
+        '2026-10-30T10:00:00Z',
+        '--date-range',
+        '2026-10-19..2026-10-25',
+        ...extra,
+      ]);
+      return {
+        run,
+        tiles:
+          run.code === 0
+            ? [...readFileSync(out, 'utf8').matchAll(/class='value'>([^<]*)</g)].map((m) => m[1])
+            : [],
+      };
+    };
+    const byName = await render(named, ['--goals', goals]);
+    expect(byName.run.code).toBe(0);
+    expect(byName.tiles.length).toBe(5);
+    // Purchases and their revenue on the sample's week: real numbers, not empty tiles.
+    expect(byName.tiles[2]).toMatch(/[1-9]/);
+    expect(byName.tiles[4]).toMatch(/[1-9]/);
+    // The same tiles (users, sessions, conversions, rate, revenue) as the goal written inline.
+    expect(byName.tiles).toEqual((await render(inline)).tiles);
+    const missing = await render(named);
+    expect(missing.run.code).toBe(2);
+    expect(missing.run.stderr).toContain('goal');
+    expect(missing.run.stderr).toContain('Orders');
   });
 });
