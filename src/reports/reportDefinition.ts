@@ -6,6 +6,7 @@ import {
   conditionSchema,
   funnelSpecSchema,
   parseWith,
+  refuseDuplicateSegments,
   segmentSchema,
 } from '../analyses/funnel/funnelSpec.js';
 import { valueSourceSchema } from '../analyses/goals/goal.js';
@@ -174,18 +175,7 @@ export const reportDefinitionSchema = z
     sections: z.array(sectionSchema).min(1, 'expected at least one section').max(20),
   })
   .strict()
-  .superRefine((definition, ctx) => {
-    const names = definition.segments.map((s) => s.name);
-    names.forEach((name, i) => {
-      if (names.indexOf(name) !== i) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['segments', i, 'name'],
-          message: 'duplicate segment name',
-        });
-      }
-    });
-  });
+  .superRefine((definition, ctx) => refuseDuplicateSegments(definition.segments, ctx));
 export type ReportDefinition = z.infer<typeof reportDefinitionSchema>;
 export type ReportDefinitionInput = z.input<typeof reportDefinitionSchema>;
 

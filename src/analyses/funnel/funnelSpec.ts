@@ -197,16 +197,7 @@ export const funnelSpecSchema = z
   })
   .strict()
   .superRefine((spec, ctx) => {
-    const names = (spec.segments ?? []).map((s) => s.name);
-    names.forEach((name, i) => {
-      if (names.indexOf(name) !== i) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['segments', i, 'name'],
-          message: 'duplicate segment name',
-        });
-      }
-    });
+    refuseDuplicateSegments(spec.segments ?? [], ctx);
     const toStep = spec.timeToConvert?.toStep;
     if (toStep !== undefined && toStep > spec.steps.length) {
       ctx.addIssue({
@@ -262,3 +253,20 @@ export function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix = ''):
 }
 
 export const parseFunnelSpec = (input: unknown): FunnelSpec => parseWith(funnelSpecSchema, input);
+
+/** Segments are told apart by name in every answer: a second one of a name is refused at its path. */
+export function refuseDuplicateSegments(
+  segments: readonly { name: string }[],
+  ctx: z.RefinementCtx,
+): void {
+  const names = segments.map((s) => s.name);
+  names.forEach((name, i) => {
+    if (names.indexOf(name) !== i) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['segments', i, 'name'],
+        message: 'duplicate segment name',
+      });
+    }
+  });
+}
