@@ -1,8 +1,6 @@
 import type { DateRange } from '../analyses/common/dateRange.js';
-import { dateRangeParams } from '../analyses/common/dateRange.js';
 import type { Engine } from '../engines/engine.js';
-import { runQuery } from '../sql/runQuery.js';
-import { goalTotalsQuery, type ReportGoal } from './reportGoal.js';
+import { runGoalTotals, type ReportGoal } from './reportGoal.js';
 
 export interface DailyTotal {
   readonly date: string;
@@ -32,13 +30,7 @@ export async function dailyTotals(
   includeIntraday: boolean,
   report?: string,
 ): Promise<DailyTotals> {
-  const query = goalTotalsQuery(goal);
-  const run = await runQuery(
-    engine,
-    'daily_totals',
-    { ...dateRangeParams(range, includeIntraday), ...query.params },
-    { context: query.context, ...(report ? { report } : {}) },
-  );
+  const run = await runGoalTotals(engine, 'daily_totals', range, goal, includeIntraday, report);
   return {
     bytesProcessed: run.bytesProcessed,
     days: run.rows.map((r) => ({

@@ -1,8 +1,6 @@
 import type { DateRange } from '../analyses/common/dateRange.js';
-import { dateRangeParams } from '../analyses/common/dateRange.js';
 import type { Engine } from '../engines/engine.js';
-import { runQuery } from '../sql/runQuery.js';
-import { goalTotalsQuery, type ReportGoal } from './reportGoal.js';
+import { runGoalTotals, type ReportGoal } from './reportGoal.js';
 
 /** The KPI figures over a whole range (sql/range_totals.sql): distinct users and sessions, not sums of days. */
 export interface RangeTotals {
@@ -22,13 +20,7 @@ export async function rangeTotals(
   includeIntraday: boolean,
   report?: string,
 ): Promise<RangeTotals> {
-  const query = goalTotalsQuery(goal);
-  const run = await runQuery(
-    engine,
-    'range_totals',
-    { ...dateRangeParams(range, includeIntraday), ...query.params },
-    { context: query.context, ...(report ? { report } : {}) },
-  );
+  const run = await runGoalTotals(engine, 'range_totals', range, goal, includeIntraday, report);
   const row = run.rows[0] ?? {};
   return {
     users: Number(row.users ?? 0),

@@ -1,7 +1,11 @@
 import { conditionSlots } from '../analyses/funnel/conditionSlots.js';
 import type { Condition } from '../analyses/funnel/funnelSpec.js';
 import type { Goal } from '../analyses/goals/goal.js';
+import type { DateRange } from '../analyses/common/dateRange.js';
+import { dateRangeParams } from '../analyses/common/dateRange.js';
+import type { Engine } from '../engines/engine.js';
 import { InputError } from '../errors/errors.js';
+import { runQuery, type QueryRun } from '../sql/runQuery.js';
 import type { GoalRef } from './reportDefinition.js';
 
 /** How many goal condition slots (`@c1_*` .. `@c10_*`) sql/daily_totals.sql and range_totals.sql declare. */
@@ -61,4 +65,22 @@ export function goalTotalsQuery(goal: ReportGoal) {
       ...slots.params,
     },
   };
+}
+
+/** Runs a totals query (sql/range_totals.sql or sql/daily_totals.sql) for the goal over a range. */
+export function runGoalTotals(
+  engine: Engine,
+  name: 'range_totals' | 'daily_totals',
+  range: DateRange,
+  goal: ReportGoal,
+  includeIntraday: boolean,
+  report?: string,
+): Promise<QueryRun> {
+  const query = goalTotalsQuery(goal);
+  return runQuery(
+    engine,
+    name,
+    { ...dateRangeParams(range, includeIntraday), ...query.params },
+    { context: query.context, ...(report ? { report } : {}) },
+  );
 }
