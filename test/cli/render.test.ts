@@ -12,23 +12,26 @@ beforeAll(async () => {
   db = await sampleDb();
 });
 
+/** `pathlight render` of a definition to HTML for the sample's week of 19-25 Oct 2026. */
+const renderWeek = (file: string, out: string) => [
+  'render',
+  file,
+  '--format',
+  'html',
+  '--out',
+  out,
+  '--db',
+  db,
+  '--now',
+  '2026-10-30T10:00:00Z',
+  '--date-range',
+  '2026-10-19..2026-10-25',
+];
+
 describe('pathlight render', () => {
   it('renders a shipped example to HTML with progress on the terminal', async () => {
     const out = join(dir, 'weekly.html');
-    const run = await runCli([
-      'render',
-      'examples/reports/weekly-ecommerce.yaml',
-      '--format',
-      'html',
-      '--out',
-      out,
-      '--db',
-      db,
-      '--now',
-      '2026-10-30T10:00:00Z',
-      '--date-range',
-      '2026-10-19..2026-10-25',
-    ]);
+    const run = await runCli(renderWeek('examples/reports/weekly-ecommerce.yaml', out));
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('running the section queries');
     // As many sections as the example file lists, read here from the file itself.
@@ -89,21 +92,7 @@ describe('pathlight render', () => {
     );
     const render = async (file: string, extra: string[] = []) => {
       const out = join(dir, `${file.split('/').pop()}-${extra.length}.html`);
-      const run = await runCli([
-        'render',
-        file,
-        '--format',
-        'html',
-        '--out',
-        out,
-        '--db',
-        db,
-        '--now',
-        '2026-10-30T10:00:00Z',
-        '--date-range',
-        '2026-10-19..2026-10-25',
-        ...extra,
-      ]);
+      const run = await runCli([...renderWeek(file, out), ...extra]);
       return {
         run,
         tiles:
