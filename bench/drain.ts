@@ -6,7 +6,7 @@
  * Run: `npx tsx bench/drain.ts [schedules=200] [recipients=5] [workers=2]`.
  * Peak memory is sampled every 200 ms: this Node process's RSS plus every child (Chromium's processes).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,22 +15,18 @@ import { smtpTransport } from '../src/delivery/smtpTransport.js';
 import { DuckdbEngine } from '../src/engines/duckdb/DuckdbEngine.js';
 import { reportRunRenderer } from '../src/http/reportRenderer.js';
 import { BrowserPool } from '../src/render/browserPool.js';
-import { generateSample } from '../src/sample/generateSample.js';
 import { processNextRun } from '../src/scheduler/runWorker.js';
 import { SchedulesRepo } from '../src/scheduler/schedulesRepo.js';
 import { tick } from '../src/scheduler/tick.js';
 import { migrate } from '../src/store/migrate.js';
 import { openPglite } from '../src/store/pgliteDb.js';
+import { reportBenchSample } from './reportSample.js';
 
 const schedules = Number(process.argv[2] ?? 200);
 const perSchedule = Number(process.argv[3] ?? 5);
 const workers = Number(process.argv[4] ?? 2);
 
-const file = join(tmpdir(), 'pathlight-bench-render-2000u-35d.duckdb');
-if (!existsSync(file)) {
-  process.stderr.write(`generating the sample into ${file}…\n`);
-  await generateSample(file, { days: 35, users: 2000, seed: 11, endDate: '2026-10-31' });
-}
+const file = await reportBenchSample();
 
 /** RSS of this process and all its descendants, from /proc (Linux). */
 function treeRss(): number {

@@ -7,7 +7,7 @@
  * draws its charts and prints its PDF (no result cache).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckdbEngine } from '../src/engines/duckdb/DuckdbEngine.js';
@@ -16,15 +16,11 @@ import { renderReportHtml } from '../src/render/renderHtml.js';
 import { renderPdf } from '../src/render/renderPdf.js';
 import { buildReportModel } from '../src/reports/buildReportModel.js';
 import { parseReportDefinition } from '../src/reports/reportDefinition.js';
-import { generateSample } from '../src/sample/generateSample.js';
+import { reportBenchSample } from './reportSample.js';
 
 const reports = Number(process.argv[2] ?? 50);
 const concurrency = Number(process.argv[3] ?? 2);
-const file = join(tmpdir(), 'pathlight-bench-render-2000u-35d.duckdb');
-if (!existsSync(file)) {
-  process.stderr.write(`generating the sample into ${file}…\n`);
-  await generateSample(file, { days: 35, users: 2000, seed: 11, endDate: '2026-10-31' });
-}
+const file = await reportBenchSample();
 const definition = parseReportDefinition({
   id: 'bench',
   title: 'Weekly e-commerce journeys',
