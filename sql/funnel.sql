@@ -19,11 +19,15 @@
 -- Breakdown value: at the unit's first entry event (closed: first step-1 event; open: first event
 -- matching any step), in order-key order; ties take the smallest value. Top @top_n plus (other).
 -- Values are bound: steps are @stepN_event / @stepN_within_us, conditions @cN_*, exclusions @xN_event.
+-- On DuckDB, a closed funnel without windows, `directly` or exclusions takes the first-match form
+-- (sql/partials/funnel_first_match.sql): same answers, one join per step against one row per unit;
+-- it adds `exact_keys` to every row, false when the caller must run the general form instead.
 -- @context {"session":false,"open":false,"hasWindow":true,"directly":false,"joinPrev":true,"masked":false,"ranked":false,"breakdown":false,"landingPage":false,"breakdownSql":"","steps":[{"n":1,"prev":0,"first":true,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[]},{"n":2,"prev":1,"first":false,"directly":false,"hasWithin":true,"hasExcl":false,"excl":[],"where":[]},{"n":3,"prev":2,"first":false,"directly":false,"hasWithin":false,"hasExcl":false,"excl":[],"where":[{"id":"c1","kind":"param","item":false,"keyRef":"@c1_key","fieldSql":"","itemField":"","op":"eq","numeric":false}]}],"exclusions":[],"withDate":false,"segment":false}
 -- @param start_date DATE 2020-11-01
 -- @param end_date DATE 2020-11-30
 -- @param include_intraday BOOL false
 -- @param window_us INT64 604800000000
+-- @param key_base_us INT64 1603584000000000
 -- @param top_n INT64 5
 -- @param event_names ARRAY<STRING> view_item,add_to_cart,purchase
 -- @param step1_event STRING view_item
@@ -252,7 +256,7 @@
 -- @param c30_n2 FLOAT64 0
 -- @param c30_list ARRAY<STRING> USD
 -- @param c30_nums ARRAY<FLOAT64> 1
-WITH {{> funnel_chain}},
+WITH {{#if firstMatch}}{{> funnel_first_match}}{{else}}{{> funnel_chain}}{{/if}},
 {{#if breakdown}}
 entry_values AS (
   SELECT uid, sid, COALESCE(bvalue, '(not set)') AS bvalue
@@ -281,6 +285,14 @@ all_rows AS (
   SELECT TRUE AS total, '' AS grp, step, via, gap FROM unit_steps
 ),
 {{/if}}
+{{#if firstMatch}}
+medians AS (
+  -- DuckDB's exact median (the mean of the two middle values for an even count), as below.
+  SELECT total, grp, step, MEDIAN(gap) / 1000000 AS median_s
+  FROM all_rows
+  GROUP BY total, grp, step
+)
+{{else}}
 gap_ranks AS (
   SELECT
     total, grp, step, gap,
@@ -296,6 +308,7 @@ medians AS (
   FROM gap_ranks
   GROUP BY total, grp, step
 )
+{{/if}}
 SELECT
   a.total,
   a.grp,
@@ -303,8 +316,10 @@ SELECT
   COUNT(*) AS units,
   COUNTIF(a.via) AS via_previous,
   AVG(a.gap) / 1000000 AS mean_s,
-  ANY_VALUE(m.median_s) AS median_s
+  ANY_VALUE(m.median_s) AS median_s{{#if firstMatch}},
+  ANY_VALUE(k.exact_keys) AS exact_keys{{/if}}
 FROM all_rows AS a
-LEFT JOIN medians AS m ON m.total = a.total AND m.grp = a.grp AND m.step = a.step
+LEFT JOIN medians AS m ON m.total = a.total AND m.grp = a.grp AND m.step = a.step{{#if firstMatch}}
+CROSS JOIN key_check AS k{{/if}}
 GROUP BY a.total, a.grp, a.step
 ORDER BY a.total DESC, a.grp, a.step

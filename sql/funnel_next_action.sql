@@ -21,6 +21,7 @@
 -- @param end_date DATE 2020-11-30
 -- @param include_intraday BOOL false
 -- @param window_us INT64 604800000000
+-- @param key_base_us INT64 1603584000000000
 -- @param top_n INT64 5
 -- @param next_top_n INT64 5
 -- @param event_names ARRAY<STRING> view_item,add_to_cart,purchase

@@ -6,70 +6,7 @@
 {{#*inline "cols"}}uid, sid, id, ts, bo, bi, r{{#if @root.masked}}, gi{{/if}}{{#each @root.steps}}{{#if hasExcl}}, cle{{n}}, clt{{n}}{{/if}}{{/each}}{{/inline}}
 {{#*inline "bcols"}}b.uid, b.sid, b.id, b.ts, b.bo, b.bi, b.r{{#if @root.masked}}, b.gi{{/if}}{{#each @root.steps}}{{#if hasExcl}}, b.cle{{n}}, b.clt{{n}}{{/if}}{{/each}}{{/inline}}
 {{#*inline "bbit"}}IF(b.gi < 62, CAST(1 AS INT64) << b.gi, 0){{/inline}}
-{{#if segment}}
-segment_units AS (
-  -- The segment: users (or sessions) with at least one event in the range meeting all its conditions.
-  SELECT DISTINCT
-    user_pseudo_id AS uid,
-    {{#if segment.session}}{{param 'int' 'ga_session_id'}}{{else}}CAST(0 AS INT64){{/if}} AS sid
-  FROM {{events}}
-  WHERE user_pseudo_id IS NOT NULL{{#if segment.hasEvent}} AND event_name = @seg_event{{/if}}{{#each segment.where}} AND {{> condition}}{{/each}}
-),
-{{/if}}
-base AS (
-  SELECT
-    user_pseudo_id AS uid,
-    {{#if session}}{{param 'int' 'ga_session_id'}}{{else}}CAST(0 AS INT64){{/if}} AS sid,
-    event_name,
-    {{#if withDate}}event_date AS edate,{{/if}}
-    event_timestamp AS ts,
-    COALESCE(batch_ordering_id, 0) AS bo,
-    COALESCE(batch_event_index, 0) AS bi,
-    {{#if breakdown}}{{#if landingPage}}{{param 'string' 'page_location'}}{{else}}{{breakdownSql}}{{/if}}{{else}}CAST(NULL AS STRING){{/if}} AS bvalue,
-    {{#each steps}}
-    (event_name = @step{{n}}_event{{#each where}} AND {{> condition}}{{/each}}) AS m{{n}},
-    {{/each}}
-    {{#each exclusions}}
-    (event_name = @x{{n}}_event{{#each where}} AND {{> condition}}{{/each}}) AS x{{n}},
-    {{/each}}
-    event_timestamp AS _ts
-  FROM {{events}}
-  WHERE user_pseudo_id IS NOT NULL{{#unless directly}} AND event_name IN UNNEST(@event_names){{/unless}}
-),
-ranked AS (
-{{#if ranked}}
-  -- id tells events apart (rows equal in every column used here are interchangeable);
-  -- r is the dense rank of the order key (for `directly`); cleN / cltN count the exclusion events
-  -- of gap N-1 -> N at or before / strictly before the event's order key.
-  SELECT
-    *,
-    ROW_NUMBER() OVER (
-      PARTITION BY uid, sid
-      ORDER BY ts, bo, bi, event_name, bvalue{{#each steps}}, m{{n}}{{/each}}{{#each exclusions}}, x{{n}}{{/each}}
-    ) AS id,{{#if masked}}
-    -- gi: the event's place among the unit's events of its identical order key, so a chain can
-    -- mark (bit 1 << gi of `mask`) which of them it used: one event never serves two steps
-    -- (events past the 62nd of one key are not marked: a key that crowded is not a real journey).
-    ROW_NUMBER() OVER (
-      PARTITION BY uid, sid, ts, bo, bi
-      ORDER BY event_name, bvalue{{#each steps}}, m{{n}}{{/each}}{{#each exclusions}}, x{{n}}{{/each}}
-    ) - 1 AS gi,{{/if}}
-    {{#if directly}}DENSE_RANK() OVER (PARTITION BY uid, sid ORDER BY ts, bo, bi){{else}}CAST(0 AS INT64){{/if}} AS r{{#each steps}}{{#if hasExcl}},
-    SUM(IF({{#each excl}}{{#unless @first}} OR {{/unless}}x{{this}}{{/each}}, 1, 0)) OVER (PARTITION BY uid, sid ORDER BY ts, bo, bi) AS cle{{n}},
-    SUM(IF({{#each excl}}{{#unless @first}} OR {{/unless}}x{{this}}{{/each}}, 1, 0)) OVER (PARTITION BY uid, sid ORDER BY ts, bo, bi)
-      - SUM(IF({{#each excl}}{{#unless @first}} OR {{/unless}}x{{this}}{{/each}}, 1, 0)) OVER (PARTITION BY uid, sid, ts, bo, bi) AS clt{{n}}{{/if}}{{/each}}
-  FROM base
-  WHERE sid IS NOT NULL{{#if segment}}
-    AND EXISTS (SELECT 1 FROM segment_units AS su WHERE su.uid = base.uid{{#if segment.session}} AND su.sid = base.sid{{/if}}){{/if}}
-{{else}}
-  -- No step can share an event with the previous one, no `directly`, no exclusions: events are
-  -- told apart by their order key alone (equal keys give equal answers), so no window is needed.
-  SELECT *, CAST(0 AS INT64) AS id, CAST(0 AS INT64) AS r
-  FROM base
-  WHERE sid IS NOT NULL{{#if segment}}
-    AND EXISTS (SELECT 1 FROM segment_units AS su WHERE su.uid = base.uid{{#if segment.session}} AND su.sid = base.sid{{/if}}){{/if}}
-{{/if}}
-),
+{{> funnel_events}},
 {{#each steps}}
 {{#if first}}
 s1 AS (

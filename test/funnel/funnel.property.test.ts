@@ -37,11 +37,31 @@ const refRowOf = (r: Row): RefRow => ({
 async function sqlRows(
   engine: DuckdbEngine,
   spec: FunnelSpec,
-  form: 'join' | 'window',
+  form: 'join' | 'window' | 'firstMatch',
 ): Promise<RefRow[]> {
-  const q = funnelQuery(spec, { form });
+  const q = funnelQuery(spec, form === 'firstMatch' ? { firstMatch: true } : { form });
+  if (form === 'firstMatch') expect(q.context.firstMatch, JSON.stringify(spec)).toBe(true);
   const run = await runQuery(engine, 'funnel', q.params, { context: q.context });
+  // The generated batch fields always fit the first-match form's packed order key.
+  if (form === 'firstMatch') expect(run.rows.every((r) => r.exact_keys === true)).toBe(true);
   return run.rows.map(refRowOf).sort(order);
+}
+
+/**
+ * The spec with only what the first-match form allows: closed, no window, no within, no
+ * directly, no exclusions (conditions, breakdown, scope and segments kept); undefined when a
+ * step repeats the previous step's event (one event could serve both: the general form's case).
+ */
+function firstMatchSpec(spec: FunnelSpec): FunnelSpec | undefined {
+  const plain = parseFunnelSpec({
+    ...spec,
+    type: 'closed',
+    window: undefined,
+    exclusions: undefined,
+    steps: spec.steps.map(({ within: _w, directly: _d, ...step }) => step),
+  });
+  const q = funnelQuery(plain, { firstMatch: true });
+  return q.context.firstMatch === true ? plain : undefined;
 }
 
 const round = (rows: RefRow[]) =>
@@ -56,6 +76,7 @@ const SPECS_PER_RUN = 6;
 let cases = 0;
 let ttcCases = 0;
 let segmentCases = 0;
+let firstMatchCases = 0;
 const nextCases = { event: 0, page: 0, other: 0 };
 
 describe('funnel SQL on DuckDB = reference (random streams)', () => {
@@ -68,6 +89,7 @@ describe('funnel SQL on DuckDB = reference (random streams)', () => {
     // Time to convert was compared on distributions of several units, not only empty ones.
     expect(ttcCases).toBeGreaterThan(RUNS);
     expect(segmentCases).toBeGreaterThan(RUNS);
+    expect(firstMatchCases).toBeGreaterThan(RUNS);
     // Next actions were compared by event and by page, with values beyond the top N.
     expect(nextCases.event).toBeGreaterThan(RUNS);
     expect(nextCases.page).toBeGreaterThan(RUNS);
@@ -93,6 +115,26 @@ describe('funnel SQL on DuckDB = reference (random streams)', () => {
                 for (const form of ['join', 'window'] as const) {
                   const actual = round(await sqlRows(engine, spec, form));
                   expect(actual, `${form} ${JSON.stringify(spec)}`).toEqual(expected);
+                }
+                // The first-match form (DuckDB's fast path) on the same funnel without what it
+                // cannot take.
+                const plain = firstMatchSpec(spec);
+                if (plain) {
+                  const ref = round(referenceFunnel(plain, events.map(toRef)).sort(order));
+                  const actual = round(await sqlRows(engine, plain, 'firstMatch'));
+                  expect(actual, `firstMatch ${JSON.stringify(plain)}`).toEqual(ref);
+                  if (plain.segments?.length) {
+                    const q = funnelQuery(plain, { segment: 0, firstMatch: true });
+                    const run = await runQuery(engine, 'funnel', q.params, { context: q.context });
+                    expect(round(run.rows.map(refRowOf).sort(order))).toEqual(
+                      round(
+                        referenceFunnel(plain, segmentEvents(plain, 0, events.map(toRef))).sort(
+                          order,
+                        ),
+                      ),
+                    );
+                  }
+                  firstMatchCases += 1;
                 }
                 const refEvents = events.map(toRef);
                 if (spec.segments?.length) {

@@ -85,6 +85,30 @@ describe('funnel queries: DuckDB equals ZetaSQL (BigQuery semantics) on the same
           if (name === 'funnel_next_action' && duck.rows.length > 1) nextRows += 1;
         }
       }
+      // DuckDB's first-match form of a funnel without windows against the general form on ZetaSQL.
+      const plain = parseFunnelSpec({
+        dateRange: { start: '2020-11-01', end: '2020-11-08' },
+        scope: seed % 2 === 0 ? 'user' : 'session',
+        breakdown: 'device_category',
+        steps: [
+          { event: 'A' },
+          { event: 'B', where: [{ param: 'v', op: 'neq', value: 'q' }] },
+          { event: 'C' },
+        ],
+      });
+      const fast = funnelQuery(plain, { firstMatch: true });
+      expect(fast.context.firstMatch).toBe(true);
+      const duck = await runQuery(engine, 'funnel', fast.params, { context: fast.context });
+      expect(duck.rows.every((r) => r.exact_keys === true)).toBe(true);
+      const general = funnelQuery(plain);
+      const rendered = renderQuery('funnel', ZETASQL_TARGET, general.context);
+      const zeta = await evaluateSql(
+        rendered.sql,
+        resolveParams(loadQuery('funnel'), general.params),
+        rendered.paramTypes,
+        { events: withSuffixes(tables) },
+      );
+      expect(canonical(duck.rows.map(({ exact_keys: _k, ...r }) => r))).toEqual(canonical(zeta));
     } finally {
       await engine.close();
     }

@@ -44,7 +44,15 @@ export interface FunnelQueryOptions {
   readonly withDate?: boolean;
   /** Restrict the units to spec.segments[segment] (0-based). */
   readonly segment?: number;
+  /**
+   * Allow sql/funnel.sql's first-match form (DuckDB only: it uses DuckDB's list functions) when
+   * the spec permits it; a result row with `exact_keys = false` means it must be run without.
+   */
+  readonly firstMatch?: boolean;
 }
+
+/** Days before the range's start from which the first-match form counts its packed timestamps. */
+const KEY_BASE_DAYS = 7;
 
 export function funnelQuery(spec: FunnelSpec, options: FunnelQueryOptions = {}): FunnelQuery {
   const params: Record<string, unknown> = {
@@ -113,7 +121,22 @@ export function funnelQuery(spec: FunnelSpec, options: FunnelQueryOptions = {}):
   const masked =
     spec.type !== 'open' &&
     spec.steps.some((s, i) => spec.steps.some((t, j) => j >= i + 2 && t.event === s.event));
+  const ranked =
+    masked ||
+    steps.some((s) => s.directly || s.hasExcl) ||
+    spec.steps.some((s, i) => i > 0 && s.event === spec.steps[i - 1]?.event);
+  // The greedy chain is exact when nothing but order constrains it and no event can serve two steps.
+  const firstMatch =
+    options.firstMatch === true &&
+    spec.type !== 'open' &&
+    spec.window === undefined &&
+    !ranked &&
+    steps.every((s) => !s.hasWithin);
+  params.key_base_us = firstMatch
+    ? (Date.parse(`${spec.dateRange.start}T00:00:00Z`) - KEY_BASE_DAYS * 86_400_000) * 1000
+    : null;
   const context = {
+    firstMatch,
     session: spec.scope === 'session',
     open: spec.type === 'open',
     hasWindow: spec.window !== undefined,
@@ -125,10 +148,7 @@ export function funnelQuery(spec: FunnelSpec, options: FunnelQueryOptions = {}):
     // DuckDB's partitioned window frames are slow): `form: 'window'` for units with huge streams.
     joinPrev: options.form !== 'window' || masked,
     masked,
-    ranked:
-      masked ||
-      steps.some((s) => s.directly || s.hasExcl) ||
-      spec.steps.some((s, i) => i > 0 && s.event === spec.steps[i - 1]?.event),
+    ranked,
     breakdown: spec.breakdown !== undefined,
     landingPage: spec.breakdown === 'landing_page',
     breakdownSql: spec.breakdown ? BREAKDOWN_SQL[spec.breakdown] : '',

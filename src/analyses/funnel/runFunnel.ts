@@ -84,19 +84,32 @@ export async function runFunnel(
     throw new InputError(error instanceof Error ? error.message : String(error), 'steps');
   }
   const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
-  const run = await runQuery(engine, 'funnel', query.params, {
-    context: query.context,
-    ...timeout,
-  });
-  const bytes = [run.bytesProcessed];
+  const bytes: (number | null)[] = [];
+  // The main query (whole funnel or one segment): on DuckDB in the first-match form where the spec
+  // allows it, again in the general form when an event's order key did not fit that form's key.
+  const runMain = async (segment?: number) => {
+    const base = {
+      ...(options.form ? { form: options.form } : {}),
+      ...(segment === undefined ? {} : { segment }),
+    };
+    const firstMatch = engine.target.kind === 'duckdb' && options.form === undefined;
+    const q = funnelQuery(resolved, { ...base, firstMatch });
+    let run = await runQuery(engine, 'funnel', q.params, { context: q.context, ...timeout });
+    bytes.push(run.bytesProcessed);
+    if (run.rows.some((r) => r.exact_keys === false)) {
+      const general = funnelQuery(resolved, base);
+      run = await runQuery(engine, 'funnel', general.params, {
+        context: general.context,
+        ...timeout,
+      });
+      bytes.push(run.bytesProcessed);
+    }
+    return run;
+  };
+  const run = await runMain();
   const segments: FunnelResult['segments'] = [];
   for (const [i, segment] of (resolved.segments ?? []).entries()) {
-    const q = funnelQuery(resolved, {
-      ...(options.form ? { form: options.form } : {}),
-      segment: i,
-    });
-    const seg = await runQuery(engine, 'funnel', q.params, { context: q.context, ...timeout });
-    bytes.push(seg.bytesProcessed);
+    const seg = await runMain(i);
     const rows = seg.rows.filter((r) => r.total === true);
     segments.push({ name: segment.name, steps: stepResults(resolved, rows) });
   }
