@@ -4,19 +4,9 @@ import { parseFunnelSpec, type FunnelSpecInput } from '../../src/analyses/funnel
 import { runFunnel } from '../../src/analyses/funnel/runFunnel.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
 import { runQuery } from '../../src/sql/runQuery.js';
-import { createEventsDb, params, type EventRow } from '../support/loadRows.js';
+import { createEventsDb, type EventRow } from '../support/loadRows.js';
+import { M, ev } from './caseEvents.js';
 
-const T0 = 1604188800000000; // 2020-11-01T00:00:00Z
-const M = 60_000_000;
-
-const ev = (user: string, name: string, t: number, extra: Partial<EventRow> = {}): EventRow => ({
-  event_date: '20201101',
-  event_timestamp: T0 + t,
-  event_name: name,
-  user_pseudo_id: user,
-  event_params: params({ ga_session_id: 1 }),
-  ...extra,
-});
 const batch = (bo: number, bi: number) => ({ batch_ordering_id: bo, batch_event_index: bi });
 
 // The first-match form (DuckDB's path for funnels without windows) at its edges: the tie rule on

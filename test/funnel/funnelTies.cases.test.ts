@@ -2,19 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFunnelSpec, type FunnelSpecInput } from '../../src/analyses/funnel/funnelSpec.js';
 import { runFunnel } from '../../src/analyses/funnel/runFunnel.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
-import { createEventsDb, params, type EventRow } from '../support/loadRows.js';
-
-const T0 = 1604188800000000; // 2020-11-01T00:00:00Z
-const M = 60_000_000;
-
-const ev = (user: string, name: string, t: number, extra: Partial<EventRow> = {}): EventRow => ({
-  event_date: '20201101',
-  event_timestamp: T0 + t,
-  event_name: name,
-  user_pseudo_id: user,
-  event_params: params({ ga_session_id: 1 }),
-  ...extra,
-});
+import { createEventsDb, type EventRow } from '../support/loadRows.js';
+import { M, ev } from './caseEvents.js';
 
 // Events on one identical order key may serve consecutive steps in any order, but one event never
 // serves two steps (journeys.md §1). Every count below is worked out by hand.
