@@ -21,6 +21,7 @@ if [ "${#packages[@]}" -gt 0 ]; then
   fi
 fi
 
-# `npm install` also builds the project (the `prepare` script). Not `npm ci`: npm 11 refuses the
-# lock file because it leaves out DuckDB's optional binaries for other platforms.
-npm install --no-audit --no-fund
+# `npm ci` installs exactly the committed lock (which lists DuckDB's native binaries for every
+# platform, so npm accepts it anywhere) and then builds the project (the `prepare` script). The
+# install scripts it may run are approved by name in package.json's `allowScripts`.
+npm ci --no-audit --no-fund
