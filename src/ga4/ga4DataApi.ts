@@ -1,6 +1,6 @@
 import { BetaAnalyticsDataClient } from '@google-analytics/data';
 import { InputError, PathlightError } from '../errors/errors.js';
-import type { DateRange } from '../analyses/common/dateRange.js';
+import type { DateRange } from '../sql/vocabulary/dateRange.js';
 
 /**
  * GA4's own numbers, through the Data API: which events the property marks as key events, and

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { dateRangeSchema } from '../analyses/common/dateRange.js';
+import { dateRangeSchema } from '../sql/vocabulary/dateRange.js';
 import { PathlightError } from '../errors/errors.js';
 import { RELATIVE_RANGES } from '../reports/relativeDateRange.js';
 import type { LinkKeys } from './linkSecrets.js';

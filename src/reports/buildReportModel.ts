@@ -1,4 +1,4 @@
-import type { DateRange } from '../analyses/common/dateRange.js';
+import type { DateRange } from '../sql/vocabulary/dateRange.js';
 import type { Goal } from '../analyses/goals/goal.js';
 import type { Engine } from '../engines/engine.js';
 import type { Ga4DataApi } from '../ga4/ga4DataApi.js';

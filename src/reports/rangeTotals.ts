@@ -1,4 +1,4 @@
-import type { DateRange } from '../analyses/common/dateRange.js';
+import type { DateRange } from '../sql/vocabulary/dateRange.js';
 import type { Engine } from '../engines/engine.js';
 import { runGoalTotals, type ReportGoal } from './reportGoal.js';
 

@@ -1,4 +1,4 @@
-import type { DateRange } from '../analyses/common/dateRange.js';
+import type { DateRange } from '../sql/vocabulary/dateRange.js';
 
 export const RELATIVE_RANGES = [
   'yesterday',

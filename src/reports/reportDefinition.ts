@@ -1,14 +1,11 @@
 import { z } from 'zod';
 import { lookbackSchema, TOUCHPOINTS } from '../analyses/attribution/attributionSpec.js';
 import { MODELS } from '../analyses/attribution/models/index.js';
-import { dateRangeSchema } from '../analyses/common/dateRange.js';
-import {
-  conditionSchema,
-  funnelSpecSchema,
-  parseWith,
-  refuseDuplicateSegments,
-  segmentSchema,
-} from '../analyses/funnel/funnelSpec.js';
+import { dateRangeSchema } from '../sql/vocabulary/dateRange.js';
+import { conditionSchema } from '../sql/vocabulary/condition.js';
+import { funnelSpecSchema } from '../analyses/funnel/funnelSpec.js';
+import { parseWith } from '../errors/parseWith.js';
+import { refuseDuplicateSegments, segmentSchema } from '../sql/vocabulary/segment.js';
 import { valueSourceSchema } from '../analyses/goals/goal.js';
 import { nextStepSpecSchema } from '../analyses/nextStep/nextStepSpec.js';
 import { pathsSpecSchema } from '../analyses/paths/pathsSpec.js';

@@ -1,8 +1,8 @@
-import { conditionSlots } from '../analyses/funnel/conditionSlots.js';
-import type { Condition } from '../analyses/funnel/funnelSpec.js';
+import { conditionSlots } from '../sql/vocabulary/conditionSlots.js';
+import type { Condition } from '../sql/vocabulary/condition.js';
 import type { Goal } from '../analyses/goals/goal.js';
-import type { DateRange } from '../analyses/common/dateRange.js';
-import { dateRangeParams } from '../analyses/common/dateRange.js';
+import type { DateRange } from '../sql/vocabulary/dateRange.js';
+import { dateRangeParams } from '../sql/vocabulary/dateRange.js';
 import type { Engine } from '../engines/engine.js';
 import { InputError } from '../errors/errors.js';
 import { runQuery, type QueryRun } from '../sql/runQuery.js';

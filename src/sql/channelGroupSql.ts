@@ -1,4 +1,4 @@
-import { CHANNEL_RULES, type ChannelCondition } from '../analyses/channels/channelRules.js';
+import { CHANNEL_RULES, type ChannelCondition } from './vocabulary/channelRules.js';
 
 /**
  * GA4's default channel group as one CASE expression over three SQL expressions, rendered from

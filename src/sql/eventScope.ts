@@ -1,6 +1,7 @@
 import type { Engine, ParamType, Params } from '../engines/engine.js';
-import { conditionSlots, type CondContext } from '../analyses/funnel/conditionSlots.js';
-import type { Condition, Segment } from '../analyses/funnel/funnelSpec.js';
+import { conditionSlots, type CondContext } from './vocabulary/conditionSlots.js';
+import type { Condition } from './vocabulary/condition.js';
+import type { Segment } from './vocabulary/segment.js';
 
 /** At most this many report-wide filters, and conditions in a scope's segment. */
 export const MAX_SCOPE_CONDITIONS = 10;

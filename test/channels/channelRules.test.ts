@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNEL_RULES, channelGroup } from '../../src/analyses/channels/channelRules.js';
+import { CHANNEL_RULES, channelGroup } from '../../src/sql/vocabulary/channelRules.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
 import { channelGroupSql } from '../../src/sql/channelGroupSql.js';
 

@@ -25,12 +25,10 @@
 import type { FunnelTrend } from '../../src/analyses/funnel/funnelTrend.js';
 import type { NextAction } from '../../src/analyses/funnel/nextActions.js';
 import type { TimeToConvert } from '../../src/analyses/funnel/timeToConvert.js';
-import {
-  FIELD_SQL,
-  durationMicros,
-  type Condition,
-  type FunnelSpec,
-} from '../../src/analyses/funnel/funnelSpec.js';
+import { FIELD_SQL } from '../../src/sql/vocabulary/fieldMap.js';
+import { durationMicros } from '../../src/sql/vocabulary/duration.js';
+import { type Condition } from '../../src/sql/vocabulary/condition.js';
+import { type FunnelSpec } from '../../src/analyses/funnel/funnelSpec.js';
 
 export interface RefEvent {
   user: string | null;

@@ -1,5 +1,5 @@
-import { durationMicros } from '../funnel/funnelSpec.js';
-import { conditionSlots } from '../funnel/conditionSlots.js';
+import { durationMicros } from '../../sql/vocabulary/duration.js';
+import { conditionSlots } from '../../sql/vocabulary/conditionSlots.js';
 
 /** How many condition slots (`@c1_*` .. `@c10_*`) sql/attribution_paths.sql declares. */
 export const MAX_GOAL_CONDITIONS = 10;

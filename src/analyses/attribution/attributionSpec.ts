@@ -1,12 +1,9 @@
 import { z } from 'zod';
-import { dateRangeSchema } from '../common/dateRange.js';
+import { dateRangeSchema } from '../../sql/vocabulary/dateRange.js';
 import { valueSourceSchema } from '../goals/goal.js';
-import {
-  conditionSchema,
-  durationMicros,
-  durationSchema,
-  parseWith,
-} from '../funnel/funnelSpec.js';
+import { conditionSchema } from '../../sql/vocabulary/condition.js';
+import { durationMicros, durationSchema } from '../../sql/vocabulary/duration.js';
+import { parseWith } from '../../errors/parseWith.js';
 
 export const TOUCHPOINTS = ['channel', 'source_medium', 'campaign'] as const;
 export type Touchpoint = (typeof TOUCHPOINTS)[number];

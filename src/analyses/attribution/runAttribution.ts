@@ -1,6 +1,6 @@
 import type { Engine } from '../../engines/engine.js';
 import { runQuery } from '../../sql/runQuery.js';
-import { durationMicros } from '../funnel/funnelSpec.js';
+import { durationMicros } from '../../sql/vocabulary/duration.js';
 import { attributionQuery } from './attributionQuery.js';
 import {
   DIRECT_TOUCH,

@@ -1,7 +1,7 @@
 import type { Engine } from '../../engines/engine.js';
 import type { Row } from '../../engines/normalize.js';
 import { runQuery } from '../../sql/runQuery.js';
-import { dateRangeParams, type DateRange } from '../common/dateRange.js';
+import { dateRangeParams, type DateRange } from '../../sql/vocabulary/dateRange.js';
 
 export interface ParamValueCount {
   readonly value: string | number | null;

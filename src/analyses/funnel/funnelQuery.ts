@@ -1,7 +1,8 @@
 import { channelGroupSql } from '../../sql/channelGroupSql.js';
-import { dateRangeParams } from '../common/dateRange.js';
-import { conditionSlots, type CondContext } from './conditionSlots.js';
-import { durationMicros, type Breakdown, type FunnelSpec } from './funnelSpec.js';
+import { dateRangeParams } from '../../sql/vocabulary/dateRange.js';
+import { conditionSlots, type CondContext } from '../../sql/vocabulary/conditionSlots.js';
+import { durationMicros } from '../../sql/vocabulary/duration.js';
+import { type Breakdown, type FunnelSpec } from './funnelSpec.js';
 
 export const MAX_CONDITIONS = 30;
 export const MAX_STEPS = 20;

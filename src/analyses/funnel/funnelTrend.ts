@@ -1,5 +1,5 @@
 import type { Row } from '../../engines/normalize.js';
-import type { DateRange } from '../common/dateRange.js';
+import type { DateRange } from '../../sql/vocabulary/dateRange.js';
 
 export interface TrendStep {
   readonly name: string;

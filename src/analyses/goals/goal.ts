@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { InputError } from '../../errors/errors.js';
-import {
-  conditionSchema,
-  parseWith,
-  type FunnelSpec,
-  type StepSpec,
-} from '../funnel/funnelSpec.js';
+import { conditionSchema } from '../../sql/vocabulary/condition.js';
+import { parseWith } from '../../errors/parseWith.js';
+import { type FunnelSpec, type StepSpec } from '../funnel/funnelSpec.js';
 
 /** A saved conversion goal (journeys.md §1): an event, conditions and where its value comes from. */
 /** Where a goal's value comes from: an event parameter, the order revenue, or nothing. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { dateRangeSchema } from '../common/dateRange.js';
-import { parseWith } from '../funnel/funnelSpec.js';
+import { dateRangeSchema } from '../../sql/vocabulary/dateRange.js';
+import { parseWith } from '../../errors/parseWith.js';
 import { anchorSchema, cleanRuleSchema, NODE_TYPES } from '../paths/pathsSpec.js';
 import { stageMapSchema } from '../stages/stageMap.js';
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { dateRangeSchema } from '../common/dateRange.js';
+import { dateRangeSchema } from '../../sql/vocabulary/dateRange.js';
 import { InputError } from '../../errors/errors.js';
-import { conditionSchema, parseWith, type Condition } from '../funnel/funnelSpec.js';
+import { conditionSchema, type Condition } from '../../sql/vocabulary/condition.js';
+import { parseWith } from '../../errors/parseWith.js';
 import type { Goal } from '../goals/goal.js';
 
 export const NODE_TYPES = ['event', 'page_path', 'page_title', 'channel'] as const;

@@ -1,9 +1,9 @@
 import type { Engine } from '../../engines/engine.js';
 import type { Row } from '../../engines/normalize.js';
 import { runQuery } from '../../sql/runQuery.js';
-import { dateRangeParams } from '../common/dateRange.js';
+import { dateRangeParams } from '../../sql/vocabulary/dateRange.js';
 import type { Goal } from '../goals/goal.js';
-import { conditionSlots } from '../funnel/conditionSlots.js';
+import { conditionSlots } from '../../sql/vocabulary/conditionSlots.js';
 import {
   MAX_ANCHOR_CONDITIONS,
   cleanValue,

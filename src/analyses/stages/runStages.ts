@@ -1,8 +1,8 @@
 import type { Engine } from '../../engines/engine.js';
 import type { Row } from '../../engines/normalize.js';
 import { runQuery } from '../../sql/runQuery.js';
-import { dateRangeParams } from '../common/dateRange.js';
-import { conditionSlots } from '../funnel/conditionSlots.js';
+import { dateRangeParams } from '../../sql/vocabulary/dateRange.js';
+import { conditionSlots } from '../../sql/vocabulary/conditionSlots.js';
 import {
   DEFAULT_STAGE_MAP,
   MAX_RULES,

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { conditionSchema, parseWith, type Condition } from '../funnel/funnelSpec.js';
+import { conditionSchema, type Condition } from '../../sql/vocabulary/condition.js';
+import { parseWith } from '../../errors/parseWith.js';
 
 const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event name');
 const KEY = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, 'expected a parameter key');

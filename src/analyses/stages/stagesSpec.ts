@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { dateRangeSchema } from '../common/dateRange.js';
-import { conditionSchema, parseWith } from '../funnel/funnelSpec.js';
+import { dateRangeSchema } from '../../sql/vocabulary/dateRange.js';
+import { conditionSchema } from '../../sql/vocabulary/condition.js';
+import { parseWith } from '../../errors/parseWith.js';
 import { stageMapSchema } from './stageMap.js';
 
 const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event name');

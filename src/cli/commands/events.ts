@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { eventInventory } from '../../analyses/events/eventInventory.js';
-import { dateRangeSchema } from '../../analyses/common/dateRange.js';
+import { dateRangeSchema } from '../../sql/vocabulary/dateRange.js';
 import { DuckdbEngine } from '../../engines/duckdb/DuckdbEngine.js';
 import { InputError, formatIssuePath } from '../../errors/errors.js';
 import { dbOption } from './dbOption.js';

@@ -1,5 +1,5 @@
-import type { DateRange } from '../../analyses/common/dateRange.js';
-import { dateRangeParams } from '../../analyses/common/dateRange.js';
+import type { DateRange } from '../../sql/vocabulary/dateRange.js';
+import { dateRangeParams } from '../../sql/vocabulary/dateRange.js';
 import type { Engine } from '../../engines/engine.js';
 import { runQuery } from '../../sql/runQuery.js';
 

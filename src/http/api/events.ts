@@ -1,8 +1,8 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { dateSchema } from '../../analyses/common/dateRange.js';
+import { dateSchema } from '../../sql/vocabulary/dateRange.js';
 import { eventInventory } from '../../analyses/events/eventInventory.js';
-import { parseWith } from '../../analyses/funnel/funnelSpec.js';
+import { parseWith } from '../../errors/parseWith.js';
 import type { ApiDeps } from './apiDeps.js';
 import { eventTrends } from './eventTrends.js';
 import { handle } from './handler.js';

@@ -1,4 +1,4 @@
-import type { DateRange } from '../../analyses/common/dateRange.js';
+import type { DateRange } from '../../sql/vocabulary/dateRange.js';
 import { parseFunnelSpec } from '../../analyses/funnel/funnelSpec.js';
 import { runFunnel } from '../../analyses/funnel/runFunnel.js';
 import type { Goal } from '../../analyses/goals/goal.js';

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { goalSchema, type Goal } from '../../analyses/goals/goal.js';
-import { dateRangeSchema } from '../../analyses/common/dateRange.js';
-import { parseWith } from '../../analyses/funnel/funnelSpec.js';
+import { dateRangeSchema } from '../../sql/vocabulary/dateRange.js';
+import { parseWith } from '../../errors/parseWith.js';
 import { InputError, NotFoundError } from '../../errors/errors.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
 import type { ApiDeps } from './apiDeps.js';

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { eventInventory } from '../../analyses/events/eventInventory.js';
 import { goalSchema, type Goal } from '../../analyses/goals/goal.js';
-import { parseWith } from '../../analyses/funnel/funnelSpec.js';
+import { parseWith } from '../../errors/parseWith.js';
 import { InputError, PathlightError } from '../../errors/errors.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
 import { rangeQuerySchema } from '../api/events.js';

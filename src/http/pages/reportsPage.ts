@@ -1,5 +1,6 @@
 import type { Router } from 'express';
-import { parseWith, type FunnelSpec } from '../../analyses/funnel/funnelSpec.js';
+import { parseWith } from '../../errors/parseWith.js';
+import { type FunnelSpec } from '../../analyses/funnel/funnelSpec.js';
 import { InputError } from '../../errors/errors.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
 import { resolveGoalSteps } from '../../analyses/goals/goal.js';

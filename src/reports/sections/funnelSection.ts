@@ -1,4 +1,5 @@
-import { parseWith, funnelSpecSchema } from '../../analyses/funnel/funnelSpec.js';
+import { parseWith } from '../../errors/parseWith.js';
+import { funnelSpecSchema } from '../../analyses/funnel/funnelSpec.js';
 import { runFunnel } from '../../analyses/funnel/runFunnel.js';
 import { funnelBarChart } from '../../render/charts.js';
 import { segmentEngines } from './segmentEngines.js';

@@ -1,4 +1,4 @@
-import { parseWith } from '../../analyses/funnel/funnelSpec.js';
+import { parseWith } from '../../errors/parseWith.js';
 import { pathsSpecSchema } from '../../analyses/paths/pathsSpec.js';
 import { runPaths } from '../../analyses/paths/runPaths.js';
 import { labelOrder, sankeyChart, sankeyNodeColor } from '../../render/sankeyChart.js';

@@ -1,4 +1,4 @@
-import { dateRangeParams } from '../../analyses/common/dateRange.js';
+import { dateRangeParams } from '../../sql/vocabulary/dateRange.js';
 import { channelColor } from '../../render/channelColors.js';
 import { channelBarChart, comparisonLineChart } from '../../render/charts.js';
 import { runQuery } from '../../sql/runQuery.js';

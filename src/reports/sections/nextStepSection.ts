@@ -1,4 +1,4 @@
-import { parseWith } from '../../analyses/funnel/funnelSpec.js';
+import { parseWith } from '../../errors/parseWith.js';
 import { nextStepSpecSchema } from '../../analyses/nextStep/nextStepSpec.js';
 import { runNextStep } from '../../analyses/nextStep/runNextStep.js';
 import { probabilityBarChart } from '../../render/charts.js';

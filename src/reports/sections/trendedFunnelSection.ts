@@ -1,8 +1,9 @@
-import { parseWith, funnelSpecSchema } from '../../analyses/funnel/funnelSpec.js';
+import { parseWith } from '../../errors/parseWith.js';
+import { funnelSpecSchema } from '../../analyses/funnel/funnelSpec.js';
 import type { FunnelTrend } from '../../analyses/funnel/funnelTrend.js';
 import { runFunnel } from '../../analyses/funnel/runFunnel.js';
 import { comparisonLineChart } from '../../render/charts.js';
-import type { DateRange } from '../../analyses/common/dateRange.js';
+import type { DateRange } from '../../sql/vocabulary/dateRange.js';
 import { segmentEngines } from './segmentEngines.js';
 import type { SectionBuilder } from './sectionInput.js';
 

@@ -1,5 +1,6 @@
 import { InputError } from '../../errors/errors.js';
-import { FIELD_SQL, ITEM_FIELDS, type Condition } from './funnelSpec.js';
+import { FIELD_SQL, ITEM_FIELDS } from './fieldMap.js';
+import { type Condition } from './condition.js';
 
 /** One condition's template context for `sql/partials/condition.sql` (structure only, no values). */
 export interface CondContext {
