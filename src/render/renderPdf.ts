@@ -1,6 +1,6 @@
-import type { ReportModel } from '../reports/buildReportModel.js';
 import type { BrowserPool } from './browserPool.js';
 import { READY_ATTRIBUTE } from './renderHtml.js';
+import type { PageHeadings } from './reportView.js';
 
 export interface PdfOptions {
   /** How long the page may take to say it is ready; a report never goes out half-drawn. */
@@ -15,7 +15,7 @@ const escapeHtml = (s: string) =>
   );
 
 /** Chromium's own header/footer: title and date range on top, page numbers and generation time below. */
-export function headerFooter(model: Pick<ReportModel, 'title' | 'rangeLabel' | 'generatedLabel'>) {
+export function headerFooter(model: PageHeadings) {
   const style =
     "font-family:'DejaVu Sans','Noto Sans',sans-serif;font-size:7.5pt;color:#6B7785;width:100%;padding:0 14mm;display:flex;justify-content:space-between;";
   return {
@@ -28,7 +28,7 @@ export function headerFooter(model: Pick<ReportModel, 'title' | 'rangeLabel' | '
 export async function renderPdf(
   pool: BrowserPool,
   html: string,
-  model: Pick<ReportModel, 'title' | 'rangeLabel' | 'generatedLabel'>,
+  model: PageHeadings,
   options: PdfOptions = {},
 ): Promise<Buffer> {
   const timeout = options.readyTimeoutMs ?? 10_000;

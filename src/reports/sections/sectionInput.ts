@@ -5,6 +5,7 @@ import type { Ga4DataApi } from '../../ga4/ga4DataApi.js';
 import type { DailyTotals } from '../dailyTotals.js';
 import type { Formatter } from '../format.js';
 import type { RangeTotals } from '../rangeTotals.js';
+import type { SectionView } from '../../render/reportView.js';
 import type { ReportDefinition, SectionDefinition } from '../reportDefinition.js';
 import type { ReportGoal } from '../reportGoal.js';
 
@@ -35,13 +36,9 @@ export interface SectionInput {
   bytesProcessed(): number | null;
 }
 
-/** A built section: the partial that draws it and the typed context it is drawn with. */
-export interface BuiltSection<C = unknown> {
+/** A built section: render's section view, with its type and context typed. */
+export interface BuiltSection<C = unknown> extends SectionView {
   readonly type: SectionDefinition['type'];
-  readonly partial: string;
-  readonly title: string;
-  /** Said under the title: what the section does not apply (segments, the goal's conditions). */
-  readonly note?: string;
   readonly context: C;
 }
 
