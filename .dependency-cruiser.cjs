@@ -1,3 +1,4 @@
+/* global module */
 /**
  * The layers of src/, lowest first: a module imports only from its own layer or lower ones, so
  * data flows one way. Doors (http, cli, scheduler) never import each other; only main/ (the
