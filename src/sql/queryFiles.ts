@@ -2,11 +2,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PARAM_TYPES, type ParamType } from '../engines/engine.js';
 import { InputError } from '../errors/errors.js';
+import { expandParamFamily } from './paramFamilies.js';
 
 /**
  * The GoogleSQL files in `sql/`. A file starts with comment lines: its description, then one
  * `-- @param name TYPE example` line per parameter (the example is what `pathlight sql` shows
- * when a value is not given), and optionally `-- @context {json}`: the template context used
+ * when a value is not given) or one `-- @params <family> <slots>` line per numbered slot family
+ * (see paramFamilies.ts), and optionally `-- @context {json}`: the template context used
  * when the caller gives none (e.g. how many funnel steps to expand).
  */
 export interface ParamDecl {
@@ -58,8 +60,11 @@ export function parseQueryFile(name: string, text: string): QueryFile {
   for (const line of text.split('\n')) {
     if (!line.startsWith('--')) break;
     const body = line.replace(/^--\s?/, '');
+    const family = expandParamFamily(`sql/${name}.sql`, body);
     const param = /^@param\s+([a-z][a-z0-9_]*)\s+(\S+)\s*(.*)$/.exec(body);
-    if (param) {
+    if (family) {
+      params.push(...family);
+    } else if (param) {
       const type = param[2] as ParamType;
       if (!PARAM_TYPES.includes(type)) {
         throw new Error(`sql/${name}.sql: parameter ${param[1]} has unknown type ${type}`);
