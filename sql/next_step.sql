@@ -21,48 +21,14 @@
 -- @context {"nodeType": "event", "scope": "session", "collapse": true, "clean": false, "goalWhere": [{"id": "c1", "kind": "param", "item": false, "keyRef": "@c1_key", "fieldSql": "", "itemField": "", "op": "contains", "numeric": false}], "rules": [], "rulesDesc": []}
 -- @params rule r1..r24
 -- @params condition c1..c40 key=page_location s=/p/
-WITH scoped_events AS (
-  SELECT * FROM {{events}}
-),
-{{#if (eq nodeType 'channel')}}
-{{> session_touchpoints}},
-{{/if}}
-{{#if clean}}
-clean_pairs AS (
-  -- One bound string per distinct raw node: raw, separator, cleaned value.
-  SELECT
-    SUBSTR(pair, 1, STRPOS(pair, @clean_sep) - 1) AS raw_node,
-    SUBSTR(pair, STRPOS(pair, @clean_sep) + LENGTH(@clean_sep)) AS clean_node
-  FROM UNNEST(@clean_map) AS pair
-),
-{{/if}}
-event_fields AS (
-  -- Each parameter read once per event (reading one is a scan of event_params).
-  SELECT
-    user_pseudo_id,
-    {{param 'int' 'ga_session_id'}} AS ga_session_id,
-    event_timestamp,
-    COALESCE(batch_ordering_id, 0) AS batch_ordering_id,
-    COALESCE(batch_event_index, 0) AS batch_event_index,
-    event_name,
-    {{#if (eq nodeType 'page_path')}}
-    IF(event_name = 'page_view',
-      REGEXP_REPLACE({{param 'string' 'page_location'}}, '^[A-Za-z][-A-Za-z0-9+.]*://[^/?#]*', ''),
-      NULL) AS location_path,
-    {{/if}}
-    {{#if (eq nodeType 'page_title')}}
-    IF(event_name = 'page_view', {{param 'string' 'page_title'}}, NULL) AS page_title,
-    {{/if}}
+WITH
+{{#> node_events}}
     {{#each rules}}
     COALESCE(event_name = @r{{n}}_event{{#each where}} AND {{> condition}}{{/each}}, FALSE) AS m{{n}},
     {{/each}}
     FALSE AS m_start,
     COALESCE(event_name = @goal_event{{#each goalWhere}} AND {{> condition}}{{/each}}, FALSE) AS m_end,
-    1 AS one
-  FROM scoped_events
-  WHERE user_pseudo_id IS NOT NULL
-    AND event_name NOT IN UNNEST(@exclude)
-),
+{{/node_events}},
 {{#if (eq nodeType 'stage')}}
 stage_fields AS (
   SELECT
