@@ -88,3 +88,9 @@ export function inlineParams(
     ),
   );
 }
+
+/**
+ * Whether the target has list functions (list_sort, list aggregates over a unit's keys): the
+ * first-match funnel form is written with them, so only such a target may be offered it.
+ */
+export const hasListFunctions = (target: SqlTarget): boolean => target.kind === 'duckdb';

@@ -5,6 +5,7 @@ import { runQuery } from '../../sql/runQuery.js';
 import { resolveGoalSteps, type Goal } from '../goals/goal.js';
 import { funnelQuery, type FunnelQueryOptions } from './funnelQuery.js';
 import type { FunnelSpec } from './funnelSpec.js';
+import { runFunnelQuery } from './runFunnelQuery.js';
 import { funnelTrendResult, type FunnelTrend } from './funnelTrend.js';
 import { nextActionQuery, nextActionsResult, type NextAction } from './nextActions.js';
 import { timeToConvertResult, type TimeToConvert } from './timeToConvert.js';
@@ -85,26 +86,15 @@ export async function runFunnel(
   }
   const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
   const bytes: (number | null)[] = [];
-  // The main query (whole funnel or one segment): on DuckDB in the first-match form where the spec
-  // allows it, again in the general form when an event's order key did not fit that form's key.
+  // The main query (whole funnel or one segment), in the fastest form the engine allows.
   const runMain = async (segment?: number) => {
-    const base = {
+    const main = await runFunnelQuery(engine, resolved, {
       ...(options.form ? { form: options.form } : {}),
       ...(segment === undefined ? {} : { segment }),
-    };
-    const firstMatch = engine.target.kind === 'duckdb' && options.form === undefined;
-    const q = funnelQuery(resolved, { ...base, firstMatch });
-    let run = await runQuery(engine, 'funnel', q.params, { context: q.context, ...timeout });
-    bytes.push(run.bytesProcessed);
-    if (run.rows.some((r) => r.exact_keys === false)) {
-      const general = funnelQuery(resolved, base);
-      run = await runQuery(engine, 'funnel', general.params, {
-        context: general.context,
-        ...timeout,
-      });
-      bytes.push(run.bytesProcessed);
-    }
-    return run;
+      ...timeout,
+    });
+    bytes.push(...main.bytes);
+    return main.run;
   };
   const run = await runMain();
   const segments: FunnelResult['segments'] = [];
