@@ -1,5 +1,5 @@
 /**
- * Attribution benchmark (issue 4): `pathlight attribution` (conversion paths in SQL, seven models
+ * Attribution benchmark: `pathlight attribution` (conversion paths in SQL, seven models
  * in TypeScript) on DuckDB over synthetic GA4-shaped events, beside `sessions_by_channel` (one pass
  * of the same session touchpoints, no paths) as the baseline. Run:
  * `npx tsx bench/attribution.ts [sizes]` (default 1000000,10000000).

@@ -1,5 +1,5 @@
 /**
- * Delivery drain benchmark (issue 7): N weekly schedules of R recipients each come due at one slot;
+ * Delivery drain benchmark: N weekly schedules of R recipients each come due at one slot;
  * one tick claims them and W workers drain them through the real worker (render once per run:
  * queries, HTML, PDF in Chromium, charts to PNG; then one message per recipient) to an in-process
  * SMTP server over nodemailer's pooled transport. Store: PGlite (the embedded default).
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { smtpTransport } from '../src/delivery/smtpTransport.js';
 import { DuckdbEngine } from '../src/engines/duckdb/DuckdbEngine.js';
-import { reportRunRenderer } from '../src/app/reportRunRenderer.js';
+import { reportRunEmail } from '../src/app/reportRunEmail.js';
 import { BrowserPool } from '../src/render/browserPool.js';
 import { processNextRun } from '../src/app/processNextRun.js';
 import { SchedulesRepo } from '../src/store/schedulesRepo.js';
@@ -114,7 +114,7 @@ await store.query(`UPDATE schedules SET checked_until = '2026-10-26T06:00:00Z'`)
 const engine = await DuckdbEngine.open(file, { mode: 'read' });
 const pool = new BrowserPool({ pages: workers });
 const transport = smtpTransport({ url: `smtp://127.0.0.1:${port}`, maxConnections: 3 });
-const renderer = reportRunRenderer({
+const renderer = reportRunEmail({
   engine,
   store,
   pool,

@@ -1,5 +1,5 @@
 /**
- * Funnel benchmark (issue 9): ours (sql/funnel.sql) vs the textbook per-step-subquery join
+ * Funnel benchmark: ours (sql/funnel.sql) vs the textbook per-step-subquery join
  * (sql/funnel_textbook.sql) vs the floor (sql/funnel_floor.sql, one scan grouped by user), on the
  * same flat synthetic events on DuckDB, 1M and 10M events. Run: `npx tsx bench/funnel.ts [sizes]`.
  * Also timed alone: sql/funnel_next_action.sql (by event) on the funnel without windows.

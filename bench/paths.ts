@@ -1,5 +1,5 @@
 /**
- * Paths and next-step benchmark (issue 5): `pathlight paths` (page_path nodes, forward from
+ * Paths and next-step benchmark: `pathlight paths` (page_path nodes, forward from
  * session_start, 5 steps, top 5, query strings cleaned) and `pathlight next` (page_path nodes, goal
  * purchase) on DuckDB over synthetic GA4-shaped events. Run: `npx tsx bench/paths.ts [sizes]`
  * (default 1000000,10000000); `--build` only writes the data files (kept in $TMPDIR for re-runs).

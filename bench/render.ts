@@ -1,5 +1,5 @@
 /**
- * Report rendering benchmark (issue 6): a report with every section type (KPI summary, funnel with a
+ * Report rendering benchmark: a report with every section type (KPI summary, funnel with a
  * breakdown, trended funnel, retention, stages, attribution table, conversion paths, journey Sankey,
  * next step, data quality) on the sample, to PDF through system Chromium.
  * Run: `npx tsx bench/render.ts [reports=50] [concurrency=2]`.

@@ -12,7 +12,7 @@ import { RunsRepo, type Run } from '../store/runsRepo.js';
 import { deliverSettings, emailSettings, transportFor } from './mailSetup.js';
 import { openStore } from './openStore.js';
 import { processNextRun } from './processNextRun.js';
-import { reportRunRenderer } from './reportRunRenderer.js';
+import { reportRunEmail } from './reportRunEmail.js';
 import { storedReportDefinition } from './storedDefinitions.js';
 
 export interface SendNowRequest {
@@ -80,7 +80,7 @@ export async function sendNow(
     await processNextRun({
       db: store,
       only: run.id,
-      renderer: reportRunRenderer({
+      renderer: reportRunEmail({
         engine,
         store,
         ...(pool ? { pool } : {}),

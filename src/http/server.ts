@@ -26,7 +26,7 @@ export interface AppDeps {
   readonly access: AccessOptions;
   /** The scheduler loop `POST /tasks/tick` drives (and who may call it). */
   readonly scheduler?: { loop: Drainer; auth: TickAuth };
-  /** The reports engineer's signed-link router (public, rate-limited under /r/). */
+  /** The signed-link router for stakeholders (public, rate-limited under /r/). */
   readonly linksRouter?: Router;
   /** More API routes (paths, attribution, reports preview ...) as their use-cases land. */
   readonly extendApi?: (router: Router) => void;

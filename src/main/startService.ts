@@ -6,7 +6,7 @@ import { deliverSettings, emailSettings, transportFor, verifyTransport } from '.
 import { openStore } from '../app/openStore.js';
 import { prepareSample } from '../app/prepareSample.js';
 import type { RunRenderer } from '../app/processNextRun.js';
-import { reportRunRenderer } from '../app/reportRunRenderer.js';
+import { reportRunEmail } from '../app/reportRunEmail.js';
 import { storedGoals, storedReportDefinition } from '../app/storedDefinitions.js';
 import type { Config } from '../config/config.js';
 import type { Engine } from '../engines/engine.js';
@@ -24,7 +24,7 @@ import { cachedKeyEvents } from './cachedKeyEvents.js';
 import { serviceAccess } from './serviceAccess.js';
 
 export interface ServiceOptions {
-  /** Renders a run's report; the reports engineer's renderer plugs in here. */
+  /** Renders a run's report and email; tests pass their own to watch the worker alone. */
   readonly renderer?: RunRenderer;
   /** Tests serve IAP keys generated in the test. */
   readonly iapKeys?: JWTVerifyGetKey;
@@ -99,7 +99,7 @@ export async function startService(
       db: store,
       renderer:
         options.renderer ??
-        reportRunRenderer({
+        reportRunEmail({
           engine,
           store,
           ...(pool ? { pool } : {}),

@@ -27,7 +27,7 @@ export const reportDateRangeSchema = z.union([z.enum(RELATIVE_RANGES), dateRange
 });
 export type ReportDateRange = z.infer<typeof reportDateRangeSchema>;
 
-/** The funnel a section draws: the funnel contract (issue 9) without its date range, which the report sets. */
+/** The funnel a section draws: the funnel spec without its date range, which the report sets. */
 // A fresh object from the shape: zod refuses omit() on a schema with refinements; parseFunnelSpec re-checks them.
 const funnelSectionSpec = z.object(funnelSpecSchema.shape).omit({ dateRange: true }).strict();
 
@@ -117,7 +117,7 @@ export const sectionSchema = z.discriminatedUnion('type', [
       periods: z.number().int().min(1).max(12).optional(),
     })
     .strict(),
-  // Attribution (issue 4): the models side by side, and the top conversion paths.
+  // Attribution: the models side by side, and the top conversion paths.
   z
     .object({
       type: z.literal('attribution_table'),

@@ -6,7 +6,7 @@ import type { RenderedEmail } from '../../src/delivery/renderedEmail.js';
 import { smtpTransport } from '../../src/delivery/smtpTransport.js';
 import type { Transport } from '../../src/delivery/transport.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
-import { reportRunRenderer } from '../../src/app/reportRunRenderer.js';
+import { reportRunEmail } from '../../src/app/reportRunEmail.js';
 import type { EmailSettings } from '../../src/delivery/emailSettings.js';
 import { linkSecretsSchema } from '../../src/links/linkSecrets.js';
 import { verifyLink } from '../../src/links/linkToken.js';
@@ -50,7 +50,7 @@ async function scheduledRun(): Promise<Run> {
 }
 
 async function render(email: Partial<EmailSettings> = {}, formats?: object) {
-  const renderer = reportRunRenderer({
+  const renderer = reportRunEmail({
     engine,
     store: store.db,
     pool,

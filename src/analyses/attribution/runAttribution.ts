@@ -123,7 +123,7 @@ function pathLengths(rows: readonly PathRow[], total: number) {
     }));
 }
 
-/** The attribution contract (issue 4) from the decoded path table. */
+/** The attribution answer (every model, paths, data quality) from the decoded path table. */
 export function attributionFromPaths(
   spec: AttributionSpec,
   table: ReturnType<typeof pathTableFromRows>,

@@ -67,7 +67,7 @@ export function stepResults(spec: FunnelSpec, rows: readonly Row[]): FunnelStepR
   });
 }
 
-/** Runs a funnel (goal steps resolved from `goals`) and answers the contract of issue 9. */
+/** Runs a funnel (goal steps resolved from `goals`): steps, segments, trend, time to convert. */
 export async function runFunnel(
   engine: Engine,
   spec: FunnelSpec,

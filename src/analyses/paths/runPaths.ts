@@ -169,7 +169,7 @@ export function pathsFromRows(spec: PathsSpec, rows: readonly Row[], sql: string
   };
 }
 
-/** Runs a paths spec (journeys.md §1 "Paths") and answers the contract of issue 5. */
+/** Runs a paths spec (journeys.md §1 "Paths"): nodes and edges per step, with (other) and (exit). */
 export async function runPaths(
   engine: Engine,
   spec: PathsSpec,

@@ -93,7 +93,7 @@ export function retentionFromRows(
   };
 }
 
-/** Cohorts by first-visit week or month, activity in later periods, repeat conversion (issue 5). */
+/** Cohorts by first-visit week or month, activity in later periods, repeat conversion. */
 export async function runRetention(
   engine: Engine,
   spec: RetentionSpec,

@@ -139,7 +139,7 @@ export function stagesFromRows(map: StageMap, rows: readonly Row[], sql: string)
   };
 }
 
-/** Users per stage, progression, median time between stages and pain points (issue 5). */
+/** Users per stage, progression, median time between stages and pain points. */
 export async function runStages(
   engine: Engine,
   spec: StagesSpec,

@@ -5,7 +5,7 @@ import type { ApiDeps } from './apiDeps.js';
 import { goalsByName } from './goals.js';
 import { handle } from './handler.js';
 
-/** POST /api/funnels/run: the funnel use-case of issue 9, goal steps resolved from the store. */
+/** POST /api/funnels/run: the funnel use-case, goal steps resolved from the saved goals. */
 export function funnelsRoutes(router: Router, deps: ApiDeps): void {
   router.post(
     '/funnels/run',

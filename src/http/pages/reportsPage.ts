@@ -32,8 +32,8 @@ export function builderQueryOf(funnel: Partial<FunnelSpec> | undefined): string 
 }
 
 /**
- * Reports: a funnel from the builder saved as a report definition in the shape of the reports
- * engineer's schema (id, title, goal, relative date range, comparison, a funnel section).
+ * Reports: a funnel from the builder saved as a report definition (id, title, goal, relative
+ * date range, comparison, a funnel section), the same shape a report file has.
  */
 export function reportsPage(router: Router, deps: PageDeps): void {
   const repo = () => new DefinitionsRepo<Record<string, unknown>>(deps.store, 'reports');

@@ -31,7 +31,7 @@ const NODE_NAMES = {
 /** The largest flows the table lists under the chart. */
 const FLOWS = 10;
 
-/** Journeys step by step (paths, issue 5) as a Sankey with the largest flows as a table. */
+/** Journeys step by step (the paths analysis) as a Sankey with the largest flows as a table. */
 export const buildJourneySankey: SectionBuilder<'journey_sankey', JourneySankeyContext> = async (
   input,
   section,

@@ -32,7 +32,7 @@ const NODE_NOUNS = {
 
 /**
  * From each of the most travelled nodes: the likeliest next nodes and the chance of reaching the
- * goal (absorbing Markov chain, issue 5). Nodes below the minimum support get no estimate.
+ * goal (absorbing Markov chain). Nodes below the minimum support get no estimate.
  */
 export const buildNextStepSection: SectionBuilder<'next_step', NextStepContext> = async (
   input,

@@ -28,7 +28,7 @@ export interface TrendedFunnelSectionContext {
 const lastRate = (p: FunnelTrend['periods'][number]) =>
   p.steps[p.steps.length - 1]?.conversionRate ?? 0;
 
-/** The trended funnel (issue 9): conversion to the last step per day or week of entry, against the comparison period. */
+/** The trended funnel: conversion to the last step per day or week of entry, against the comparison period. */
 export const buildTrendedFunnelSection: SectionBuilder<
   'trended_funnel',
   TrendedFunnelSectionContext

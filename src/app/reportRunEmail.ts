@@ -16,7 +16,7 @@ const final = (message: string) => Object.assign(new Error(message), { transient
  * The scheduler's renderer: the reports use-case (sections, HTML, PDF in the browser pool), once
  * per run, as the email every recipient gets. A missing or invalid definition is a final failure.
  */
-export function reportRunRenderer(deps: {
+export function reportRunEmail(deps: {
   engine: Engine;
   store: Queryable;
   /** Absent when PDFs are off (`PATHLIGHT_BROWSER_PATH=none`): emails go out as HTML only. */
