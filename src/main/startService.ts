@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Router } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
-import { deliverSettings, emailSettings, transportFor, verifyTransport } from '../app/mailSetup.js';
+import { emailSettings, transportFor, verifyTransport } from '../app/mailSetup.js';
+import { scheduledWorker } from '../app/scheduledWorker.js';
 import { openStore } from '../app/openStore.js';
 import { prepareSample } from '../app/prepareSample.js';
 import type { RunRenderer } from '../app/processNextRun.js';
@@ -11,7 +11,7 @@ import { storedGoals, storedReportDefinition } from '../app/storedDefinitions.js
 import type { Config } from '../config/config.js';
 import type { Engine } from '../engines/engine.js';
 import { openEngine } from '../engines/openEngine.js';
-import { ga4DataApi } from '../ga4/ga4DataApi.js';
+import { ga4DataApi, type Ga4DataApi } from '../ga4/ga4DataApi.js';
 import { onAppEngine } from '../http/onAppEngine.js';
 import { reportLinksRouter } from '../http/routes/reportLinks.js';
 import { createApp, startServer, type RunningServer } from '../http/server.js';
@@ -55,6 +55,40 @@ function browserPath(configured: string | undefined): { browserPath: string } | 
   }
 }
 
+/**
+ * One browser pool for scheduled PDFs, previews and signed links; Chromium starts on first use.
+ * `none` turns PDFs off (App Engine standard has no Chromium): HTML emails and previews only.
+ */
+function browserPoolFor(config: Config, logger: Logger): { pool?: BrowserPool; htmlOnly: boolean } {
+  if (config.PATHLIGHT_BROWSER_PATH === 'none') {
+    logger.warn('PATHLIGHT_BROWSER_PATH=none: reports go out as HTML only, no PDF');
+    return { htmlOnly: true };
+  }
+  const executable = config.PATHLIGHT_BROWSER_PATH;
+  return {
+    pool: new BrowserPool(executable ? { executablePath: executable } : {}),
+    htmlOnly: false,
+  };
+}
+
+/** Signed links for stakeholders, when link secrets are configured (PATHLIGHT_LINK_SECRETS). */
+function signedLinksRouter(
+  store: StoreDb,
+  engine: Engine,
+  pool: BrowserPool | undefined,
+  ga4: Ga4DataApi | undefined,
+): Router | undefined {
+  if (!process.env.PATHLIGHT_LINK_SECRETS) return undefined;
+  return reportLinksRouter({
+    keys: loadLinkKeys(process.env),
+    loadDefinition: (id) => storedReportDefinition(store, id),
+    loadGoals: () => storedGoals(store),
+    engine,
+    ...(pool ? { pool } : {}),
+    ...(ga4 ? { ga4 } : {}),
+  });
+}
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** Wires the service: engine, store (migrated), mail transport, scheduler loop, HTTP server. */
@@ -75,68 +109,30 @@ export async function startService(
   if (applied.length > 0) logger.info({ applied }, 'store migrated');
   const { transport, outbox } = transportFor(config);
   await verifyTransport(transport, logger);
-  // One browser pool for scheduled PDFs, previews and signed links; Chromium starts on first use.
-  // `none` turns PDFs off (App Engine standard has no Chromium): HTML emails and previews only.
-  const htmlOnly = config.PATHLIGHT_BROWSER_PATH === 'none';
-  const pool = htmlOnly
-    ? undefined
-    : new BrowserPool(
-        config.PATHLIGHT_BROWSER_PATH ? { executablePath: config.PATHLIGHT_BROWSER_PATH } : {},
-      );
-  if (htmlOnly) logger.warn('PATHLIGHT_BROWSER_PATH=none: reports go out as HTML only, no PDF');
+  const { pool, htmlOnly } = browserPoolFor(config, logger);
   // GA4's Data API, when a property is configured: key events and the reports' totals check.
   const ga4 = config.GA4_PROPERTY_ID
     ? ga4DataApi({ propertyId: config.GA4_PROPERTY_ID })
     : undefined;
-  const from = config.PATHLIGHT_MAIL_FROM;
+  const renderer =
+    options.renderer ??
+    reportRunEmail({
+      engine,
+      store,
+      ...(pool ? { pool } : {}),
+      ...(ga4 ? { ga4 } : {}),
+      email: emailSettings(config),
+    });
   const scheduler = startSchedulerLoop({
     db: store,
     graceMs: 15 * 60_000,
     intervalMs:
       config.PATHLIGHT_SCHEDULER_INTERVAL_MS > 0 ? config.PATHLIGHT_SCHEDULER_INTERVAL_MS : null,
     logger,
-    worker: {
-      db: store,
-      renderer:
-        options.renderer ??
-        reportRunEmail({
-          engine,
-          store,
-          ...(pool ? { pool } : {}),
-          ...(ga4 ? { ga4 } : {}),
-          email: emailSettings(config),
-        }),
-      deliver: deliverSettings(config, transport),
-      owner: `pathlight-${process.pid}-${randomBytes(4).toString('hex')}`,
-      leaseMs: 5 * 60_000,
-      maxAttempts: 3,
-      renderTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS * 2,
-      pauseAfterFailures: 3,
-      notifyOwner: async (run, schedule, error) => {
-        await transport.send({
-          from,
-          to: schedule.owner,
-          subject: `Pathlight: "${schedule.name}" failed`,
-          text: `Run ${run.id} of schedule ${schedule.id} failed:\n\n${error}\n`,
-        });
-      },
-      logger,
-    },
+    worker: scheduledWorker(config, { store, renderer, transport, logger }),
   });
   const access = serviceAccess(config, logger, options.iapKeys);
-  // Signed links for stakeholders, when link secrets are configured (PATHLIGHT_LINK_SECRETS).
-  const linksRouter =
-    options.linksRouter ??
-    (process.env.PATHLIGHT_LINK_SECRETS
-      ? reportLinksRouter({
-          keys: loadLinkKeys(process.env),
-          loadDefinition: (id) => storedReportDefinition(store, id),
-          loadGoals: () => storedGoals(store),
-          engine,
-          ...(pool ? { pool } : {}),
-          ...(ga4 ? { ga4 } : {}),
-        })
-      : undefined);
+  const linksRouter = options.linksRouter ?? signedLinksRouter(store, engine, pool, ga4);
   const keyEvents = options.keyEvents ?? (ga4 ? cachedKeyEvents(ga4, logger) : undefined);
   const app = createApp({
     engine,
