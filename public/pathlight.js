@@ -5,6 +5,62 @@
   'use strict';
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || '';
 
+  // Shared pieces: field errors shown under their control, charts, toasts.
+  function clearFieldErrors(form) {
+    form.querySelectorAll('.field-error.live').forEach(function (p) {
+      p.remove();
+    });
+    form.querySelectorAll('[aria-invalid="true"]').forEach(function (control) {
+      control.removeAttribute('aria-invalid');
+      control.removeAttribute('aria-describedby');
+    });
+  }
+  function showFieldError(form, name, message) {
+    var control = form.querySelector('[name="' + name + '"]');
+    if (!control) return false;
+    var p = document.createElement('p');
+    p.className = 'field-error live';
+    p.id = 'error-' + name.replace(/[^A-Za-z0-9-]/g, '-');
+    p.setAttribute('role', 'alert');
+    p.textContent = message;
+    control.setAttribute('aria-invalid', 'true');
+    control.setAttribute('aria-describedby', p.id);
+    control.insertAdjacentElement('afterend', p);
+    return true;
+  }
+  // The API's message without the validator's path in front (the field already says where).
+  function plainMessage(error) {
+    var m = /^([A-Za-z_][\w.[\]]*): (.*)$/.exec(error.message || '');
+    return m ? m[2] : error.message || 'failed';
+  }
+  function drawChart(element, option) {
+    if (!window.echarts || !element) return null;
+    var chart =
+      window.echarts.getInstanceByDom(element) ||
+      window.echarts.init(element, null, { renderer: 'svg' });
+    chart.setOption(option, true);
+    window.addEventListener('resize', function () {
+      chart.resize();
+    });
+    return chart;
+  }
+  window.pathlightCharts = { draw: drawChart };
+  // A field with an error is opened (inside a closed details) and focused, so it is seen.
+  var firstInvalid = document.querySelector('[aria-invalid="true"]');
+  if (firstInvalid) {
+    var closed = firstInvalid.closest('details');
+    while (closed) {
+      closed.open = true;
+      closed = closed.parentElement && closed.parentElement.closest('details');
+    }
+    firstInvalid.focus();
+  }
+  var toast = document.getElementById('toast');
+  if (toast)
+    window.setTimeout(function () {
+      toast.hidden = true;
+    }, 6000);
+
   // Events and goals: picking an event or a parameter value fills the goal form.
   var goalForm = document.getElementById('goal-form');
   function filterParams(eventName) {
@@ -12,6 +68,14 @@
     goalForm.querySelectorAll('select[name="condParam"] optgroup').forEach(function (group) {
       group.hidden = eventName !== '' && group.dataset.event !== eventName;
       group.disabled = group.hidden;
+    });
+  }
+  function selectParam(eventName, key) {
+    var select = goalForm.elements.namedItem('condParam');
+    Array.prototype.forEach.call(select.options, function (option) {
+      var group = option.parentElement;
+      option.selected =
+        option.value === key && group.tagName === 'OPTGROUP' && group.dataset.event === eventName;
     });
   }
   function fillValues(eventName, key) {
@@ -30,8 +94,11 @@
     var eventSelect = goalForm.elements.namedItem('event');
     var paramSelect = goalForm.elements.namedItem('condParam');
     eventSelect.addEventListener('change', function () {
+      var key = paramSelect.value;
       filterParams(eventSelect.value);
+      if (key) selectParam(eventSelect.value, key);
     });
+    filterParams(eventSelect.value);
     paramSelect.addEventListener('change', function () {
       fillValues(eventSelect.value, paramSelect.value);
     });
@@ -50,7 +117,9 @@
         chip.classList.add('picked');
         eventSelect.value = chip.dataset.event;
         filterParams(chip.dataset.event);
-        paramSelect.value = chip.dataset.key;
+        // The option inside this event's group: a parameter several events carry has one
+        // option per event, and only the shown group's is enabled (and so submitted).
+        selectParam(chip.dataset.event, chip.dataset.key);
         fillValues(chip.dataset.event, chip.dataset.key);
         goalForm.elements.namedItem('condValue').value = chip.dataset.value;
         goalForm.elements.namedItem('condType').value = chip.dataset.type;
@@ -79,6 +148,7 @@
       goal.dateRange = { start: data.get('from'), end: data.get('to') };
       var out = document.getElementById('goal-preview-result');
       out.setAttribute('aria-busy', 'true');
+      clearFieldErrors(goalForm);
       fetch('/api/goals/preview', {
         method: 'POST',
         credentials: 'same-origin',
@@ -90,20 +160,69 @@
             out.textContent = '';
             out.removeAttribute('aria-busy');
             if (!res.ok) {
+              var error = body.error || { message: 'preview failed' };
+              var field = GOAL_FIELDS[error.field] || '';
+              if (field && showFieldError(goalForm, field, plainMessage(error))) return;
               var p = document.createElement('p');
               p.className = 'error';
-              p.textContent = body.error ? body.error.message : 'preview failed';
+              p.setAttribute('role', 'alert');
+              p.textContent = error.message;
               out.appendChild(p);
               return;
             }
+            var total = body.days.reduce(function (sum, d) {
+              return sum + d.units;
+            }, 0);
+            var summary = document.createElement('p');
+            summary.id = 'goal-preview-summary';
+            summary.textContent =
+              total === 0
+                ? 'No user reached this goal from ' +
+                  goal.dateRange.start +
+                  ' to ' +
+                  goal.dateRange.end +
+                  '.'
+                : 'Users reaching this goal per day, before saving it:';
+            out.appendChild(summary);
+            var chartBox = document.createElement('div');
+            chartBox.className = 'chart';
+            chartBox.id = 'goal-preview-chart';
+            chartBox.setAttribute('role', 'img');
+            chartBox.setAttribute('aria-label', 'Users reaching the goal per day');
+            out.appendChild(chartBox);
+            drawChart(chartBox, {
+              grid: { left: 48, right: 16, top: 24, bottom: 40 },
+              tooltip: { trigger: 'axis' },
+              xAxis: {
+                type: 'category',
+                data: body.days.map(function (d) {
+                  return d.date;
+                }),
+              },
+              yAxis: { type: 'value', minInterval: 1 },
+              series: [
+                {
+                  type: 'bar',
+                  name: 'Users converting',
+                  itemStyle: { color: '#2458c6' },
+                  data: body.days.map(function (d) {
+                    return d.units;
+                  }),
+                },
+              ],
+            });
+            var details = document.createElement('details');
+            var sum = document.createElement('summary');
+            sum.textContent = 'Day by day as a table';
+            details.appendChild(sum);
             var table = document.createElement('table');
             table.className = 'data';
             table.id = 'goal-preview-table';
-            table.createCaption().textContent = 'Daily conversions (users), before saving';
             var head = table.createTHead().insertRow();
             ['Day', 'Users converting'].forEach(function (h, i) {
               var th = document.createElement('th');
               th.textContent = h;
+              th.scope = 'col';
               if (i > 0) th.className = 'num';
               head.appendChild(th);
             });
@@ -116,7 +235,8 @@
               td.dataset.units = String(d.units);
               td.textContent = String(d.units);
             });
-            out.appendChild(table);
+            details.appendChild(table);
+            out.appendChild(details);
           });
         })
         .catch(function (error) {
@@ -124,6 +244,14 @@
         });
     });
   }
+  var GOAL_FIELDS = {
+    name: 'name',
+    event: 'event',
+    value: 'value',
+    'where[0].param': 'condParam',
+    'where[0].op': 'condOp',
+    'where[0].value': 'condValue',
+  };
 
   // Report editor: sections move and go without a round trip (the buttons post the form without
   // script); the form's field names carry each section's position, so they are renumbered.

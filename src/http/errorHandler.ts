@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { PathlightError, formatIssuePath } from '../errors/errors.js';
+import type { Views } from './pages/views.js';
 
 export interface ErrorBody {
   readonly error: { code: string; message: string; field?: string };
@@ -50,7 +51,7 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody }
 }
 
 /** The one error middleware: JSON for the API, a short page for browsers. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, views?: Views): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
@@ -60,6 +61,27 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (status >= 500) logger.error({ err: error, reqId: req.id }, 'request failed');
     const wantsHtml = !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
     res.status(status);
+    if (wantsHtml && views) {
+      // The site's own page, signed-in menu included, so a person is never stranded.
+      const principal = (req as { principal?: { role?: string } }).principal;
+      res.type('html').send(
+        views.render('error', {
+          title:
+            status === 404
+              ? 'Not found'
+              : status >= 500
+                ? 'Something went wrong'
+                : 'Cannot do that',
+          user: principal,
+          status,
+          message: body.error.message,
+          serverFault: status >= 500,
+          requestId: String(req.id ?? ''),
+          back: backPath(req.get('referer'), req.get('host')),
+        }),
+      );
+      return;
+    }
     if (wantsHtml) {
       res
         .type('html')
@@ -83,4 +105,14 @@ export function escapeHtml(text: string): string {
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
+}
+
+/** The page a person came from, when it is on this site; the start page otherwise. */
+function backPath(referer: string | undefined, host: string | undefined): string {
+  try {
+    const url = new URL(referer ?? '');
+    return url.host === host ? `${url.pathname}${url.search}` : '/';
+  } catch {
+    return '/';
+  }
 }
