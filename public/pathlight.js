@@ -316,19 +316,35 @@
     });
   });
 
-  // Funnel builder: add, remove, reorder steps; preview live through POST /api/funnels/run.
+  // Funnel builder: add, remove, reorder steps; preview live through POST /funnel/preview, which
+  // answers the funnel with the chart options the reports use.
+  function drawPageCharts(root) {
+    var data = root.querySelector('#funnel-charts');
+    if (!data) return;
+    var options = JSON.parse(data.textContent || '{}');
+    root.querySelectorAll('.chart[data-option]').forEach(function (box) {
+      var option = options[box.dataset.option];
+      if (option) drawChart(box, option);
+    });
+  }
+  drawPageCharts(document);
   var funnelForm = document.getElementById('funnel-form');
   if (!funnelForm) return;
   var steps = document.getElementById('steps');
   var addStep = document.getElementById('add-step');
   var result = document.getElementById('funnel-result');
   var saveForms = document.querySelectorAll('form.save-funnel');
+  var TOO_FEW = 'Pick at least 2 steps: a funnel shows how many go on from one to the next.';
   addStep.hidden = false;
 
   function renumber() {
     steps.querySelectorAll('.step').forEach(function (li, i) {
-      li.querySelector('select[name="step"]').setAttribute('aria-label', 'Step ' + (i + 1));
+      var label = li.querySelector('label');
+      label.firstChild.textContent = 'Step ' + (i + 1) + ' ';
       li.querySelector('input[name="directly"]').value = String(i + 1);
+      li.querySelector('.step-up').setAttribute('aria-label', 'Move step ' + (i + 1) + ' up');
+      li.querySelector('.step-down').setAttribute('aria-label', 'Move step ' + (i + 1) + ' down');
+      li.querySelector('.step-remove').setAttribute('aria-label', 'Remove step ' + (i + 1));
     });
   }
   function specFromForm() {
@@ -368,37 +384,53 @@
   function pct(x) {
     return (x * 100).toFixed(1) + '%';
   }
+  function table(id, headings) {
+    var t = document.createElement('table');
+    t.className = 'data';
+    t.id = id;
+    var head = t.createTHead().insertRow();
+    headings.forEach(function (h, i) {
+      var th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = h;
+      if (i > 0 && h !== 'Step') th.className = 'num';
+      head.appendChild(th);
+    });
+    t.createTBody();
+    return t;
+  }
+  function chartBox(id, label) {
+    var box = document.createElement('div');
+    box.className = 'chart';
+    box.id = id;
+    box.setAttribute('role', 'img');
+    box.setAttribute('aria-label', label);
+    return box;
+  }
   function render(answer) {
     result.textContent = '';
     var first = answer.steps.length ? answer.steps[0].count : 0;
-    var bars = document.createElement('div');
-    bars.className = 'bars';
-    var table = document.createElement('table');
-    table.className = 'data';
-    table.id = 'funnel-table';
-    var head = table.createTHead().insertRow();
-    ['Step', answer.unit, 'Conversion', 'From previous', 'Abandonments'].forEach(function (h, i) {
-      var th = document.createElement('th');
-      th.textContent = h;
-      if (i > 0) th.className = 'num';
-      head.appendChild(th);
-    });
-    var body = table.createTBody();
+    if (first === 0) {
+      var empty = document.createElement('p');
+      empty.className = 'empty';
+      empty.id = 'funnel-empty';
+      var range = specFromForm().dateRange;
+      empty.textContent =
+        'Nobody entered this funnel from ' + range.start + ' to ' + range.end + '.';
+      result.appendChild(empty);
+    }
+    var stepsChart = chartBox('funnel-chart', 'Funnel chart');
+    result.appendChild(stepsChart);
+    drawChart(stepsChart, answer.charts.steps);
+    var main = table('funnel-table', [
+      'Step',
+      answer.unit,
+      'Conversion',
+      'From previous',
+      'Abandonments',
+    ]);
     answer.steps.forEach(function (s, i) {
-      var row = document.createElement('div');
-      row.className = 'bar-row';
-      var label = document.createElement('span');
-      label.className = 'bar-label';
-      label.textContent = i + 1 + '. ' + s.name;
-      var bar = document.createElement('span');
-      bar.className = 'bar';
-      bar.style.width = (first > 0 ? Math.max(1, Math.round((s.count / first) * 100)) : 0) + '%';
-      var value = document.createElement('span');
-      value.className = 'bar-value';
-      value.textContent = String(s.count);
-      row.append(label, bar, value);
-      bars.appendChild(row);
-      var tr = body.insertRow();
+      var tr = main.tBodies[0].insertRow();
       tr.append(
         cell(i + 1 + '. ' + s.name),
         cell(String(s.count), true),
@@ -408,22 +440,83 @@
       );
       tr.children[1].dataset.count = String(s.count);
     });
-    result.append(bars, table);
+    result.appendChild(main);
+    var groups = answer.breakdown.length
+      ? answer.breakdown.map(function (b) {
+          return { name: b.value, steps: b.steps };
+        })
+      : answer.segments;
+    if (groups.length) {
+      var label = answer.breakdown.length ? 'Breakdown' : 'Segment';
+      var h = document.createElement('h2');
+      h.textContent = 'By ' + label;
+      result.appendChild(h);
+      var groupsChart = chartBox('funnel-groups-chart', 'Funnel by ' + label.toLowerCase());
+      result.appendChild(groupsChart);
+      drawChart(groupsChart, answer.charts.groups);
+      var byGroup = table('funnel-groups', [label, 'Step', answer.unit, 'Conversion']);
+      groups.forEach(function (g) {
+        g.steps.forEach(function (s, i) {
+          var tr = byGroup.tBodies[0].insertRow();
+          tr.dataset.group = g.name;
+          tr.append(
+            cell(g.name),
+            cell(i + 1 + '. ' + s.name),
+            cell(String(s.count), true),
+            cell(pct(s.conversionRate), true),
+          );
+          tr.children[2].dataset.count = String(s.count);
+        });
+      });
+      result.appendChild(byGroup);
+    }
+    var sql = document.createElement('details');
+    sql.id = 'funnel-sql';
+    var summary = document.createElement('summary');
+    summary.textContent = 'Show SQL';
+    var note = document.createElement('p');
+    note.className = 'hint';
+    note.textContent = "The query as it ran on this service's engine.";
+    var pre = document.createElement('pre');
+    pre.className = 'sql';
+    pre.textContent = answer.sql;
+    sql.append(summary, note, pre);
+    result.appendChild(sql);
   }
-  function showError(message) {
+  function showError(error) {
     result.textContent = '';
-    var p = document.createElement('p');
-    p.className = 'error';
-    p.setAttribute('role', 'alert');
-    p.textContent = message;
-    result.appendChild(p);
+    clearFieldErrors(funnelForm);
+    var existing = document.getElementById('error-steps');
+    if (existing) existing.remove();
+    steps.removeAttribute('aria-describedby');
+    if (error.field === 'steps') {
+      var p = document.createElement('p');
+      p.className = 'field-error live';
+      p.id = 'error-steps';
+      p.setAttribute('role', 'alert');
+      p.textContent = error.message;
+      steps.insertAdjacentElement('afterend', p);
+      steps.setAttribute('aria-describedby', p.id);
+      return;
+    }
+    if (error.field && showFieldError(funnelForm, error.field, error.message)) return;
+    var banner = document.createElement('p');
+    banner.className = 'error';
+    banner.setAttribute('role', 'alert');
+    banner.textContent = error.message;
+    result.appendChild(banner);
   }
   var pending = 0;
-  function preview() {
+  function preview(explicit) {
     setFunnelQuery();
     var spec = specFromForm();
-    if (spec.steps.length < 2) return;
     var ticket = ++pending;
+    if (spec.steps.length < 2) {
+      // While steps are being picked one by one, say nothing until asked to preview.
+      if (explicit === true) showError({ field: 'steps', message: TOO_FEW });
+      result.dataset.ready = String(ticket);
+      return;
+    }
     // On BigQuery, the bytes the query will process, from a dry run, before it runs.
     fetch('/api/funnels/estimate', {
       method: 'POST',
@@ -442,7 +535,7 @@
       })
       .catch(function () {});
     result.setAttribute('aria-busy', 'true');
-    fetch('/api/funnels/run', {
+    fetch('/funnel/preview', {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
@@ -452,13 +545,18 @@
         return res.json().then(function (body) {
           if (ticket !== pending) return;
           result.removeAttribute('aria-busy');
-          if (!res.ok) showError(body.error ? body.error.message : 'preview failed');
-          else render(body);
+          if (!res.ok) showError(body.error || { message: 'preview failed' });
+          else {
+            clearFieldErrors(funnelForm);
+            var stale = document.getElementById('error-steps');
+            if (stale) stale.remove();
+            render(body);
+          }
           result.dataset.ready = String(ticket);
         });
       })
       .catch(function (error) {
-        showError(String(error));
+        showError({ message: String(error) });
       });
   }
   steps.addEventListener('click', function (event) {
@@ -485,7 +583,7 @@
   funnelForm.addEventListener('submit', function (event) {
     event.preventDefault();
     history.replaceState(null, '', '/funnel?' + queryString());
-    preview();
+    preview(true);
   });
   function setFunnelQuery() {
     saveForms.forEach(function (form) {
