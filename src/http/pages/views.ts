@@ -31,6 +31,7 @@ export function loadViews(dir = TEMPLATES_DIR): Views {
       `<p class="field-error" id="${errorId(String(name))}" role="alert">${message}</p>`,
     );
   });
+  hbs.registerHelper('errorId', (name: unknown) => errorId(String(name)));
   hbs.registerHelper('invalid', (error: unknown, name: unknown) =>
     errorOn(error, name)
       ? new hbs.SafeString(`aria-invalid="true" aria-describedby="${errorId(String(name))}"`)
