@@ -316,6 +316,84 @@
     });
   });
 
+  // Schedules: the cron box is for a custom schedule; runs in progress update live.
+  var presetSelect = document.getElementById('schedule-preset');
+  var scheduleForm = document.getElementById('schedule-form');
+  if (presetSelect && scheduleForm) {
+    var cronInput = scheduleForm.elements.namedItem('cron');
+    var cronField = document.getElementById('cron-field');
+    var showCron = function () {
+      cronField.hidden = presetSelect.value !== '';
+    };
+    presetSelect.addEventListener('change', function () {
+      // A preset replaces what was typed, so what is shown is what is saved.
+      if (presetSelect.value !== '') cronInput.value = '';
+      showCron();
+    });
+    cronInput.addEventListener('input', function () {
+      if (cronInput.value.trim() !== '') presetSelect.value = '';
+    });
+    showCron();
+  }
+  document.querySelectorAll('form.delete-schedule').forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      if (!window.confirm('Delete this schedule? Its run history goes with it.'))
+        event.preventDefault();
+    });
+  });
+  function runStatusText(run) {
+    if (run.status === 'claimed') return 'waiting to start';
+    if (run.status === 'running')
+      return run.stageMs && 'render_total' in run.stageMs ? 'sending' : 'querying and rendering';
+    if (run.status === 'failed') return run.error ? 'failed: ' + run.error : 'failed';
+    if (run.status === 'partial') return ('partly sent: ' + (run.error || '')).trim();
+    return run.status;
+  }
+  function pollSchedule(section) {
+    var id = section.id.replace(/^schedule-/, '');
+    fetch('/api/schedules/' + encodeURIComponent(id) + '/runs', { credentials: 'same-origin' })
+      .then(function (res) {
+        return res.ok ? res.json() : { runs: [] };
+      })
+      .then(function (body) {
+        var stillLive = false;
+        body.runs.forEach(function (run) {
+          var row = section.querySelector('tr[data-run="' + run.id + '"]');
+          if (!row) return;
+          var badge = row.querySelector('.status');
+          badge.textContent = runStatusText(run);
+          badge.className = 'status status-' + run.status;
+          row.className = 'run-' + run.status;
+          var live = run.status === 'claimed' || run.status === 'running';
+          if (live) stillLive = true;
+          else row.removeAttribute('data-live');
+          var order = ['query', 'html', 'pdf', 'render_total', 'send'];
+          row.querySelector('.stages').textContent = Object.keys(run.stageMs || {})
+            .sort(function (a, b) {
+              return order.indexOf(a) - order.indexOf(b);
+            })
+            .map(function (stage) {
+              var ms = run.stageMs[stage];
+              return stage.replace('_', ' ') + ' ' + (ms / 1000).toFixed(ms < 10000 ? 2 : 1) + ' s';
+            })
+            .join(', ');
+          row.querySelector('.deliveries').textContent = run.deliveries
+            .map(function (d) {
+              return d.recipient + ': ' + d.status + (d.error ? ' (' + d.error + ')' : '');
+            })
+            .join(', ');
+        });
+        if (stillLive) window.setTimeout(pollSchedule, 1000, section);
+      })
+      .catch(function () {
+        window.setTimeout(pollSchedule, 3000, section);
+      });
+  }
+  document.querySelectorAll('section.schedule').forEach(function (section) {
+    if (section.querySelector('tr[data-live="true"]'))
+      window.setTimeout(pollSchedule, 1000, section);
+  });
+
   // Funnel builder: add, remove, reorder steps; preview live through POST /funnel/preview, which
   // answers the funnel with the chart options the reports use.
   function drawPageCharts(root) {
