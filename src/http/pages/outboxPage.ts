@@ -1,4 +1,4 @@
-import type { Response, Router } from 'express';
+import type { Router } from 'express';
 import { listOutbox, openOutboxMessage, type OutboxMessage } from '../../delivery/outboxFolder.js';
 import type { MimeAttachment, MimeMessage } from '../../delivery/readMime.js';
 import { formatBytes } from '../../email/reportEmail.js';
@@ -71,10 +71,6 @@ export function outboxPage(router: Router, deps: PageDeps): void {
     if (!opened) throw new NotFoundError(`no message ${file} in the outbox`, 'file');
     return opened;
   };
-  const fail = (res: Response, error: unknown, next: (e: unknown) => void) => {
-    if (error instanceof NotFoundError) res.status(404);
-    next(error);
-  };
 
   router.get('/outbox', (_req, res, next) => {
     try {
@@ -120,7 +116,7 @@ export function outboxPage(router: Router, deps: PageDeps): void {
         }),
       );
     } catch (error) {
-      fail(res, error, next);
+      next(error);
     }
   });
 
@@ -131,7 +127,7 @@ export function outboxPage(router: Router, deps: PageDeps): void {
       res.setHeader('Cache-Control', 'private, no-store');
       res.type('html').send(bodyForFrame(message));
     } catch (error) {
-      fail(res, error, next);
+      next(error);
     }
   });
 
@@ -152,7 +148,7 @@ export function outboxPage(router: Router, deps: PageDeps): void {
       res.type(inline ? part.contentType : part.contentType || 'application/octet-stream');
       res.send(part.content);
     } catch (error) {
-      fail(res, error, next);
+      next(error);
     }
   });
 }
