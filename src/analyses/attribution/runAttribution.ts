@@ -1,4 +1,5 @@
 import type { Engine } from '../../engines/engine.js';
+import { withIdentity } from '../../sql/eventScope.js';
 import { runQuery } from '../../sql/runQuery.js';
 import { durationMicros } from '../../sql/vocabulary/duration.js';
 import { attributionQuery } from './attributionQuery.js';
@@ -168,10 +169,11 @@ export function attributionFromPaths(
 
 /** Runs an attribution spec (journeys.md §1 "Channel paths and attribution"). */
 export async function runAttribution(
-  engine: Engine,
+  baseEngine: Engine,
   spec: AttributionSpec,
   options: { timeoutMs?: number } = {},
 ): Promise<AttributionResult> {
+  const engine = withIdentity(baseEngine, spec.identity);
   const query = attributionQuery(spec);
   const run = await runQuery(engine, 'attribution_paths', query.params, {
     context: query.context,

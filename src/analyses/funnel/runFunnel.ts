@@ -1,4 +1,5 @@
 import type { Engine } from '../../engines/engine.js';
+import { withIdentity } from '../../sql/eventScope.js';
 import type { Row } from '../../engines/normalize.js';
 import { InputError } from '../../errors/errors.js';
 import { runQuery } from '../../sql/runQuery.js';
@@ -68,7 +69,7 @@ export function stepResults(spec: FunnelSpec, rows: readonly Row[]): FunnelStepR
 
 /** Runs a funnel (goal steps resolved from `goals`) and answers the contract of issue 9. */
 export async function runFunnel(
-  engine: Engine,
+  baseEngine: Engine,
   spec: FunnelSpec,
   options: {
     goals?: ReadonlyMap<string, Goal>;
@@ -76,6 +77,7 @@ export async function runFunnel(
     form?: FunnelQueryOptions['form'];
   } = {},
 ): Promise<FunnelResult> {
+  const engine = withIdentity(baseEngine, spec.identity);
   const resolved = resolveGoalSteps(spec, options.goals ?? new Map());
   let query;
   try {

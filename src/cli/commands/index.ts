@@ -3,6 +3,7 @@ import { registerAttribution } from './attribution.js';
 import { registerEvents } from './events.js';
 import { registerFunnel } from './funnel.js';
 import { registerImport } from './import.js';
+import { registerImportOffline } from './importOffline.js';
 import { registerNext } from './next.js';
 import { registerPaths } from './paths.js';
 import { registerRender } from './render.js';
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerSample(program);
   registerImport(program);
+  registerImportOffline(program);
   registerEvents(program);
   registerSql(program);
   registerFunnel(program);
