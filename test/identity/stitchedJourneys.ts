@@ -104,8 +104,7 @@ export function webTables(): Record<string, EventRow[]> {
       user_pseudo_id: s.device,
       user_id: userId ?? null,
       event_params: params({ ga_session_id: s.sid, ...extra }),
-      ecommerce:
-        name === 'purchase' ? { transaction_id: 'W1', purchase_revenue: 50 } : null,
+      ecommerce: name === 'purchase' ? { transaction_id: 'W1', purchase_revenue: 50 } : null,
     });
     rows.push(row('session_start', 0, undefined, s.arrival ?? {}));
     for (const e of s.events) {

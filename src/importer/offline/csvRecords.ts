@@ -60,7 +60,8 @@ export function csvRecords(text: string, fileName: string): CsvRecord[] {
     }
     i++;
   }
-  if (quoted) throw new ImportError(`${fileName} line ${quoteLine}: a quoted field is never closed`);
+  if (quoted)
+    throw new ImportError(`${fileName} line ${quoteLine}: a quoted field is never closed`);
   if (cell !== '' || cells.length > 0) endRecord();
   return records;
 }

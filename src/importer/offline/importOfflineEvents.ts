@@ -75,12 +75,18 @@ export async function importOfflineEvents(
 }
 
 async function count(connection: DuckDBConnection): Promise<number> {
-  const reader = await connection.runAndReadAll(`SELECT count(*) AS n FROM ${OFFLINE_EVENTS_TABLE}`);
+  const reader = await connection.runAndReadAll(
+    `SELECT count(*) AS n FROM ${OFFLINE_EVENTS_TABLE}`,
+  );
   return Number(reader.getRowObjectsJS()[0]?.n ?? 0);
 }
 
 /** One file's rows in one transaction, the view refreshed inside it: all of them or none. */
-async function writeFile(connection: DuckDBConnection, ndjson: string, name: string): Promise<number> {
+async function writeFile(
+  connection: DuckDBConnection,
+  ndjson: string,
+  name: string,
+): Promise<number> {
   await connection.run('BEGIN TRANSACTION');
   try {
     const before = await count(connection);

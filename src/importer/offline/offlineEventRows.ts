@@ -81,7 +81,10 @@ export function offlineColumns(file: string, header: CsvRecord): Column[] {
     const item = /^item(\d{1,3})\.(.+)$/.exec(name);
     if (item) {
       if (!NAME.test(item[2] as string)) {
-        throw new ImportError(`${at}: an item field name is a letter then letters, digits or underscores`, name);
+        throw new ImportError(
+          `${at}: an item field name is a letter then letters, digits or underscores`,
+          name,
+        );
       }
       return { kind: 'item', index: Number(item[1]), field: item[2] as string };
     }
@@ -219,7 +222,10 @@ export function offlineEventRow(
     }
   });
   if (micros === undefined) {
-    throw new ImportError(`${file} line ${record.line}: timestamp_micros is empty`, 'timestamp_micros');
+    throw new ImportError(
+      `${file} line ${record.line}: timestamp_micros is empty`,
+      'timestamp_micros',
+    );
   }
   if (eventName === undefined) {
     throw new ImportError(`${file} line ${record.line}: event_name is empty`, 'event_name');
