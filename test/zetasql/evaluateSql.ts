@@ -22,6 +22,7 @@ import {
   dailyTablePath,
   eventsTablePath,
   ga4CatalogProto,
+  offlineTablePath,
   type Ga4CatalogOptions,
 } from './ga4Catalog.js';
 import {
@@ -36,6 +37,8 @@ import { rpc, startZetaSqlServer } from './zetasqlServer.js';
 export interface EvaluateTables {
   /** Rows of `events_*`, each with its `_TABLE_SUFFIX` (or an `event_date` standing for it). */
   readonly events: readonly Ga4EventRow[];
+  /** Rows of the offline-events table, when the rendering reads one. */
+  readonly offline?: readonly Ga4EventRow[];
 }
 
 export type EvaluateOptions = Pick<Ga4CatalogOptions, 'project' | 'dataset'>;
@@ -177,6 +180,13 @@ async function evaluationCatalogId(
 ): Promise<string> {
   const server = await startZetaSqlServer();
   const { content, dailySuffixes } = eventsTableContent(tables.events, options);
+  if (tables.offline) {
+    content[offlineTablePath(options)] = {
+      tableData: {
+        row: tables.offline.map((row, i) => ({ cell: encodeEventRow(row, `offline[${i}]`).cells })),
+      },
+    };
+  }
   const key = createHash('sha256')
     .update(JSON.stringify([options.project, options.dataset, content]))
     .digest('hex');
@@ -188,7 +198,11 @@ async function evaluationCatalogId(
   }
   const id = bigQueryLanguageOptions().then(async (languageOptions) => {
     const response = await server.client.registerCatalog({
-      simpleCatalog: ga4CatalogProto(languageOptions, { ...options, dailySuffixes }),
+      simpleCatalog: ga4CatalogProto(languageOptions, {
+        ...options,
+        dailySuffixes,
+        offlineTable: tables.offline !== undefined,
+      }),
       tableContent: content,
     });
     if (!response?.registeredId) throw new Error('ZetaSQL did not register the catalog');

@@ -20,6 +20,11 @@ export const ZETASQL_TARGET: SqlTarget = {
   project: TEST_PROJECT,
   dataset: TEST_DATASET,
 };
+/** The harness target with an offline-events table configured beside the export. */
+export const OFFLINE_TARGET: SqlTarget = {
+  ...ZETASQL_TARGET,
+  offlineTable: `${TEST_PROJECT}.${TEST_DATASET}.offline_events`,
+};
 
 /** The column BigQuery adds to a wildcard table; a pseudo-column (not in `SELECT *`). */
 export const TABLE_SUFFIX = '_TABLE_SUFFIX';
@@ -35,7 +40,13 @@ export interface Ga4CatalogOptions {
    * of top-level tables only, so nested tables would evaluate as empty.
    */
   readonly nestedPaths?: boolean;
+  /** Also model the offline-events table (`offlineTablePath`): the export's columns, no suffix. */
+  readonly offlineTable?: boolean;
 }
+
+/** The offline-events table a rendering reads when its target names one: render with `OFFLINE_TARGET`. */
+export const offlineTablePath = (options: Ga4CatalogOptions = {}): string =>
+  `${datasetPath(options)}.offline_events`;
 
 /** `project.dataset.events_*`, the single identifier inside the rendering's backticks. */
 export function eventsTablePath(options: Ga4CatalogOptions = {}): string {
@@ -121,6 +132,7 @@ export function ga4CatalogProto(
     table: [
       table(eventsTablePath(options), true),
       ...suffixes.map((suffix) => table(dailyTablePath(suffix, options), false)),
+      ...(options.offlineTable ? [table(offlineTablePath(options), false)] : []),
     ],
     builtinFunctionOptions: { languageOptions },
   };
