@@ -2,6 +2,7 @@ import Handlebars from 'handlebars';
 import type { ParamType, Params, SqlTarget } from '../engines/engine.js';
 import { EVENTS_VIEW } from '../engines/duckdb/eventsView.js';
 import { EVENTS_SCHEMA } from '../schema/ga4Schema.js';
+import { AD_COSTS_TABLE } from '../schema/adCostsTable.js';
 import { InputError } from '../errors/errors.js';
 import { renderMarkers, toDuckdbDialect } from './dialect.js';
 import { paramTypesOf } from './paramValues.js';
@@ -53,6 +54,7 @@ function eventsSource(target: SqlTarget, scopeSql: string): string {
   )`;
 }
 
+/** `project.dataset.table`, as the configuration names an imported table. */
 const OFFLINE_TABLE = /^[a-z][a-z0-9-]{4,28}[a-z0-9][.][A-Za-z0-9_]{1,1024}[.][A-Za-z0-9_-]{1,1024}$/;
 
 /**
@@ -75,6 +77,18 @@ function datedEvents(target: SqlTarget): string {
     FROM \`${target.offlineTable}\`
     WHERE event_date BETWEEN ${suffix('start_date')} AND ${suffix('end_date')}
   )`;
+}
+
+/** The imported ad costs: the embedded engine's table, or the one the configuration names. */
+function costsTable(target: SqlTarget): string {
+  if (target.kind === 'duckdb') return AD_COSTS_TABLE;
+  if (!target.costsTable) {
+    throw new InputError('bigquery: no ad costs table configured (PATHLIGHT_BQ_COSTS_TABLE)', 'costsTable');
+  }
+  if (!OFFLINE_TABLE.test(target.costsTable)) {
+    throw new InputError('bigquery: invalid ad costs table name', 'costsTable');
+  }
+  return `\`${target.costsTable}\``;
 }
 
 /** One typed value of an event (or item) parameter, by literal key or by `@param` key. */
@@ -102,6 +116,7 @@ function handlebarsFor(target: SqlTarget): typeof Handlebars {
     const data = options.data as { eventScope?: string; eventsSql?: string } | undefined;
     return data?.eventsSql ?? eventsSource(target, String(data?.eventScope ?? ''));
   });
+  hb.registerHelper('costs', () => costsTable(target));
   hb.registerHelper('param', (kind: ParamKind, key: string, ...rest: unknown[]) => {
     const array = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined;
     return paramValue(target, kind, key, array);

@@ -1,4 +1,6 @@
-import { dirname } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { importAdCosts, readCostFile } from '../../src/importer/costs/importAdCosts.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributionQuery } from '../../src/analyses/attribution/attributionQuery.js';
 import { parseAttributionSpec } from '../../src/analyses/attribution/attributionSpec.js';
@@ -129,12 +131,25 @@ const canonical = (rows: Row[]): string[] =>
 describe('DuckDB equals ZetaSQL on stitched devices and offline rows', () => {
   let engine: DuckdbEngine;
   let offline: Record<string, unknown>[];
+  let costsFile: string;
   beforeAll(async () => {
     const db = await createEventsDb(webTables());
     const csv = writeOfflineCsv(dirname(db));
     await importOfflineEvents(db, [csv]);
     // The same rows as BigQuery's offline table would hold them, in the export's columns only.
     offline = readOfflineEventsFile(csv).map(({ content_key: _key, ...row }) => row);
+    costsFile = join(dirname(db), 'costs.csv');
+    writeFileSync(
+      costsFile,
+      [
+        'date,utm_source,utm_medium,utm_id,utm_campaign,impressions,clicks,cost,currency',
+        '2020-11-03,facebook,paid_social,fb1,retarget,1000,50,40.5,EUR',
+        '2020-11-04,facebook,paid_social,fb1,retarget,500,,20,EUR',
+        '2020-11-02,newsletter,email,nl1,,,,5,EUR',
+        '2020-11-08,google,cpc,g1,brand,100,10,30,EUR',
+      ].join('\n'),
+    );
+    await importAdCosts(db, costsFile);
     engine = await DuckdbEngine.open(db);
   });
   afterAll(async () => engine.close());
@@ -158,5 +173,40 @@ describe('DuckDB equals ZetaSQL on stitched devices and offline rows', () => {
     );
     expect(duck.rows.length, 'rows').toBeGreaterThan(0);
     expect(canonical(duck.rows)).toEqual(canonical(zeta));
+  });
+
+  it('touchpoint_costs: the cost rows in range, summed per key with their channel', async () => {
+    const params = { start_date: dateRange.start, end_date: dateRange.end };
+    const duck = await runQuery(engine, 'touchpoint_costs', params);
+    const rendered = renderQuery('touchpoint_costs', OFFLINE_TARGET);
+    const zeta = await evaluateSql(rendered.sql, params, rendered.paramTypes, {
+      events: [],
+      costs: readCostFile(costsFile).rows.map((r) => ({ ...r })),
+    });
+    expect(canonical(duck.rows)).toEqual(canonical(zeta));
+    expect(canonical(duck.rows)).toEqual(
+      canonical([
+        {
+          source: 'facebook',
+          medium: 'paid_social',
+          campaign: 'retarget',
+          channel: 'Paid Social',
+          cost: 60.5,
+          clicks: 50,
+          impressions: 1500,
+          currency: 'EUR',
+        },
+        {
+          source: 'newsletter',
+          medium: 'email',
+          campaign: '(not set)',
+          channel: 'Email',
+          cost: 5,
+          clicks: null,
+          impressions: null,
+          currency: 'EUR',
+        },
+      ]),
+    );
   });
 });

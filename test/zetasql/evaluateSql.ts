@@ -23,6 +23,8 @@ import {
   eventsTablePath,
   ga4CatalogProto,
   offlineTablePath,
+  costsTablePath,
+  COSTS_COLUMNS,
   type Ga4CatalogOptions,
 } from './ga4Catalog.js';
 import {
@@ -39,6 +41,8 @@ export interface EvaluateTables {
   readonly events: readonly Ga4EventRow[];
   /** Rows of the offline-events table, when the rendering reads one. */
   readonly offline?: readonly Ga4EventRow[];
+  /** Rows of the ad-costs table, as plain values (`date` as YYYY-MM-DD). */
+  readonly costs?: readonly Record<string, string | number | null>[];
 }
 
 export type EvaluateOptions = Pick<Ga4CatalogOptions, 'project' | 'dataset'>;
@@ -180,6 +184,15 @@ async function evaluationCatalogId(
 ): Promise<string> {
   const server = await startZetaSqlServer();
   const { content, dailySuffixes } = eventsTableContent(tables.events, options);
+  if (tables.costs) {
+    content[costsTablePath(options)] = {
+      tableData: {
+        row: tables.costs.map((row) => ({
+          cell: COSTS_COLUMNS.map(([name, type]) => encodeParam(row[name] ?? null, type, name)),
+        })),
+      },
+    };
+  }
   if (tables.offline) {
     content[offlineTablePath(options)] = {
       tableData: {

@@ -19,6 +19,7 @@ export const ZETASQL_TARGET: SqlTarget = {
   kind: 'bigquery',
   project: TEST_PROJECT,
   dataset: TEST_DATASET,
+  costsTable: `${TEST_PROJECT}.${TEST_DATASET}.ad_costs`,
 };
 /** The harness target with an offline-events table configured beside the export. */
 export const OFFLINE_TARGET: SqlTarget = {
@@ -43,6 +44,21 @@ export interface Ga4CatalogOptions {
   /** Also model the offline-events table (`offlineTablePath`): the export's columns, no suffix. */
   readonly offlineTable?: boolean;
 }
+
+/** The ad-costs table (`ad_costs` in the test dataset): GA4's cost-data columns, typed. */
+export const costsTablePath = (options: Ga4CatalogOptions = {}): string =>
+  `${datasetPath(options)}.ad_costs`;
+export const COSTS_COLUMNS: readonly [string, 'STRING' | 'INT64' | 'FLOAT64' | 'DATE'][] = [
+  ['date', 'DATE'],
+  ['utm_source', 'STRING'],
+  ['utm_medium', 'STRING'],
+  ['utm_id', 'STRING'],
+  ['utm_campaign', 'STRING'],
+  ['impressions', 'INT64'],
+  ['clicks', 'INT64'],
+  ['cost', 'FLOAT64'],
+  ['currency', 'STRING'],
+];
 
 /** The offline-events table a rendering reads when its target names one: render with `OFFLINE_TARGET`. */
 export const offlineTablePath = (options: Ga4CatalogOptions = {}): string =>
@@ -133,6 +149,10 @@ export function ga4CatalogProto(
       table(eventsTablePath(options), true),
       ...suffixes.map((suffix) => table(dailyTablePath(suffix, options), false)),
       ...(options.offlineTable ? [table(offlineTablePath(options), false)] : []),
+      {
+        name: costsTablePath(options),
+        column: COSTS_COLUMNS.map(([name, type]) => ({ name, type: paramTypeProto(type) })),
+      },
     ],
     builtinFunctionOptions: { languageOptions },
   };

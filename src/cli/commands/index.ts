@@ -3,6 +3,7 @@ import { registerAttribution } from './attribution.js';
 import { registerEvents } from './events.js';
 import { registerFunnel } from './funnel.js';
 import { registerImport } from './import.js';
+import { registerImportCosts } from './importCosts.js';
 import { registerImportOffline } from './importOffline.js';
 import { registerNext } from './next.js';
 import { registerPaths } from './paths.js';
@@ -20,6 +21,7 @@ export function registerCommands(program: Command): void {
   registerSample(program);
   registerImport(program);
   registerImportOffline(program);
+  registerImportCosts(program);
   registerEvents(program);
   registerSql(program);
   registerFunnel(program);
