@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BigQuery, type BigQueryOptions, type Job } from '@google-cloud/bigquery';
 import type { Config } from '../../config/config.js';
 import { ConfigError, CostCapError, PathlightError, TimeoutError } from '../../errors/errors.js';
-import type { Engine, Params, QueryOptions, QueryResult } from '../engine.js';
+import type { Engine, Params, QueryOptions, QueryResult, SqlTarget } from '../engine.js';
 import type { Row } from '../normalize.js';
 import {
   bigqueryErrorInfo,
@@ -27,6 +27,10 @@ import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 export interface BigqueryEngineOptions {
   readonly project: string;
   readonly dataset: string;
+  /** `project.dataset.table` of imported offline events, read beside the export. */
+  readonly offlineTable?: string;
+  /** `project.dataset.table` of imported ad costs. */
+  readonly costsTable?: string;
   readonly location?: string;
   /** Hard cost cap: the dry run refuses above it and the job carries it as maximumBytesBilled. */
   readonly maximumBytesBilled: number;
@@ -60,17 +64,19 @@ const PAGE_ROWS = 50_000;
  */
 export class BigqueryEngine implements Engine {
   readonly kind = 'bigquery' as const;
-  readonly target: {
-    readonly kind: 'bigquery';
-    readonly project: string;
-    readonly dataset: string;
-  };
+  readonly target: Extract<SqlTarget, { kind: 'bigquery' }>;
 
   private constructor(
     private readonly client: BigQuery,
     private readonly options: BigqueryEngineOptions,
   ) {
-    this.target = { kind: 'bigquery', project: options.project, dataset: options.dataset };
+    this.target = {
+      kind: 'bigquery',
+      project: options.project,
+      dataset: options.dataset,
+      ...(options.offlineTable ? { offlineTable: options.offlineTable } : {}),
+      ...(options.costsTable ? { costsTable: options.costsTable } : {}),
+    };
   }
 
   static create(options: BigqueryEngineOptions): BigqueryEngine {
@@ -246,6 +252,10 @@ export function bigqueryEngineFromConfig(config: Config): BigqueryEngine {
   return BigqueryEngine.create({
     project: config.BIGQUERY_PROJECT as string,
     dataset: config.BIGQUERY_DATASET as string,
+    ...(config.PATHLIGHT_BQ_OFFLINE_TABLE
+      ? { offlineTable: config.PATHLIGHT_BQ_OFFLINE_TABLE }
+      : {}),
+    ...(config.PATHLIGHT_BQ_COSTS_TABLE ? { costsTable: config.PATHLIGHT_BQ_COSTS_TABLE } : {}),
     ...(config.BIGQUERY_LOCATION ? { location: config.BIGQUERY_LOCATION } : {}),
     maximumBytesBilled: config.BIGQUERY_MAX_BYTES_BILLED,
     jobTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS,
