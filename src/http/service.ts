@@ -18,6 +18,7 @@ import { ga4DataApi, type Ga4DataApi } from '../ga4/ga4DataApi.js';
 import { loadLinkKeys } from '../links/linkSecrets.js';
 import { BrowserPool } from '../render/browserPool.js';
 import { onAppEngine } from './onAppEngine.js';
+import { addJourneyExtras } from '../sample/sampleJourneyExtras.js';
 import { generateSample } from '../sample/generateSample.js';
 import type { RunRenderer } from '../scheduler/runWorker.js';
 import { startSchedulerLoop, type SchedulerLoop } from '../scheduler/schedulerLoop.js';
@@ -95,7 +96,8 @@ async function openEngine(config: Config, logger: Logger): Promise<Engine> {
       // The service's sample ends today, so the pages' default "last 28 days" shows data.
       endDate: new Date().toISOString().slice(0, 10),
     });
-    logger.info({ file, events: result.events }, 'sample ready');
+    const extras = await addJourneyExtras(file, 7);
+    logger.info({ file, events: result.events, ...extras }, 'sample ready');
   }
   return DuckdbEngine.open(file, {
     mode: 'read',
