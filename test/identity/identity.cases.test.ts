@@ -9,6 +9,7 @@ import { runPaths } from '../../src/analyses/paths/runPaths.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
 import { importOfflineEvents } from '../../src/importer/offline/importOfflineEvents.js';
 import type { Identity } from '../../src/sql/vocabulary/identity.js';
+import { runIdentityStats } from '../../src/analyses/identity/identityStats.js';
 import { createEventsDb } from '../support/loadRows.js';
 import { webTables, writeOfflineCsv } from './stitchedJourneys.js';
 
@@ -142,5 +143,17 @@ describe('paths after add_to_cart by identity (user scope, events)', () => {
       ['purchase', 1],
       ['store_visit', 1],
     ]);
+  });
+});
+
+describe('identity stats for the data-quality box', () => {
+  it('d1, d2 and d4 were seen with a user_id; carol’s call matches no web journey', async () => {
+    expect(await runIdentityStats(engine, RANGE, false)).toEqual({
+      stitchedDevices: 3,
+      // alice, dave and erin signed in on the website; carol never did.
+      signedInUsers: 3,
+      offlineEvents: 5,
+      offlineUnmatched: 1,
+    });
   });
 });

@@ -86,6 +86,7 @@ function cases(): Case[] {
     ],
     ['sessions_by_channel', range],
     ['event_counts', range],
+    ['identity_stats', range],
   ];
 }
 
