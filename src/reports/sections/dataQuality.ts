@@ -160,13 +160,13 @@ export const buildDataQuality: SectionBuilder<'data_quality', DataQualityContext
         {
           label: 'Devices stitched to a signed-in user',
           value: fmt.integer(identity.stitchedDevices),
-          note: `seen with a user_id (${fmt.integer(identity.signedInUsers)} users signed in on the website); with the blended identity, the default, each joins its latest user's journey`,
+          note: `seen with a user_id; blended identity joins them to their user (${fmt.integer(identity.signedInUsers)} users)`,
           warn: false,
         },
         {
           label: 'Offline events matching no web journey',
           value: fmt.integer(identity.offlineUnmatched),
-          note: `of ${fmt.integer(identity.offlineEvents)} offline events imported for the range; their client_id and user_id appear on no web event, so they are journeys of their own`,
+          note: `of ${fmt.integer(identity.offlineEvents)} offline events; no web event has their ids`,
           warn:
             identity.offlineEvents > 0 && identity.offlineUnmatched / identity.offlineEvents > 0.5,
         },
