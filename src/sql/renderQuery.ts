@@ -3,6 +3,7 @@ import type { ParamType, Params, SqlTarget } from '../engines/engine.js';
 import { EVENTS_VIEW } from '../engines/duckdb/eventsView.js';
 import { EVENTS_SCHEMA } from '../schema/ga4Schema.js';
 import { AD_COSTS_TABLE } from '../schema/adCostsTable.js';
+import { OFFLINE_EVENTS_TABLE } from '../schema/offlineEventsTable.js';
 import { InputError } from '../errors/errors.js';
 import { renderMarkers, toDuckdbDialect } from './dialect.js';
 import { paramTypesOf } from './paramValues.js';
@@ -91,6 +92,16 @@ function costsTable(target: SqlTarget): string {
   return `\`${target.costsTable}\``;
 }
 
+/** The imported offline events table itself (its content keys), on either engine. */
+function offlineEventsTable(target: SqlTarget): string {
+  if (target.kind === 'duckdb') return OFFLINE_EVENTS_TABLE;
+  const table = target.offlineTable ?? `${target.project}.${target.dataset}.offline_events`;
+  if (!OFFLINE_TABLE.test(table)) {
+    throw new InputError('bigquery: invalid offline events table name', 'offlineTable');
+  }
+  return `\`${table}\``;
+}
+
 /** One typed value of an event (or item) parameter, by literal key or by `@param` key. */
 function paramValue(target: SqlTarget, kind: ParamKind, key: string, array = 'event_params'): string {
   if (!PARAM_KINDS.includes(kind)) throw new Error(`param helper: unknown kind ${kind}`);
@@ -117,6 +128,7 @@ function handlebarsFor(target: SqlTarget): typeof Handlebars {
     return data?.eventsSql ?? eventsSource(target, String(data?.eventScope ?? ''));
   });
   hb.registerHelper('costs', () => costsTable(target));
+  hb.registerHelper('offline_events', () => offlineEventsTable(target));
   hb.registerHelper('param', (kind: ParamKind, key: string, ...rest: unknown[]) => {
     const array = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined;
     return paramValue(target, kind, key, array);

@@ -1,9 +1,15 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAttributionSpec } from '../../src/analyses/attribution/attributionSpec.js';
 import { runAttribution } from '../../src/analyses/attribution/runAttribution.js';
 import { loadConfig } from '../../src/config/config.js';
 import { BigqueryEngine } from '../../src/engines/bigquery/BigqueryEngine.js';
+import { readOfflineEventsFile } from '../../src/importer/offline/importOfflineEvents.js';
+import { loadOfflineEventsBigquery } from '../../src/importer/offline/loadOfflineEventsBigquery.js';
+import { EVENTS_SCHEMA } from '../../src/schema/ga4Schema.js';
 import { FakeBigquery } from './fakeBigquery.js';
 
 const fake = new FakeBigquery();
@@ -89,5 +95,81 @@ describe('BigQuery reads the offline and cost tables the configuration names', (
     const sql = sentSql();
     expect(sql.some((q) => q.includes('offline_events'))).toBe(false);
     expect(sql.some((q) => q.includes('costs'))).toBe(false);
+  });
+});
+
+describe('offline events load into BigQuery by load job', () => {
+  const csv = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pathlight-bq-offline-'));
+    const file = join(dir, 'offline.csv');
+    writeFileSync(
+      file,
+      [
+        'client_id,user_id,timestamp_micros,event_name,event_param.value',
+        'c1,,1604224800000000,store_visit,',
+        ',u9,1604311200000000,purchase,49.9',
+      ].join('\n'),
+    );
+    return file;
+  };
+  const bq = () => engine({ offlineTable: 'my-project-123.crm.offline_events' });
+
+  it('appends the new rows in one load job to the configured table, with its schema', async () => {
+    fake.reset();
+    fake.result = {
+      schema: { fields: [{ name: 'content_key', type: 'STRING', mode: 'NULLABLE' }] },
+      rows: [],
+    };
+    const result = await loadOfflineEventsBigquery(bq(), [csv()]);
+    expect(result).toEqual({ files: [{ file: 'offline.csv', rows: 2, added: 2 }] });
+    // First the lookup of keys already there, bound as an array parameter.
+    const lookup = sentSql().find((q) => q.includes('content_key IN UNNEST(@keys)'));
+    expect(lookup).toContain('FROM `my-project-123.crm.offline_events`');
+    expect(fake.uploads).toHaveLength(1);
+    const [upload] = fake.uploads;
+    const load = (upload?.job.configuration as unknown as { load: Record<string, unknown> }).load;
+    expect(load).toMatchObject({
+      destinationTable: {
+        projectId: 'my-project-123',
+        datasetId: 'crm',
+        tableId: 'offline_events',
+      },
+      sourceFormat: 'NEWLINE_DELIMITED_JSON',
+      writeDisposition: 'WRITE_APPEND',
+      createDisposition: 'CREATE_IF_NEEDED',
+    });
+    const fields = (load.schema as { fields: { name: string; type: string }[] }).fields;
+    expect(fields.map((f) => f.name)).toEqual([
+      ...EVENTS_SCHEMA.map((f) => f.name),
+      'content_key',
+      'source_file',
+    ]);
+    expect(fields.find((f) => f.name === 'event_params')?.type).toBe('RECORD');
+    const rows = (upload?.data ?? '')
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(rows.map((r) => [r.event_name, r.user_pseudo_id, r.user_id, r.source_file])).toEqual([
+      ['store_visit', 'c1', null, 'offline.csv'],
+      ['purchase', null, 'u9', 'offline.csv'],
+    ]);
+  });
+
+  it('loads nothing when every row is already imported', async () => {
+    fake.reset();
+    const keys = readOfflineEventsFile(csv()).map((r) => r.content_key);
+    fake.result = {
+      schema: { fields: [{ name: 'content_key', type: 'STRING', mode: 'NULLABLE' }] },
+      rows: keys.map((k) => ({ f: [{ v: k }] })),
+    };
+    expect(await loadOfflineEventsBigquery(bq(), [csv()])).toEqual({
+      files: [{ file: 'offline.csv', rows: 2, added: 0 }],
+    });
+    expect(fake.uploads).toHaveLength(0);
+  });
+
+  it('needs PATHLIGHT_BQ_OFFLINE_TABLE', async () => {
+    await expect(loadOfflineEventsBigquery(engine({}), [csv()])).rejects.toThrow(
+      /PATHLIGHT_BQ_OFFLINE_TABLE: required to import offline events into BigQuery/,
+    );
   });
 });

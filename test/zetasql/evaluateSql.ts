@@ -196,7 +196,16 @@ async function evaluationCatalogId(
   if (tables.offline) {
     content[offlineTablePath(options)] = {
       tableData: {
-        row: tables.offline.map((row, i) => ({ cell: encodeEventRow(row, `offline[${i}]`).cells })),
+        row: tables.offline.map((row, i) => {
+          const { content_key: key, source_file: file, ...event } = row as Record<string, unknown>;
+          return {
+            cell: [
+              ...encodeEventRow(event, `offline[${i}]`).cells,
+              encodeParam((key as string | undefined) ?? null, 'STRING', 'content_key'),
+              encodeParam((file as string | undefined) ?? null, 'STRING', 'source_file'),
+            ],
+          };
+        }),
       },
     };
   }

@@ -60,6 +60,9 @@ export const COSTS_COLUMNS: readonly [string, 'STRING' | 'INT64' | 'FLOAT64' | '
   ['currency', 'STRING'],
 ];
 
+/** The offline-events table's columns after the export's: the import's content key and file. */
+export const OFFLINE_EXTRA_COLUMNS = ['content_key', 'source_file'] as const;
+
 /** The offline-events table a rendering reads when its target names one: render with `OFFLINE_TARGET`. */
 export const offlineTablePath = (options: Ga4CatalogOptions = {}): string =>
   `${datasetPath(options)}.offline_events`;
@@ -148,7 +151,20 @@ export function ga4CatalogProto(
     table: [
       table(eventsTablePath(options), true),
       ...suffixes.map((suffix) => table(dailyTablePath(suffix, options), false)),
-      ...(options.offlineTable ? [table(offlineTablePath(options), false)] : []),
+      ...(options.offlineTable
+        ? [
+            {
+              name: offlineTablePath(options),
+              column: [
+                ...eventsColumns(false),
+                ...OFFLINE_EXTRA_COLUMNS.map((name) => ({
+                  name,
+                  type: { typeKind: 'TYPE_STRING' as const },
+                })),
+              ],
+            },
+          ]
+        : []),
       {
         name: costsTablePath(options),
         column: COSTS_COLUMNS.map(([name, type]) => ({ name, type: paramTypeProto(type) })),

@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { duckdbFile, loadConfig } from '../../config/config.js';
 import { importOfflineEvents } from '../../importer/offline/importOfflineEvents.js';
+import { loadOfflineEventsBigquery } from '../../importer/offline/loadOfflineEventsBigquery.js';
+import { bigqueryEngineFromConfig } from '../../engines/bigquery/BigqueryEngine.js';
 
 export function registerImportOffline(program: Command): void {
   program
@@ -14,9 +16,16 @@ export function registerImportOffline(program: Command): void {
     .option('--db <file>', 'the DuckDB events file, created if missing')
     .option('--json', 'print the result as JSON')
     .action(async (files: string[], options: { db?: string; json?: boolean }) => {
-      const db = options.db ?? duckdbFile(loadConfig());
-      mkdirSync(dirname(db), { recursive: true });
-      const result = await importOfflineEvents(db, files);
+      const config = loadConfig();
+      // With BigQuery as the engine (and no --db), rows go to PATHLIGHT_BQ_OFFLINE_TABLE by load job.
+      const bigquery = config.PATHLIGHT_ENGINE === 'bigquery' && options.db === undefined;
+      const db = bigquery
+        ? (config.PATHLIGHT_BQ_OFFLINE_TABLE ?? '')
+        : (options.db ?? duckdbFile(config));
+      if (!bigquery) mkdirSync(dirname(db), { recursive: true });
+      const result = bigquery
+        ? await loadOfflineEventsBigquery(bigqueryEngineFromConfig(config), files)
+        : await importOfflineEvents(db, files);
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ db, ...result }, null, 2)}\n`);
         return;

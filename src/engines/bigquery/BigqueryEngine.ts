@@ -24,6 +24,14 @@ import {
 import { toQueryParameters } from './queryParameters.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 
+/** A column of a BigQuery table schema, as load jobs take it. */
+export interface BigqueryTableField {
+  name: string;
+  type: string;
+  mode?: string;
+  fields?: BigqueryTableField[];
+}
+
 export interface BigqueryEngineOptions {
   readonly project: string;
   readonly dataset: string;
@@ -114,6 +122,34 @@ export class BigqueryEngine implements Engine {
   }
 
   async close(): Promise<void> {}
+
+  /**
+   * Appends a newline-delimited JSON file to `table` (`project.dataset.table`) in one load job,
+   * creating the table with `fields` when missing: a load job commits all of its rows or none.
+   */
+  async loadNdjson(
+    table: string,
+    file: string,
+    fields: readonly BigqueryTableField[],
+  ): Promise<{ rows: number }> {
+    const [project, dataset, name] = table.split('.') as [string, string, string];
+    const [job] = await this.client
+      .dataset(dataset, { projectId: project })
+      .table(name)
+      .load(file, {
+        sourceFormat: 'NEWLINE_DELIMITED_JSON',
+        schema: { fields: fields as BigqueryTableField[] },
+        writeDisposition: 'WRITE_APPEND',
+        createDisposition: 'CREATE_IF_NEEDED',
+        ...(this.options.location ? { location: this.options.location } : {}),
+      });
+    const status = job.status as { errorResult?: { message?: string } } | undefined;
+    if (status?.errorResult) {
+      throw new PathlightError(`BigQuery load into ${table} failed: ${status.errorResult.message ?? ''}`);
+    }
+    const stats = job.statistics as { load?: { outputRows?: string } } | undefined;
+    return { rows: Number(stats?.load?.outputRows ?? 0) };
+  }
 
   private async run(
     sql: string,
