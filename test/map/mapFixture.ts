@@ -9,6 +9,7 @@ export const ev = (
   t: number,
   device: string,
   extra: Record<string, string | number> = {},
+  more: EventRow = {},
 ): EventRow => ({
   event_date: '20201101',
   event_timestamp: T0 + t * 1_000_000,
@@ -17,7 +18,11 @@ export const ev = (
   device: { category: device },
   geo: { country: 'Germany' },
   event_params: params({ ga_session_id: 1, ...extra }),
+  ...more,
 });
+
+const organic = { traffic_source: { source: 'google', medium: 'organic', name: '(organic)' } };
+const plan = (value: string) => ({ user_properties: params({ plan: value }) });
 
 const page = (path: string) => ({ page_location: `https://shop.example${path}` });
 
@@ -42,12 +47,12 @@ export const MAP_ROWS: EventRow[] = [
   ev('u3', 'begin_checkout', 20, 'mobile'),
   ev('u3', 'begin_checkout', 25, 'mobile'),
   ev('u3', 'page_view', 26, 'mobile', page('/checkout')),
-  ev('u4', 'session_start', 0, 'desktop'),
+  ev('u4', 'session_start', 0, 'desktop', {}, plan('pro')),
   ev('u4', 'add_to_cart', 10, 'desktop'),
   ev('u4', 'begin_checkout', 20, 'desktop'),
   ev('u4', 'begin_checkout', 30, 'desktop'),
   ev('u4', 'page_view', 31, 'desktop', page('/checkout')),
-  ev('u5', 'session_start', 0, 'desktop'),
+  ev('u5', 'session_start', 0, 'desktop', { source: 'google', medium: 'organic' }, organic),
   ev('u5', 'view_search_results', 1, 'desktop', { search_term: 'shoes' }),
   ev('u5', 'page_view', 2, 'desktop', page('/')),
   ev('u6', 'session_start', 0, 'desktop'),
