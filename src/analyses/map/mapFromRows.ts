@@ -17,6 +17,8 @@ import { differenceInterval } from './wilson.js';
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 const ratio = (a: number, b: number) => (b > 0 ? round(a / b) : 0);
 const DOING_TOP = 5;
+/** Code-unit order, as the query orders labels, so ties read the same everywhere. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Moments of truth of one stage from its touch counts: supported both ways, largest |difference| first. */
 export function momentsOfTruth(
@@ -40,8 +42,8 @@ export function momentsOfTruth(
       (a, b) =>
         Math.abs(b.difference) - Math.abs(a.difference) ||
         b.t.users - a.t.users ||
-        a.t.kind.localeCompare(b.t.kind) ||
-        a.t.label.localeCompare(b.t.label),
+        byText(a.t.kind, b.t.kind) ||
+        byText(a.t.label, b.t.label),
     )
     .slice(0, limit)
     .map(({ t, notUsers, notConverted, difference }) => {
@@ -68,8 +70,8 @@ export function rankOpportunities(
       b.conversionsAtStake - a.conversionsAtStake ||
       b.users - a.users ||
       stages.indexOf(a.stage) - stages.indexOf(b.stage) ||
-      a.kind.localeCompare(b.kind) ||
-      a.label.localeCompare(b.label),
+      byText(a.kind, b.kind) ||
+      byText(a.label, b.label),
   );
 }
 
