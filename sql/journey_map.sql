@@ -2,7 +2,8 @@
 -- map, who reached the stage, what they did there, and where they left. Stages are reached as in
 -- sql/stages.sql (a rule's event and conditions at its occurrence; earliest hit wins). A user is "at"
 -- stage k from reaching it until reaching stage k+1 (at or after; open when never). A user at stage k
--- converted when a goal event (@goal_event with its conditions) comes at or after reaching k.
+-- converted when a goal event (@goal_event with its conditions) comes at or after reaching k; its
+-- touchpoints there are what it did before that goal event (strictly earlier).
 -- Personas: first touch (traffic_source and its channel group), device and geo come from the user's
 -- first event in the range; a user property condition holds when some event carries the property
 -- meeting it; behaviour from all the user's events (did an event at least N times, reached a stage,
@@ -507,7 +508,12 @@ stage_windows AS (
     a.reached_us AS start_us,
     nxt.reached_us AS next_us,
     a.reached_us - prv.reached_us AS since_prev_us,
-    COALESCE(g.last_goal_us >= a.reached_us, FALSE) AS converted
+    COALESCE(g.last_goal_us >= a.reached_us, FALSE) AS converted,
+    (
+      SELECT MIN(x.event_timestamp)
+      FROM user_events AS x
+      WHERE x.user_pseudo_id = a.user_pseudo_id AND x.is_goal AND x.event_timestamp >= a.reached_us
+    ) AS goal_us
   FROM stage_reach AS a
   LEFT JOIN stage_reach AS nxt
     ON nxt.user_pseudo_id = a.user_pseudo_id AND nxt.stage = a.stage + 1 AND nxt.reached_us >= a.reached_us
@@ -516,29 +522,34 @@ stage_windows AS (
   LEFT JOIN goal_last AS g ON g.user_pseudo_id = a.user_pseudo_id
 ),
 stage_events AS (
-  SELECT w.stage, e.*
+  SELECT w.stage, w.goal_us, e.*
   FROM stage_windows AS w
   JOIN user_events AS e
     ON e.user_pseudo_id = w.user_pseudo_id
     AND e.event_timestamp >= w.start_us
     AND (w.next_us IS NULL OR e.event_timestamp < w.next_us)
 ),
+before_goal AS (
+  SELECT * FROM stage_events WHERE goal_us IS NULL OR event_timestamp < goal_us
+),
+-- What a user did at a stage before converting: what comes after the goal (a thank-you page) did
+-- not lead to it.
 touches AS (
   SELECT DISTINCT user_pseudo_id, stage, kind, label
   FROM (
-    SELECT user_pseudo_id, stage, 'event' AS kind, event_name AS label FROM stage_events WHERE NOT is_goal
+    SELECT user_pseudo_id, stage, 'event' AS kind, event_name AS label FROM before_goal WHERE NOT is_goal
     UNION ALL
-    SELECT user_pseudo_id, stage, 'page' AS kind, page_path AS label FROM stage_events WHERE page_path IS NOT NULL
+    SELECT user_pseudo_id, stage, 'page' AS kind, page_path AS label FROM before_goal WHERE page_path IS NOT NULL
     UNION ALL
-    SELECT user_pseudo_id, stage, 'title' AS kind, page_title AS label FROM stage_events WHERE page_title IS NOT NULL
+    SELECT user_pseudo_id, stage, 'title' AS kind, page_title AS label FROM before_goal WHERE page_title IS NOT NULL
     UNION ALL
-    SELECT user_pseudo_id, stage, 'search' AS kind, search_term AS label FROM stage_events WHERE search_term IS NOT NULL
+    SELECT user_pseudo_id, stage, 'search' AS kind, search_term AS label FROM before_goal WHERE search_term IS NOT NULL
     UNION ALL
-    SELECT user_pseudo_id, stage, 'item' AS kind, item_name AS label FROM stage_events WHERE item_name IS NOT NULL
+    SELECT user_pseudo_id, stage, 'item' AS kind, item_name AS label FROM before_goal WHERE item_name IS NOT NULL
     UNION ALL
     SELECT user_pseudo_id, stage, 'channel' AS kind,
       {{channel_group 'touch_source' 'touch_medium' 'touch_campaign'}} AS label
-    FROM stage_events
+    FROM before_goal
     WHERE touch_source IS NOT NULL OR touch_medium IS NOT NULL
   )
 ),

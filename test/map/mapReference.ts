@@ -115,6 +115,7 @@ export function referenceMap(
       next: number | null;
       sincePrev: number | null;
       converted: boolean;
+      goalAt: number;
       events: Ev[];
     }[]
   >();
@@ -127,7 +128,7 @@ export function referenceMap(
       });
       return hits.length ? Math.min(...hits) : null;
     });
-    const lastGoal = Math.max(...sorted.filter((e) => e.name === goal).map((e) => e.ts), -Infinity);
+    const goals = sorted.filter((e) => e.name === goal).map((e) => e.ts);
     cells.set(
       user,
       reach.map((start, k) => {
@@ -139,7 +140,8 @@ export function referenceMap(
           start,
           next,
           sincePrev: prevReach !== null && prevReach <= start ? start - prevReach : null,
-          converted: lastGoal >= start,
+          converted: goals.some((t) => t >= start),
+          goalAt: Math.min(...goals.filter((t) => t >= start), Infinity),
           events: sorted.filter((e) => e.ts >= start && (next === null || e.ts < next)),
         };
       }),
@@ -177,7 +179,8 @@ export function referenceMap(
       >();
       for (const c of at) {
         const seen = new Set<string>();
-        for (const e of c.events) {
+        // Only what came before the goal event counts as a touchpoint.
+        for (const e of c.events.filter((x) => x.ts < c.goalAt)) {
           const labels: [string, string | null][] = [
             ['event', e.name === goal ? null : e.name],
             ['page', e.page],
