@@ -1,4 +1,5 @@
 import { renderReportEmail } from '../email/reportEmail.js';
+import { PersonasRepo } from '../store/personasRepo.js';
 import type { Engine } from '../engines/engine.js';
 import type { LinkKeys } from '../links/linkSecrets.js';
 import { signLink } from '../links/linkToken.js';
@@ -90,6 +91,7 @@ export function reportRunRenderer(deps: {
       const rendered = await renderReport(deps.engine, definition, at, {
         format: wantPdf ? 'pdf' : 'html',
         goals: await loadSavedGoals(deps.store),
+        personas: await new PersonasRepo(deps.store).byName(),
         ...(deps.pool ? { pool: deps.pool } : {}),
         onStage,
         ...(deps.ga4 ? { ga4: deps.ga4 } : {}),

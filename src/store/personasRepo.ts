@@ -46,6 +46,11 @@ export class PersonasRepo {
     return { persona, created: rows[0]?.created === true };
   }
 
+  /** Every saved persona by name, for report sections that name them. */
+  async byName(): Promise<Map<string, Persona>> {
+    return new Map((await this.list()).map((p) => [p.persona.name, p.persona]));
+  }
+
   async delete(name: string): Promise<boolean> {
     const rows = await this.db.query('DELETE FROM personas WHERE name = $1 RETURNING name', [name]);
     return rows.length > 0;

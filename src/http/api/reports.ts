@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import { PersonasRepo } from '../../store/personasRepo.js';
 import { InputError, NotFoundError } from '../../errors/errors.js';
 import { parseReportDefinition, reportDefinitionSchema } from '../../reports/reportDefinition.js';
 import { renderReport } from '../../reports/renderReport.js';
@@ -17,6 +18,7 @@ export function reportsRoutes(router: Router, deps: ApiDeps): void {
   // What a preview shares with a scheduled run: GA4's totals for the data-quality box, saved goals.
   const shared = async () => ({
     goals: await loadSavedGoals(deps.store),
+    personas: await new PersonasRepo(deps.store).byName(),
     ...(deps.ga4 ? { ga4: deps.ga4 } : {}),
   });
   const repo = () => new DefinitionsRepo<Record<string, unknown>>(deps.store, 'reports');
