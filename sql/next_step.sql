@@ -461,7 +461,7 @@ transitions AS (
 reached AS (
   -- Counted, not modelled: per node, the journeys through it anywhere and those with a goal event
   -- after its first visit (a session funnel node -> goal asks the same of each journey).
-  SELECT r.node, COUNT(*) AS journeys, COUNTIF(g.last_goal_pos {{#if (eq nodeType 'channel')}}>={{else}}>{{/if}} r.first_pos) AS converted
+  SELECT r.node, COUNT(*) AS journeys, COUNTIF(COALESCE(g.last_goal_pos {{#if (eq nodeType 'channel')}}>={{else}}>{{/if}} r.first_pos, FALSE)) AS converted
   FROM (SELECT unit, node, MIN(pos) AS first_pos FROM nodes GROUP BY unit, node) AS r
   LEFT JOIN goal_positions AS g ON g.unit = r.unit
   GROUP BY r.node
