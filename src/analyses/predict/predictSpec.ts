@@ -9,10 +9,6 @@ const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event n
 /** Events that fire beside almost every other one and say nothing about intent. */
 export const NOISE_EVENTS = ['user_engagement', 'scroll', 'session_start', 'first_visit'] as const;
 
-/** `project.dataset.table`, each part as BigQuery allows it unquoted. */
-const TABLE =
-  /^[a-z][a-z0-9-]{4,29}\.[A-Za-z_][A-Za-z0-9_]{0,1023}\.[A-Za-z_][A-Za-z0-9_]{0,1023}$/;
-
 const days = (max: number) =>
   z
     .number()
@@ -52,11 +48,6 @@ export const predictSpecSchema = z
     /** The last day of data (UTC) the prediction sees; the cutoff is the end of it. */
     asOf: dateSchema.optional(),
     includeIntraday: z.boolean().default(true),
-    /** On BigQuery: the table the predictions are written to (replaced on each run). */
-    destination: z
-      .object({ table: z.string().regex(TABLE, 'expected project.dataset.table') })
-      .strict()
-      .optional(),
   })
   .strict();
 export type PredictSpec = z.infer<typeof predictSpecSchema>;

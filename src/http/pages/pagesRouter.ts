@@ -5,6 +5,7 @@ import { eventsPage } from './eventsPage.js';
 import { explorePage } from './explorePage.js';
 import { funnelPage } from './funnelPage.js';
 import type { PageDeps } from './pageDeps.js';
+import { predictPage } from './predictPage.js';
 import { reportEditPage } from './reportEditPage.js';
 import { reportsPage } from './reportsPage.js';
 import { schedulesPage } from './schedulesPage.js';
@@ -34,6 +35,7 @@ export function pagesRouter(deps: PageDeps & { access: AccessOptions }): Router 
   reportsPage(router, deps);
   schedulesPage(router, deps);
   explorePage(router, deps);
+  predictPage(router, deps);
   signOut(router);
   return router;
 }
