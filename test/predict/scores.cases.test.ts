@@ -8,6 +8,7 @@ import {
   calibration,
   logLoss,
   score,
+  topDecileLift,
   type Scored,
 } from '../../src/analyses/predict/scores.js';
 
@@ -69,6 +70,21 @@ describe('scores, worked by hand', () => {
     const items = Array.from({ length: 12 }, (_, k) => s(k / 12, false));
     expect(calibration(items).map((r) => r.users)).toEqual([2, 1, 1, 1, 1, 2, 1, 1, 1, 1]);
     expect(score(items).topDecileLift).toBeNull();
+  });
+
+  it('lift over a top tenth of 1.2 users: the highest whole, a fifth of the next', () => {
+    // P = k/12, converters at k = 10 and 11: the top 1.2 users hold 1.2 conversions (rate 1);
+    // everyone's rate is 2/12, so the lift is 6.
+    const items = Array.from({ length: 12 }, (_, k) => s(k / 12, k >= 10));
+    expect(topDecileLift(items)).toBeCloseTo(6, 12);
+    // Only k = 11 converting: 1 of 1.2 over 1/12 is 10.
+    expect(topDecileLift(items.map((x, k) => ({ ...x, goal: k === 11 })))).toBeCloseTo(10, 12);
+  });
+
+  it('a model that gives everyone the same P has a lift of exactly 1, whatever the order', () => {
+    const items = Array.from({ length: 20 }, (_, k) => s(0.3, k % 4 === 0));
+    expect(topDecileLift(items)).toBeCloseTo(1, 12);
+    expect(topDecileLift([...items].reverse())).toBeCloseTo(1, 12);
   });
 });
 

@@ -27,7 +27,7 @@ export interface Scores {
   readonly top1: number | null;
   readonly top3: number | null;
   readonly calibration: CalibrationRow[];
-  /** The goal rate of the tenth with the highest P(goal), over everyone's rate. */
+  /** The goal rate of the tenth with the highest P(goal), over everyone's rate (ties shared). */
   readonly topDecileLift: number | null;
 }
 
@@ -84,6 +84,30 @@ export function calibration(items: readonly Scored[]): CalibrationRow[] {
   return rows;
 }
 
+/**
+ * The goal rate among the tenth of users with the highest P(goal), over everyone's rate. Users tied
+ * at the cut count in proportion (a random pick among equals), so a model that gives everyone the
+ * same P has a lift of exactly 1 rather than whatever the input order gives.
+ */
+export function topDecileLift(items: readonly Scored[]): number | null {
+  const goals = items.filter((s) => s.goal).length;
+  if (items.length === 0 || goals === 0) return null;
+  const sorted = [...items].sort((a, b) => b.p - a.p);
+  const k = items.length / 10;
+  let taken = 0;
+  let converted = 0;
+  for (let i = 0; i < sorted.length && taken < k;) {
+    let j = i;
+    while (j < sorted.length && (sorted[j] as Scored).p === (sorted[i] as Scored).p) j += 1;
+    const group = sorted.slice(i, j);
+    const share = Math.min(1, (k - taken) / group.length);
+    taken += share * group.length;
+    converted += share * group.filter((s) => s.goal).length;
+    i = j;
+  }
+  return converted / k / (goals / items.length);
+}
+
 export function score(items: readonly Scored[]): Scores {
   const goals = items.filter((s) => s.goal).length;
   const movers = items.filter((s) => s.actual !== null);
@@ -92,9 +116,6 @@ export function score(items: readonly Scored[]): Scores {
       ? movers.filter((s) => s.ranked.slice(0, k).includes(s.actual as string)).length /
         movers.length
       : null;
-  const table = calibration(items);
-  const top = table.at(-1);
-  const rate = items.length ? goals / items.length : 0;
   return {
     users: items.length,
     goals,
@@ -104,7 +125,7 @@ export function score(items: readonly Scored[]): Scores {
     movers: movers.length,
     top1: hit(1),
     top3: hit(3),
-    calibration: table,
-    topDecileLift: top && rate > 0 && table.length === 10 ? top.observed / rate : null,
+    calibration: calibration(items),
+    topDecileLift: topDecileLift(items),
   };
 }

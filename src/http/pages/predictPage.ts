@@ -22,7 +22,7 @@ const NODE_TYPES = [
   ['stage', 'Stages'],
 ] as const;
 /** Users listed on the page (the likeliest to convert first); the CSV has them all. */
-const LISTED = 200;
+const LISTED = 100;
 
 const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
 const num = (x: number | null, digits = 4) => (x === null ? '–' : x.toFixed(digits));
