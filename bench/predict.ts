@@ -53,25 +53,29 @@ async function backtest(
   }
 }
 
-const [realDir, sizeArg] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const syntheticOnly = args.includes('--synthetic-only');
+const [realDir, sizeArg] = args.filter((a) => !a.startsWith('--'));
 console.log(
   `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`,
 );
 const work = mkdtempSync(join(tmpdir(), 'pathlight-bench-predict-'));
 
-const sample = join(work, 'sample.duckdb');
-const g = await time(() =>
-  generateSample(sample, { days: 90, users: 5000, seed: 7, endDate: '2026-10-31' }),
-);
-console.log(`sample: ${g.value.events} events in ${g.s.toFixed(1)} s`);
-await backtest('Sample, event steps', sample, { goal: 'purchase', asOf: '2026-10-31' });
-await backtest('Sample, stage steps', sample, {
-  goal: 'purchase',
-  asOf: '2026-10-31',
-  nodeType: 'stage',
-});
+if (!syntheticOnly) {
+  const sample = join(work, 'sample.duckdb');
+  const g = await time(() =>
+    generateSample(sample, { days: 90, users: 5000, seed: 7, endDate: '2026-10-31' }),
+  );
+  console.log(`sample: ${g.value.events} events in ${g.s.toFixed(1)} s`);
+  await backtest('Sample, event steps', sample, { goal: 'purchase', asOf: '2026-10-31' });
+  await backtest('Sample, stage steps', sample, {
+    goal: 'purchase',
+    asOf: '2026-10-31',
+    nodeType: 'stage',
+  });
+}
 
-if (realDir) {
+if (realDir && realDir !== '-' && !syntheticOnly) {
   const real = join(work, 'real.duckdb');
   await importFiles(
     real,

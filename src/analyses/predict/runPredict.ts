@@ -143,11 +143,13 @@ export function backtestFromRows(
   const verdict =
     scores.model.users === 0
       ? 'No user was active before the backtest cutoff: nothing to score.'
-      : beats.logLoss && beats.brier
-        ? 'The model beats the overall rate on log loss and Brier score.'
-        : beats.logLoss || beats.brier
-          ? `The model beats the overall rate on ${beats.logLoss ? 'log loss' : 'Brier score'} only, not on ${beats.logLoss ? 'Brier score' : 'log loss'}.`
-          : 'The model does not beat the overall rate: its P(goal) is no better than giving everyone the same rate.';
+      : scores.model.goals === 0
+        ? 'No scored user reached the goal within the horizon: the scores only reward predicting low, and there is nothing to rank; the backtest cannot tell whether the model beats the overall rate.'
+        : beats.logLoss && beats.brier
+          ? 'The model beats the overall rate on log loss and Brier score.'
+          : beats.logLoss || beats.brier
+            ? `The model beats the overall rate on ${beats.logLoss ? 'log loss' : 'Brier score'} only, not on ${beats.logLoss ? 'Brier score' : 'log loss'}.`
+            : 'The model does not beat the overall rate: its P(goal) is no better than giving everyone the same rate.';
   return {
     cutoff: iso(window.cutoffUs),
     trainFrom: iso(window.trainFromUs),
