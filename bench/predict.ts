@@ -122,8 +122,8 @@ try {
   const spec = parsePredictSpec({
     goal: 'purchase',
     asOf: '2020-11-30',
-    trainDays: 28,
-    activeDays: 28,
+    trainDays: 29,
+    activeDays: 29,
   });
   const p = await time(() => runPredict(engine, spec, { timeoutMs }));
   console.log(
