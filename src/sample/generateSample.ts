@@ -112,7 +112,7 @@ export async function generateSample(
       const sink: Sink = {
         user: (line) => users.write(line),
         session: (line) => sessions.write(line),
-        event: (line) => eventFile.write(line),
+        event: (_day, line) => eventFile.write(line),
         str: (value) => {
           let id = strings.get(value);
           if (id === undefined) {
