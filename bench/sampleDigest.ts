@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { generateSample } from '../src/sample/generateSample.js';
 const dir = mkdtempSync(join(tmpdir(), 'h20dig-'));
-const cases = [
+const only = process.argv[2]?.split(",").map(Number);
+const all = [
   { days: 30, users: 3000, seed: 7, endDate: '2026-10-31' },
   { days: 5, users: 300, seed: 5, endDate: '2024-07-02' },
   { days: 3, users: 200, seed: 5, endDate: '2020-11-03' },
   { days: 40, users: 1500, seed: 9, endDate: '2026-03-31' },
 ];
+const cases = only ? all.filter((_, i) => only.includes(i)) : all;
 for (const [i, c] of cases.entries()) {
   const f = join(dir, `${i}.duckdb`);
   const t0 = performance.now();
