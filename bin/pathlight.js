@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The package's command. It runs the compiled CLI; `npm install` builds it (the `prepare` script).
-import { main } from '../dist/cli/main.js';
+import { main } from '../dist/main/cli.js';
 
 main(process.argv).then(
   (code) => {

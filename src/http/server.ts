@@ -9,7 +9,7 @@ import { pinoHttp } from 'pino-http';
 import type { Engine } from '../engines/engine.js';
 import type { Ga4DataApi } from '../ga4/ga4DataApi.js';
 import type { BrowserPool } from '../render/browserPool.js';
-import type { SchedulerLoop } from '../scheduler/schedulerLoop.js';
+import type { Drainer } from '../app/drainer.js';
 import type { StoreDb } from '../store/storeDb.js';
 import { apiRouter } from './api/apiRouter.js';
 import { requireAccess, type AccessOptions } from './auth/access.js';
@@ -25,7 +25,7 @@ export interface AppDeps {
   readonly store: StoreDb;
   readonly access: AccessOptions;
   /** The scheduler loop `POST /tasks/tick` drives (and who may call it). */
-  readonly scheduler?: { loop: SchedulerLoop; auth: TickAuth };
+  readonly scheduler?: { loop: Drainer; auth: TickAuth };
   /** The reports engineer's signed-link router (public, rate-limited under /r/). */
   readonly linksRouter?: Router;
   /** More API routes (paths, attribution, reports preview ...) as their use-cases land. */

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { deliverRun, type DeliverOptions } from '../../src/delivery/deliverRun.js';
+import { deliverRun, type DeliverOptions } from '../../src/app/deliverRun.js';
 import type { RenderedEmail } from '../../src/delivery/renderedEmail.js';
 import { smtpTransport } from '../../src/delivery/smtpTransport.js';
 import type { Transport } from '../../src/delivery/transport.js';
-import { RunsRepo } from '../../src/scheduler/runsRepo.js';
+import { RunsRepo } from '../../src/store/runsRepo.js';
 import { migrate } from '../../src/store/migrate.js';
 import { startSmtpPeer } from '../support/smtpPeer.js';
 import { storeKinds, type TestStore } from '../support/stores.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningService } from '../../src/http/service.js';
+import type { RunningService } from '../../src/main/startService.js';
 import { RANGE } from '../http/support/eventsFixture.js';
 import { call, startTestService } from '../http/support/testApp.js';
 

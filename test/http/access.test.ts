@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningService } from '../../src/http/service.js';
+import type { RunningService } from '../../src/main/startService.js';
 import { RANGE } from './support/eventsFixture.js';
 import { call, startTestService } from './support/testApp.js';
 

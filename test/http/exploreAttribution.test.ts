@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningService } from '../../src/http/service.js';
+import type { RunningService } from '../../src/main/startService.js';
 import { RANGE } from './support/eventsFixture.js';
 import { startTestService } from './support/testApp.js';
 

@@ -3,7 +3,7 @@ import { SECTION_TYPES } from '../../src/reports/reportDefinition.js';
 import { applyOp, draftFromForm, type ReportDraft } from '../../src/http/pages/reportForm.js';
 import { reportEditorView } from '../../src/http/pages/reportEditorView.js';
 import { SECTION_DESCRIPTORS, sectionsFromForm } from '../../src/http/pages/sectionFields.js';
-import type { RunningService } from '../../src/http/service.js';
+import type { RunningService } from '../../src/main/startService.js';
 import { RANGE } from './support/eventsFixture.js';
 import { call, startTestService } from './support/testApp.js';
 

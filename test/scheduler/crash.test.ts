@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SchedulesRepo } from '../../src/scheduler/schedulesRepo.js';
-import { tick } from '../../src/scheduler/tick.js';
+import { SchedulesRepo } from '../../src/store/schedulesRepo.js';
+import { tick } from '../../src/app/tick.js';
 import { migrate } from '../../src/store/migrate.js';
 import { startSmtpPeer } from '../support/smtpPeer.js';
 import { storeKinds, TEST_DATABASE_URL, type TestStore } from '../support/stores.js';

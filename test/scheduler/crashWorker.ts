@@ -5,7 +5,7 @@
  */
 import { smtpTransport } from '../../src/delivery/smtpTransport.js';
 import { openPostgres } from '../../src/store/postgresDb.js';
-import { processNextRun } from '../../src/scheduler/runWorker.js';
+import { processNextRun } from '../../src/app/processNextRun.js';
 
 const [url, smtp, renderMs] = process.argv.slice(2) as [string, string, string];
 const db = await openPostgres(url);

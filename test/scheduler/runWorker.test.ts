@@ -6,9 +6,9 @@ import {
   processNextRun,
   type RunRenderer,
   type WorkerOptions,
-} from '../../src/scheduler/runWorker.js';
-import { SchedulesRepo } from '../../src/scheduler/schedulesRepo.js';
-import { tick } from '../../src/scheduler/tick.js';
+} from '../../src/app/processNextRun.js';
+import { SchedulesRepo } from '../../src/store/schedulesRepo.js';
+import { tick } from '../../src/app/tick.js';
 import { migrate } from '../../src/store/migrate.js';
 import { startSmtpPeer } from '../support/smtpPeer.js';
 import { storeKinds, type TestStore } from '../support/stores.js';

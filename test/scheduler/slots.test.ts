@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueSlots, presetCron, slotsBetween } from '../../src/scheduler/slots.js';
+import { dueSlots, presetCron, slotsBetween } from '../../src/delivery/slots.js';
 
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
 const at = (text: string) => new Date(text);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RunsRepo } from '../../src/scheduler/runsRepo.js';
-import { SchedulesRepo } from '../../src/scheduler/schedulesRepo.js';
-import { tick } from '../../src/scheduler/tick.js';
+import { RunsRepo } from '../../src/store/runsRepo.js';
+import { SchedulesRepo } from '../../src/store/schedulesRepo.js';
+import { tick } from '../../src/app/tick.js';
 import { migrate } from '../../src/store/migrate.js';
 import type { StoreDb } from '../../src/store/storeDb.js';
 import { storeKinds, type TestStore } from '../support/stores.js';

@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { main } from '../../src/main/cli.js';
 
 export interface CliRun {
   readonly code: number;

@@ -5,8 +5,7 @@ import {
   type AttributionResult,
 } from '../../analyses/attribution/runAttribution.js';
 import { MODELS } from '../../analyses/attribution/models/index.js';
-import { DuckdbEngine } from '../../engines/duckdb/DuckdbEngine.js';
-import { dbOption } from './dbOption.js';
+import { openCliEngine } from './dbOption.js';
 import { readDocument } from './funnel.js';
 
 const num = (x: number, width: number) => x.toFixed(2).padStart(width);
@@ -68,7 +67,7 @@ export function registerAttribution(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { spec: string; db?: string; json?: boolean }) => {
       const spec = parseAttributionSpec(readDocument(options.spec, '--spec'));
-      const engine = await DuckdbEngine.open(dbOption(options.db));
+      const engine = await openCliEngine(options.db);
       try {
         const result = await runAttribution(engine, spec);
         process.stdout.write(

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { eventInventory } from '../../analyses/events/eventInventory.js';
 import { dateRangeSchema } from '../../sql/vocabulary/dateRange.js';
-import { DuckdbEngine } from '../../engines/duckdb/DuckdbEngine.js';
 import { InputError, formatIssuePath } from '../../errors/errors.js';
-import { dbOption } from './dbOption.js';
+import { openCliEngine } from './dbOption.js';
 
 export function registerEvents(program: Command): void {
   program
@@ -37,7 +36,7 @@ export function registerEvents(program: Command): void {
         if (!Number.isInteger(top) || top < 1 || top > 100) {
           throw new InputError('--top: expected an integer from 1 to 100', 'top');
         }
-        const engine = await DuckdbEngine.open(dbOption(options.db));
+        const engine = await openCliEngine(options.db);
         try {
           const inventory = await eventInventory(engine, range.data, {
             topValues: top,

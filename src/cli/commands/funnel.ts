@@ -4,9 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import { parseFunnelSpec } from '../../analyses/funnel/funnelSpec.js';
 import { runFunnel, type FunnelResult } from '../../analyses/funnel/runFunnel.js';
 import { parseGoals, type Goal } from '../../analyses/goals/goal.js';
-import { DuckdbEngine } from '../../engines/duckdb/DuckdbEngine.js';
 import { InputError } from '../../errors/errors.js';
-import { dbOption } from './dbOption.js';
+import { openCliEngine } from './dbOption.js';
 
 /** A JSON or YAML document from a file; unreadable or malformed files are the user's input errors. */
 export function readDocument(file: string, flag: string): unknown {
@@ -126,7 +125,7 @@ export function registerFunnel(program: Command): void {
       const goals: Map<string, Goal> = options.goals
         ? parseGoals(readDocument(options.goals, '--goals'))
         : new Map();
-      const engine = await DuckdbEngine.open(dbOption(options.db));
+      const engine = await openCliEngine(options.db);
       try {
         const result = await runFunnel(engine, spec, { goals });
         process.stdout.write(

@@ -9,13 +9,14 @@ import { registerRender } from './render.js';
 import { registerRetention } from './retention.js';
 import { registerSample } from './sample.js';
 import { registerSend } from './send.js';
-import { registerServe } from './serve.js';
 import { registerSql } from './sql.js';
 import { registerStages } from './stages.js';
 
-/** Every CLI command is a thin door onto a use-case; each lives in its own file. */
+/**
+ * Every CLI command is a thin door onto a use-case; each lives in its own file. `serve` is added by
+ * the composition root (`main/cli.ts`), since starting the service wires every part together.
+ */
 export function registerCommands(program: Command): void {
-  registerServe(program);
   registerSample(program);
   registerImport(program);
   registerEvents(program);

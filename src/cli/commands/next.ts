@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { parseNextStepSpec } from '../../analyses/nextStep/nextStepSpec.js';
 import { runNextStep, type NextStepResult } from '../../analyses/nextStep/runNextStep.js';
-import { DuckdbEngine } from '../../engines/duckdb/DuckdbEngine.js';
-import { dbOption } from './dbOption.js';
+import { openCliEngine } from './dbOption.js';
 import { readDocument } from './funnel.js';
 import { goalsOption } from './paths.js';
 
@@ -36,7 +35,7 @@ export function registerNext(program: Command): void {
     .action(async (options: { spec: string; db?: string; goals?: string; json?: boolean }) => {
       const spec = parseNextStepSpec(readDocument(options.spec, '--spec'));
       const goals = goalsOption(options.goals);
-      const engine = await DuckdbEngine.open(dbOption(options.db));
+      const engine = await openCliEngine(options.db);
       try {
         const result = await runNextStep(engine, spec, { goals });
         process.stdout.write(

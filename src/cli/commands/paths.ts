@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { parseGoals, type Goal } from '../../analyses/goals/goal.js';
 import { parsePathsSpec } from '../../analyses/paths/pathsSpec.js';
 import { runPaths, type PathsResult } from '../../analyses/paths/runPaths.js';
-import { DuckdbEngine } from '../../engines/duckdb/DuckdbEngine.js';
-import { dbOption } from './dbOption.js';
+import { openCliEngine } from './dbOption.js';
 import { readDocument } from './funnel.js';
 
 /** One block per step: each node's journeys and share of the step. */
@@ -40,7 +39,7 @@ export function registerPaths(program: Command): void {
     .action(async (options: { spec: string; db?: string; goals?: string; json?: boolean }) => {
       const spec = parsePathsSpec(readDocument(options.spec, '--spec'));
       const goals = goalsOption(options.goals);
-      const engine = await DuckdbEngine.open(dbOption(options.db));
+      const engine = await openCliEngine(options.db);
       try {
         const result = await runPaths(engine, spec, { goals });
         process.stdout.write(

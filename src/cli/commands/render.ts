@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DuckdbEngine } from '../../engines/duckdb/DuckdbEngine.js';
 import { InputError } from '../../errors/errors.js';
 import { parseGoals } from '../../analyses/goals/goal.js';
 import { ga4DataApi } from '../../ga4/ga4DataApi.js';
@@ -8,7 +7,7 @@ import { BrowserPool } from '../../render/browserPool.js';
 import { findChrome } from '../../render/findChrome.js';
 import { renderReport } from '../../reports/renderReport.js';
 import { parseReportDefinition, reportDateRangeSchema } from '../../reports/reportDefinition.js';
-import { dbOption } from './dbOption.js';
+import { openCliEngine } from './dbOption.js';
 import { readDocument } from './funnel.js';
 
 interface RenderOptions {
@@ -64,7 +63,7 @@ export function registerRender(program: Command): void {
         throw new InputError('--now: expected an ISO date-time', 'now');
       // Find the browser before any query runs, so a missing one fails fast with its fix.
       if (options.format === 'pdf') findChrome();
-      const engine = await DuckdbEngine.open(dbOption(options.db));
+      const engine = await openCliEngine(options.db);
       const pool = options.format === 'pdf' ? new BrowserPool({ pages: 1 }) : undefined;
       // With a GA4 property configured, the data-quality box sets GA4's totals beside the export's.
       const property = process.env.GA4_PROPERTY_ID;

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { parseRetentionSpec } from '../../analyses/retention/retentionSpec.js';
 import { runRetention, type RetentionResult } from '../../analyses/retention/runRetention.js';
-import { DuckdbEngine } from '../../engines/duckdb/DuckdbEngine.js';
-import { dbOption } from './dbOption.js';
+import { openCliEngine } from './dbOption.js';
 import { readDocument } from './funnel.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
@@ -30,7 +29,7 @@ export function registerRetention(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { spec: string; db?: string; json?: boolean }) => {
       const spec = parseRetentionSpec(readDocument(options.spec, '--spec'));
-      const engine = await DuckdbEngine.open(dbOption(options.db));
+      const engine = await openCliEngine(options.db);
       try {
         const result = await runRetention(engine, spec);
         process.stdout.write(

@@ -1,30 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { loadConfig, storeDir, type Config } from '../../config/config.js';
-import { deliverSettings, emailSettings, transportFor } from '../../delivery/mailSetup.js';
-import { bigqueryEngineFromConfig } from '../../engines/bigquery/BigqueryEngine.js';
-import { DuckdbEngine } from '../../engines/duckdb/DuckdbEngine.js';
-import type { Engine } from '../../engines/engine.js';
+import { sendNow } from '../../app/sendNow.js';
+import { loadConfig } from '../../config/config.js';
+import { recipientsSchema, type Recipients } from '../../delivery/scheduleSpec.js';
 import { InputError, PathlightError } from '../../errors/errors.js';
-import { loadReportDefinition, reportRunRenderer } from '../../http/reportRenderer.js';
-import { BrowserPool } from '../../render/browserPool.js';
-import { findChrome } from '../../render/findChrome.js';
 import {
   parseReportDefinition,
   reportDateRangeSchema,
   type ReportDateRange,
-  type ReportDefinition,
 } from '../../reports/reportDefinition.js';
-import { processNextRun } from '../../scheduler/runWorker.js';
-import { RunsRepo } from '../../scheduler/runsRepo.js';
-import { recipientsSchema, type Recipients } from '../../scheduler/scheduleSpec.js';
-import { migrate } from '../../store/migrate.js';
-import { openPglite } from '../../store/pgliteDb.js';
-import { openPostgres } from '../../store/postgresDb.js';
-import type { StoreDb } from '../../store/storeDb.js';
-import { dbOption } from './dbOption.js';
+import { openCliEngine } from './dbOption.js';
 import { readDocument } from './funnel.js';
 
 interface SendOptions {
@@ -59,26 +45,6 @@ function parseDateRange(value: string | undefined): ReportDateRange | undefined 
       'date-range',
     );
   return parsed.data;
-}
-
-/** A report file wins over a stored report of the same name only when it is a file on disk. */
-async function resolveReport(store: StoreDb, report: string): Promise<ReportDefinition> {
-  if (existsSync(report)) return parseReportDefinition(readDocument(report, 'report'));
-  const stored = await loadReportDefinition(store, report);
-  if (!stored)
-    throw new InputError(
-      `report: no report file at ${report} and no stored report with that id`,
-      'report',
-    );
-  return stored;
-}
-
-async function openEngine(config: Config, db: string | undefined): Promise<Engine> {
-  if (!db && config.PATHLIGHT_ENGINE === 'bigquery') return bigqueryEngineFromConfig(config);
-  return DuckdbEngine.open(dbOption(db), {
-    mode: 'read',
-    defaultTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS,
-  });
 }
 
 const STAGE_ORDER = ['query', 'html', 'pdf', 'email', 'render_total', 'send'];
@@ -120,87 +86,28 @@ export function registerSend(program: Command): void {
         throw new InputError('--now: expected an ISO date-time', 'now');
       const config = loadConfig();
       const logger = pino({ level: config.PATHLIGHT_LOG_LEVEL }, pino.destination(2));
-      const store = config.DATABASE_URL
-        ? await openPostgres(config.DATABASE_URL)
-        : await openPglite(storeDir(config));
-      const { transport } = transportFor(config);
-      let engine: Engine | undefined;
-      let pool: BrowserPool | undefined;
-      try {
-        await migrate(store);
-        const definition = await resolveReport(store, report);
-        // Fail before any query when the browser or the relay is missing.
-        // PATHLIGHT_BROWSER_PATH=none sends HTML only, as the service does.
-        const browserPath = config.PATHLIGHT_BROWSER_PATH;
-        if (browserPath !== 'none')
-          pool = new BrowserPool({ pages: 1, executablePath: browserPath ?? findChrome() });
-        try {
-          await transport.verify();
-        } catch (error) {
-          throw new PathlightError(
-            `the mail transport (${transport.kind}) failed its check: ${error instanceof Error ? error.message : String(error)}`,
+      // A report file wins over a stored report of the same name only when it is a file on disk.
+      const { run, deliveries } = await sendNow(config, logger, () => openCliEngine(options.db), {
+        report: existsSync(report)
+          ? parseReportDefinition(readDocument(report, 'report'))
+          : { id: report },
+        recipients,
+        formats: { pdf: options.pdf, inline: options.inline },
+        ...(dateRange ? { dateRange } : {}),
+        at: now,
+        source: 'cli',
+      });
+      for (const d of deliveries) {
+        if (d.status === 'sent')
+          process.stdout.write(
+            `sent to ${d.recipient}: ${d.outboxPath ?? `${d.messageId} (${d.smtpResponse ?? ''})`}\n`,
           );
-        }
-        engine = await openEngine(config, options.db);
-        const run = await new RunsRepo(store).createManual(definition.id, 'send_now', {
-          recipients,
-          formats: { pdf: options.pdf, inline: options.inline },
-          ...(dateRange ? { dateRange } : {}),
-          at: now.toISOString(),
-          source: 'cli',
-        });
-        const settings = emailSettings(config);
-        await processNextRun({
-          db: store,
-          only: run.id,
-          renderer: reportRunRenderer({
-            engine,
-            store,
-            ...(pool ? { pool } : {}),
-            email: settings,
-            loadDefinition: async (id) => (id === definition.id ? definition : undefined),
-          }),
-          deliver: deliverSettings(config, transport),
-          owner: `pathlight-send-${process.pid}-${randomBytes(4).toString('hex')}`,
-          leaseMs: 5 * 60_000,
-          maxAttempts: 1,
-          renderTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS * 2,
-          pauseAfterFailures: Number.POSITIVE_INFINITY,
-          // A one-off send has no schedule owner to notify; its outcome is printed here.
-          notifyOwner: async () => undefined,
-          logger,
-        });
-        const done = await new RunsRepo(store).get(run.id);
-        const deliveries = await store.query<{
-          recipient: string;
-          status: string;
-          message_id: string;
-          smtp_response: string | null;
-          error: string | null;
-          path: string | null;
-        }>(
-          `SELECT d.recipient, d.status, d.message_id, d.smtp_response, d.error, o.path
-           FROM deliveries d LEFT JOIN outbox o ON o.delivery_id = d.id
-           WHERE d.run_id = $1 ORDER BY d.id`,
-          [run.id],
-        );
-        for (const d of deliveries) {
-          if (d.status === 'sent')
-            process.stdout.write(
-              `sent to ${d.recipient}: ${d.path ?? `${d.message_id} (${d.smtp_response ?? ''})`}\n`,
-            );
-          else process.stdout.write(`failed for ${d.recipient}: ${d.error ?? d.status}\n`);
-        }
-        process.stderr.write(
-          `run ${run.id}: ${done?.status ?? 'unknown'}${done?.stageMs ? ` (${ms(done.stageMs)})` : ''}\n`,
-        );
-        if (done?.status !== 'sent')
-          throw new PathlightError(`run ${run.id} ${done?.status}: ${done?.error ?? 'not sent'}`);
-      } finally {
-        await transport.close();
-        await pool?.close();
-        await engine?.close();
-        await store.close();
+        else process.stdout.write(`failed for ${d.recipient}: ${d.error ?? d.status}\n`);
       }
+      process.stderr.write(
+        `run ${run.id}: ${run.status}${Object.keys(run.stageMs).length > 0 ? ` (${ms(run.stageMs)})` : ''}\n`,
+      );
+      if (run.status !== 'sent')
+        throw new PathlightError(`run ${run.id} ${run.status}: ${run.error ?? 'not sent'}`);
     });
 }

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { parseStageMap } from '../../analyses/stages/stageMap.js';
 import { parseStagesSpec } from '../../analyses/stages/stagesSpec.js';
 import { runStages, type StagesResult } from '../../analyses/stages/runStages.js';
-import { DuckdbEngine } from '../../engines/duckdb/DuckdbEngine.js';
-import { dbOption } from './dbOption.js';
+import { openCliEngine } from './dbOption.js';
 import { readDocument } from './funnel.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -57,7 +56,7 @@ export function registerStages(program: Command): void {
           ...spec,
           stageMap: parseStageMap(readDocument(options.stages, '--stages'), '--stages'),
         };
-      const engine = await DuckdbEngine.open(dbOption(options.db));
+      const engine = await openCliEngine(options.db);
       try {
         const result = await runStages(engine, spec);
         process.stdout.write(

@@ -5,7 +5,7 @@ import { goalSchema } from '../../analyses/goals/goal.js';
 import { nextStepSpecSchema } from '../../analyses/nextStep/nextStepSpec.js';
 import { pathsSpecSchema } from '../../analyses/paths/pathsSpec.js';
 import { stagesSpecSchema } from '../../analyses/stages/stagesSpec.js';
-import { scheduleSpecSchema } from '../../scheduler/scheduleSpec.js';
+import { scheduleSpecSchema } from '../../delivery/scheduleSpec.js';
 import { funnelResultSchema } from './funnelResultSchema.js';
 import { reportDefinitionSchema } from './reports.js';
 

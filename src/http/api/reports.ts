@@ -3,7 +3,7 @@ import { InputError, NotFoundError } from '../../errors/errors.js';
 import { parseReportDefinition, reportDefinitionSchema } from '../../reports/reportDefinition.js';
 import { renderReport } from '../../reports/renderReport.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
-import { loadReportDefinition, loadSavedGoals } from '../reportRenderer.js';
+import { storedGoals, storedReportDefinition } from '../../app/storedDefinitions.js';
 import type { ApiDeps } from './apiDeps.js';
 import { handle, param } from './handler.js';
 
@@ -16,7 +16,7 @@ const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export function reportsRoutes(router: Router, deps: ApiDeps): void {
   // What a preview shares with a scheduled run: GA4's totals for the data-quality box, saved goals.
   const shared = async () => ({
-    goals: await loadSavedGoals(deps.store),
+    goals: await storedGoals(deps.store),
     ...(deps.ga4 ? { ga4: deps.ga4 } : {}),
   });
   const repo = () => new DefinitionsRepo<Record<string, unknown>>(deps.store, 'reports');
@@ -53,7 +53,7 @@ export function reportsRoutes(router: Router, deps: ApiDeps): void {
     '/reports/:id/preview',
     handle(async (req, res) => {
       const id = param(req, 'id');
-      const definition = await loadReportDefinition(deps.store, id);
+      const definition = await storedReportDefinition(deps.store, id);
       if (!definition) throw new NotFoundError(`no report ${id}`, 'id');
       const format = req.query.format === 'pdf' ? 'pdf' : 'html';
       if (format === 'pdf' && !deps.pool)

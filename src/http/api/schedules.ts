@@ -1,12 +1,12 @@
 import type { Router } from 'express';
 import { NotFoundError } from '../../errors/errors.js';
-import { RunsRepo } from '../../scheduler/runsRepo.js';
-import { parseScheduleSpec, SchedulesRepo } from '../../scheduler/schedulesRepo.js';
+import { RunsRepo } from '../../store/runsRepo.js';
+import { parseScheduleSpec, SchedulesRepo } from '../../store/schedulesRepo.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
-import { presetCron, type SchedulePreset } from '../../scheduler/slots.js';
+import { presetCron, type SchedulePreset } from '../../delivery/slots.js';
 import type { ApiDeps } from './apiDeps.js';
 import { handle, param } from './handler.js';
-import { runHistory } from './runHistory.js';
+import { runHistory } from '../../app/runHistory.js';
 
 /** Schedules: CRUD, pause and resume, send now, and the run history with deliveries. */
 export function schedulesRoutes(router: Router, deps: ApiDeps): void {

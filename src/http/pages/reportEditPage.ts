@@ -6,7 +6,7 @@ import { InputError, NotFoundError } from '../../errors/errors.js';
 import { parseReportDefinition, type ReportDefinition } from '../../reports/reportDefinition.js';
 import { renderReport } from '../../reports/renderReport.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
-import { loadSavedGoals } from '../reportRenderer.js';
+import { storedGoals } from '../../app/storedDefinitions.js';
 import { goalsByName } from '../api/goals.js';
 import { ForbiddenError } from '../auth/access.js';
 import { funnelSpecFromForm } from './funnelForm.js';
@@ -155,7 +155,7 @@ export function reportEditPage(router: Router, deps: PageDeps): void {
         );
       const rendered = await renderReport(deps.engine, definition, new Date(), {
         format,
-        goals: await loadSavedGoals(deps.store),
+        goals: await storedGoals(deps.store),
         ...(deps.pool ? { pool: deps.pool } : {}),
       });
       if (rendered.pdf) {

@@ -1,11 +1,11 @@
 import type { Router } from 'express';
 import { PathlightError } from '../../errors/errors.js';
-import { RunsRepo } from '../../scheduler/runsRepo.js';
-import { SchedulesRepo } from '../../scheduler/schedulesRepo.js';
-import { presetCron, type SchedulePreset } from '../../scheduler/slots.js';
+import { RunsRepo } from '../../store/runsRepo.js';
+import { SchedulesRepo } from '../../store/schedulesRepo.js';
+import { presetCron, type SchedulePreset } from '../../delivery/slots.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
 import { listOutbox } from '../api/outbox.js';
-import { runHistory } from '../api/runHistory.js';
+import { runHistory } from '../../app/runHistory.js';
 import { field, type PageDeps } from './pageDeps.js';
 
 export const PRESETS: Record<string, { label: string; preset: SchedulePreset }> = {

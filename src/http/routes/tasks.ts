@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
-import type { SchedulerLoop } from '../../scheduler/schedulerLoop.js';
+import type { Drainer } from '../../app/drainer.js';
 
 export interface TickAuth {
   /** Behind App Engine, only App Engine's cron can set `X-Appengine-Cron` (it strips it from outside requests). */
@@ -19,7 +19,7 @@ function allowed(req: Request, auth: TickAuth): boolean {
 }
 
 /** `POST /tasks/tick`: one scheduler tick, for App Engine cron or an outside scheduler. */
-export function tasksRouter(loop: SchedulerLoop, auth: TickAuth): Router {
+export function tasksRouter(loop: Drainer, auth: TickAuth): Router {
   const router = Router();
   // App Engine cron calls with GET; only its own header (which App Engine strips from outside
   // requests) is trusted on GET, so a link or an image tag cannot trigger a tick.

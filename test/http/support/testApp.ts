@@ -7,7 +7,7 @@ import {
   startService,
   type RunningService,
   type ServiceOptions,
-} from '../../../src/http/service.js';
+} from '../../../src/main/startService.js';
 import { eventsDb } from './eventsFixture.js';
 
 let sharedDb: Promise<string> | undefined;

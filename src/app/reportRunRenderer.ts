@@ -1,43 +1,16 @@
 import { renderReportEmail } from '../email/reportEmail.js';
 import type { Engine } from '../engines/engine.js';
-import type { LinkKeys } from '../links/linkSecrets.js';
 import { signLink } from '../links/linkToken.js';
 import type { BrowserPool } from '../render/browserPool.js';
-import {
-  parseReportDefinition,
-  reportDateRangeSchema,
-  type ReportDefinition,
-} from '../reports/reportDefinition.js';
+import { reportDateRangeSchema, type ReportDefinition } from '../reports/reportDefinition.js';
+import type { EmailSettings } from '../delivery/emailSettings.js';
+import { storedGoals, storedReportDefinition } from './storedDefinitions.js';
 import { renderReport } from '../reports/renderReport.js';
-import type { RunRenderer } from '../scheduler/runWorker.js';
-import { DefinitionsRepo } from '../store/definitionsRepo.js';
+import type { RunRenderer } from './processNextRun.js';
 import type { Queryable } from '../store/storeDb.js';
-import type { Goal } from '../analyses/goals/goal.js';
 import type { Ga4DataApi } from '../ga4/ga4DataApi.js';
 
 const final = (message: string) => Object.assign(new Error(message), { transient: false });
-
-/** How the run's email is put together: the attachment cap, and signed links for PDFs over it. */
-export interface EmailSettings {
-  readonly attachmentLimitBytes: number;
-  readonly unsubscribeMailto: string;
-  readonly links?: { keys: LinkKeys; publicUrl: string; ttlDays: number };
-}
-
-/** A report definition from the store, checked against the reports schema. */
-export async function loadReportDefinition(
-  store: Queryable,
-  id: string,
-): Promise<ReportDefinition | undefined> {
-  const stored = await new DefinitionsRepo<Record<string, unknown>>(store, 'reports').get(id);
-  return stored && parseReportDefinition({ ...stored.definition, id });
-}
-
-/** Saved goals by name, for definitions whose goal names one. */
-export async function loadSavedGoals(store: Queryable): Promise<Map<string, Goal>> {
-  const stored = await new DefinitionsRepo<Goal>(store, 'goals').list();
-  return new Map(stored.map((g) => [g.key, g.definition]));
-}
 
 /**
  * The scheduler's renderer: the reports use-case (sections, HTML, PDF in the browser pool), once
@@ -54,7 +27,7 @@ export function reportRunRenderer(deps: {
   /** GA4's Data API when GA4_PROPERTY_ID is set: the data-quality box compares totals. */
   ga4?: Pick<Ga4DataApi, 'totals'>;
 }): RunRenderer {
-  const load = deps.loadDefinition ?? ((id: string) => loadReportDefinition(deps.store, id));
+  const load = deps.loadDefinition ?? ((id: string) => storedReportDefinition(deps.store, id));
   return {
     async render(run, schedule) {
       let definition;
@@ -89,7 +62,7 @@ export function reportRunRenderer(deps: {
         (typeof run.parameters.at === 'string' ? new Date(run.parameters.at) : new Date());
       const rendered = await renderReport(deps.engine, definition, at, {
         format: wantPdf ? 'pdf' : 'html',
-        goals: await loadSavedGoals(deps.store),
+        goals: await storedGoals(deps.store),
         ...(deps.pool ? { pool: deps.pool } : {}),
         onStage,
         ...(deps.ga4 ? { ga4: deps.ga4 } : {}),

@@ -1,4 +1,4 @@
-import type { Queryable } from '../store/storeDb.js';
+import type { Queryable } from './storeDb.js';
 
 export type RunStatus = 'claimed' | 'running' | 'sent' | 'partial' | 'failed' | 'skipped';
 
@@ -146,6 +146,54 @@ export class RunsRepo {
       `UPDATE runs SET status = $3, error = $4, finished_at = now(), lease_owner = NULL, lease_expires_at = NULL
        WHERE id = $1 AND lease_owner = $2 RETURNING 1 AS done`,
       [runId, owner, status, error],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Claims one slot of a schedule: the unique key (schedule, slot) makes a second claim, from
+   * another tick or instance, a no-op that returns undefined.
+   */
+  async claimSlot(
+    scheduleId: string,
+    reportId: string,
+    slot: Date,
+    parameters: Record<string, unknown>,
+  ): Promise<number | undefined> {
+    const rows = await this.db.query<{ id: string | number }>(
+      `INSERT INTO runs (schedule_id, report_id, slot, kind, status, parameters)
+       VALUES ($1, $2, $3, 'scheduled', 'claimed', $4::jsonb)
+       ON CONFLICT (schedule_id, slot) DO NOTHING RETURNING id`,
+      [scheduleId, reportId, slot, JSON.stringify(parameters)],
+    );
+    return rows[0] ? Number(rows[0].id) : undefined;
+  }
+
+  /** Records a slot missed while no instance ran; false when the slot was recorded already. */
+  async recordSkipped(scheduleId: string, reportId: string, slot: Date): Promise<boolean> {
+    const rows = await this.db.query(
+      `INSERT INTO runs (schedule_id, report_id, slot, kind, status, error, finished_at)
+       VALUES ($1, $2, $3, 'scheduled', 'skipped', 'missed while no instance was running', now())
+       ON CONFLICT (schedule_id, slot) DO NOTHING RETURNING id`,
+      [scheduleId, reportId, slot],
+    );
+    return rows.length > 0;
+  }
+
+  /** Hands a run back to be taken again after a transient failure (only by its lease owner). */
+  async release(runId: number, owner: string, error: string): Promise<void> {
+    await this.db.query(
+      `UPDATE runs SET status = 'claimed', lease_owner = NULL, lease_expires_at = NULL, error = $2
+       WHERE id = $1 AND lease_owner = $3`,
+      [runId, error, owner],
+    );
+  }
+
+  /** True for the one caller that first marks the run's failure notice as sent. */
+  async claimFailureNotice(runId: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE runs SET notice_sent_at = now() WHERE id = $1 AND notice_sent_at IS NULL RETURNING 1 AS first`,
+      [runId],
     );
     return rows.length > 0;
   }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { PathlightError, InputError } from '../errors/errors.js';
-import { registerCommands } from './commands/index.js';
+import { registerCommands } from '../cli/commands/index.js';
+import { registerServe } from './serveCommand.js';
 
 /** Exit codes: 0 done, 1 failure, 2 bad input (a spec, a flag, a file). */
 export async function main(argv: string[]): Promise<number> {
@@ -8,6 +9,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Customer-journey reports from a GA4 BigQuery export')
     .exitOverride()
     .showHelpAfterError();
+  registerServe(program);
   registerCommands(program);
   try {
     await program.parseAsync(argv);

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import { outboxDir, type Config } from '../config/config.js';
-import type { EmailSettings } from '../http/reportRenderer.js';
+import type { EmailSettings } from '../delivery/emailSettings.js';
 import { loadLinkKeys } from '../links/linkSecrets.js';
 import type { DeliverOptions } from './deliverRun.js';
-import { outboxTransport } from './outboxTransport.js';
-import { smtpTransport } from './smtpTransport.js';
-import type { Transport } from './transport.js';
+import { outboxTransport } from '../delivery/outboxTransport.js';
+import { smtpTransport } from '../delivery/smtpTransport.js';
+import type { Transport } from '../delivery/transport.js';
 
 /** The configured transport: SMTP when `SMTP_URL` is set, else the outbox folder in the data dir. */
 export function transportFor(config: Config): { transport: Transport; outbox?: string } {

@@ -1,6 +1,10 @@
 import { InputError, formatIssuePath } from '../errors/errors.js';
-import type { Queryable } from '../store/storeDb.js';
-import { scheduleSpecSchema, type Recipients, type ScheduleSpec } from './scheduleSpec.js';
+import type { Queryable } from './storeDb.js';
+import {
+  scheduleSpecSchema,
+  type Recipients,
+  type ScheduleSpec,
+} from '../delivery/scheduleSpec.js';
 
 export interface Schedule extends ScheduleSpec {
   readonly paused: boolean;
@@ -112,6 +116,24 @@ export class SchedulesRepo {
          updated_at = now()
        WHERE id = $1`,
       [id, paused, paused ? reason : null, now],
+    );
+  }
+
+  /** Counts a scheduled run's outcome: failures in a row, reset by a success; returns the count. */
+  async countOutcome(id: string, failed: boolean): Promise<number> {
+    const [row] = await this.db.query<{ consecutive_failures: number }>(
+      `UPDATE schedules SET consecutive_failures = CASE WHEN $2 THEN consecutive_failures + 1 ELSE 0 END
+       WHERE id = $1 RETURNING consecutive_failures`,
+      [id, failed],
+    );
+    return row?.consecutive_failures ?? 0;
+  }
+
+  /** Slots up to `now` have been looked at; the next tick starts after them. */
+  async markChecked(id: string, now: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE schedules SET checked_until = GREATEST(COALESCE(checked_until, created_at), $2) WHERE id = $1`,
+      [id, now],
     );
   }
 

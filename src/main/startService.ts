@@ -1,37 +1,27 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Router } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
-import { adminTokenFile, duckdbFile, storeDir, type Config } from '../config/config.js';
-import {
-  deliverSettings,
-  emailSettings,
-  transportFor,
-  verifyTransport,
-} from '../delivery/mailSetup.js';
-import { bigqueryEngineFromConfig } from '../engines/bigquery/BigqueryEngine.js';
-import { DuckdbEngine } from '../engines/duckdb/DuckdbEngine.js';
+import { deliverSettings, emailSettings, transportFor, verifyTransport } from '../app/mailSetup.js';
+import { openStore } from '../app/openStore.js';
+import { prepareSample } from '../app/prepareSample.js';
+import type { RunRenderer } from '../app/processNextRun.js';
+import { reportRunRenderer } from '../app/reportRunRenderer.js';
+import { storedGoals, storedReportDefinition } from '../app/storedDefinitions.js';
+import type { Config } from '../config/config.js';
 import type { Engine } from '../engines/engine.js';
-import { ga4DataApi, type Ga4DataApi } from '../ga4/ga4DataApi.js';
+import { openEngine } from '../engines/openEngine.js';
+import { ga4DataApi } from '../ga4/ga4DataApi.js';
+import { onAppEngine } from '../http/onAppEngine.js';
+import { reportLinksRouter } from '../http/routes/reportLinks.js';
+import { createApp, startServer, type RunningServer } from '../http/server.js';
 import { loadLinkKeys } from '../links/linkSecrets.js';
 import { BrowserPool } from '../render/browserPool.js';
-import { onAppEngine } from './onAppEngine.js';
-import { generateSample } from '../sample/generateSample.js';
-import type { RunRenderer } from '../scheduler/runWorker.js';
-import { startSchedulerLoop, type SchedulerLoop } from '../scheduler/schedulerLoop.js';
-import { migrate } from '../store/migrate.js';
-import { openPglite } from '../store/pgliteDb.js';
-import { openPostgres } from '../store/postgresDb.js';
-import type { StoreDb } from '../store/storeDb.js';
-import type { AccessOptions } from './auth/access.js';
-import { ensureAdminToken } from './auth/adminToken.js';
-import { reportRunRenderer, loadReportDefinition, loadSavedGoals } from './reportRenderer.js';
-import { reportLinksRouter } from './routes/reportLinks.js';
-import { iapVerifier } from './auth/iap.js';
-import { createApp, startServer, type RunningServer } from './server.js';
 import { findChrome } from '../render/findChrome.js';
+import { startSchedulerLoop, type SchedulerLoop } from '../scheduler/schedulerLoop.js';
+import type { StoreDb } from '../store/storeDb.js';
+import { cachedKeyEvents } from './cachedKeyEvents.js';
+import { serviceAccess } from './serviceAccess.js';
 
 export interface ServiceOptions {
   /** Renders a run's report; the reports engineer's renderer plugs in here. */
@@ -65,82 +55,7 @@ function browserPath(configured: string | undefined): { browserPath: string } | 
   }
 }
 
-/** Key events change rarely: asked once every 10 minutes; a failure shows no marks, not an error. */
-function cachedKeyEvents(api: Ga4DataApi, logger: Logger): () => Promise<string[]> {
-  let cached: { at: number; names: string[] } | undefined;
-  return async () => {
-    if (cached && Date.now() - cached.at < 10 * 60_000) return cached.names;
-    try {
-      cached = { at: Date.now(), names: await api.keyEvents() };
-    } catch (error) {
-      logger.warn({ err: error }, 'GA4 key events unavailable');
-      cached = { at: Date.now(), names: cached?.names ?? [] };
-    }
-    return cached.names;
-  };
-}
-
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
-async function openEngine(config: Config, logger: Logger): Promise<Engine> {
-  if (config.PATHLIGHT_ENGINE === 'bigquery') return bigqueryEngineFromConfig(config);
-  const file = duckdbFile(config);
-  if (!existsSync(file) && config.PATHLIGHT_SAMPLE_ON_START) {
-    mkdirSync(dirname(file), { recursive: true });
-    logger.info({ file }, 'no events database yet: generating the GA4-schema sample');
-    const result = await generateSample(file, {
-      days: config.PATHLIGHT_SAMPLE_DAYS,
-      users: config.PATHLIGHT_SAMPLE_USERS,
-      seed: 7,
-      // The service's sample ends today, so the pages' default "last 28 days" shows data.
-      endDate: new Date().toISOString().slice(0, 10),
-    });
-    logger.info({ file, events: result.events }, 'sample ready');
-  }
-  return DuckdbEngine.open(file, {
-    mode: 'read',
-    defaultTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS,
-  });
-}
-
-function accessFor(
-  config: Config,
-  logger: Logger,
-  options: ServiceOptions,
-): AccessOptions & { token?: string } {
-  if (config.PATHLIGHT_TRUST_IAP) {
-    let secret = config.PATHLIGHT_SESSION_SECRET;
-    if (!secret) {
-      secret = randomBytes(32).toString('base64url');
-      logger.warn(
-        'PATHLIGHT_SESSION_SECRET is not set: forms only work on the instance that served them',
-      );
-    }
-    return {
-      mode: 'iap',
-      verifier: iapVerifier({
-        audience: config.IAP_AUDIENCE as string,
-        keysUrl: config.IAP_PUBLIC_KEYS_URL,
-        ...(options.iapKeys ? { keys: options.iapKeys } : {}),
-      }),
-      editors: config.PATHLIGHT_EDITORS,
-      sessionSecret: secret,
-    };
-  }
-  const file = adminTokenFile(config);
-  const { token, created } = ensureAdminToken(file);
-  if (created) {
-    // Printed once, at first start; afterwards it is only in the file (mode 0600).
-    logger.info({ adminToken: token, file }, 'admin token created: sign in with it (shown once)');
-  } else {
-    logger.info({ file }, 'admin token in its file');
-  }
-  // Derived from the token: rotating the token (deleting the file) ends every session.
-  const sessionSecret = createHash('sha256')
-    .update(`pathlight-session:${token}`)
-    .digest('base64url');
-  return { mode: 'token', token, sessionSecret };
-}
 
 /** Wires the service: engine, store (migrated), mail transport, scheduler loop, HTTP server. */
 export async function startService(
@@ -154,11 +69,9 @@ export async function startService(
       'listening beyond loopback without IAP: the admin token is the only guard',
     );
   }
-  const engine = await openEngine(config, logger);
-  const store = config.DATABASE_URL
-    ? await openPostgres(config.DATABASE_URL)
-    : await openPglite(storeDir(config));
-  const applied = await migrate(store);
+  await prepareSample(config, logger);
+  const engine = await openEngine(config);
+  const { store, applied } = await openStore(config);
   if (applied.length > 0) logger.info({ applied }, 'store migrated');
   const { transport, outbox } = transportFor(config);
   await verifyTransport(transport, logger);
@@ -210,15 +123,15 @@ export async function startService(
       logger,
     },
   });
-  const access = accessFor(config, logger, options);
+  const access = serviceAccess(config, logger, options.iapKeys);
   // Signed links for stakeholders, when link secrets are configured (PATHLIGHT_LINK_SECRETS).
   const linksRouter =
     options.linksRouter ??
     (process.env.PATHLIGHT_LINK_SECRETS
       ? reportLinksRouter({
           keys: loadLinkKeys(process.env),
-          loadDefinition: (id) => loadReportDefinition(store, id),
-          loadGoals: () => loadSavedGoals(store),
+          loadDefinition: (id) => storedReportDefinition(store, id),
+          loadGoals: () => storedGoals(store),
           engine,
           ...(pool ? { pool } : {}),
           ...(ga4 ? { ga4 } : {}),

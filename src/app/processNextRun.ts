@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import { TimeoutError } from '../errors/errors.js';
 import { classifyError, describeError } from '../delivery/classifyError.js';
-import { deliverRun, type DeliverOptions } from '../delivery/deliverRun.js';
+import { deliverRun, type DeliverOptions } from './deliverRun.js';
 import type { RenderedEmail } from '../delivery/renderedEmail.js';
 import type { StoreDb } from '../store/storeDb.js';
-import type { Recipients } from './scheduleSpec.js';
-import { RunsRepo, type Run } from './runsRepo.js';
-import { SchedulesRepo, type Schedule } from './schedulesRepo.js';
+import type { Recipients } from '../delivery/scheduleSpec.js';
+import { RunsRepo, type Run } from '../store/runsRepo.js';
+import { SchedulesRepo, type Schedule } from '../store/schedulesRepo.js';
 
 /** Renders a run's report once: the email every recipient gets, and what it cost. */
 export interface RunRenderer {
@@ -106,10 +106,7 @@ export async function processNextRun(options: WorkerOptions): Promise<Run | unde
         'run failed transiently; it will be retried',
       );
       clearInterval(heartbeat);
-      await options.db.query(
-        `UPDATE runs SET status = 'claimed', lease_owner = NULL, lease_expires_at = NULL, error = $2 WHERE id = $1 AND lease_owner = $3`,
-        [run.id, error, options.owner],
-      );
+      await runs.release(run.id, options.owner, error);
       return run;
     }
   } finally {
@@ -128,22 +125,16 @@ async function recordOutcome(
   error: string | null,
 ): Promise<void> {
   if (run.kind !== 'scheduled') return;
-  const [row] = await options.db.query<{ consecutive_failures: number }>(
-    `UPDATE schedules SET consecutive_failures = CASE WHEN $2 THEN consecutive_failures + 1 ELSE 0 END
-     WHERE id = $1 RETURNING consecutive_failures`,
-    [schedule.id, status === 'failed'],
-  );
+  const schedules = new SchedulesRepo(options.db);
+  const failuresInARow = await schedules.countOutcome(schedule.id, status === 'failed');
   if (status !== 'failed') return;
-  const claimed = await options.db.query(
-    `UPDATE runs SET notice_sent_at = now() WHERE id = $1 AND notice_sent_at IS NULL RETURNING 1 AS first`,
-    [run.id],
-  );
-  if (claimed.length > 0) await options.notifyOwner(run, schedule, error ?? 'failed');
-  if ((row?.consecutive_failures ?? 0) >= options.pauseAfterFailures) {
-    await new SchedulesRepo(options.db).setPaused(
+  if (await new RunsRepo(options.db).claimFailureNotice(run.id))
+    await options.notifyOwner(run, schedule, error ?? 'failed');
+  if (failuresInARow >= options.pauseAfterFailures) {
+    await schedules.setPaused(
       schedule.id,
       true,
-      `paused after ${row?.consecutive_failures} failed runs in a row; last error: ${error ?? 'unknown'}`,
+      `paused after ${failuresInARow} failed runs in a row; last error: ${error ?? 'unknown'}`,
     );
   }
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { loadConfig } from '../../config/config.js';
-import { startService } from '../../http/service.js';
+import { loadConfig } from '../config/config.js';
+import { startService } from './startService.js';
 
 export function registerServe(program: Command): void {
   program

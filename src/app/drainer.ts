@@ -1,0 +1,42 @@
+import type { StoreDb } from '../store/storeDb.js';
+import { processNextRun, type WorkerOptions } from './processNextRun.js';
+import { tick } from './tick.js';
+
+/** Claims due slots and works through claimed runs, one drain at a time per instance. */
+export interface Drainer {
+  /** One tick and a drain of the runs it (or anyone) claimed; what the tick endpoint calls. */
+  runOnce(now?: Date): Promise<{ claimed: number; processed: number }>;
+  /** Stops taking runs and waits for the run in hand to finish (its lease covers a crash). */
+  stop(): Promise<void>;
+}
+
+/**
+ * The scheduled-delivery use-case: whoever drives it (the in-process timer, App Engine cron
+ * through the tick endpoint) gets drains that never overlap within this instance; other instances
+ * may drain at the same time, and the store's claims keep each slot and run to one worker.
+ */
+export function createDrainer(options: {
+  db: StoreDb;
+  worker: WorkerOptions;
+  graceMs: number;
+}): Drainer {
+  let stopped = false;
+  let current: Promise<unknown> = Promise.resolve();
+  const drain = async (now: Date) => {
+    const { claimed } = await tick(options.db, now, { graceMs: options.graceMs });
+    let processed = 0;
+    while (!stopped && (await processNextRun(options.worker))) processed += 1;
+    return { claimed: claimed.length, processed };
+  };
+  return {
+    runOnce(now = new Date()) {
+      const work = current.then(() => drain(now));
+      current = work.catch(() => undefined);
+      return work;
+    },
+    async stop() {
+      stopped = true;
+      await current;
+    },
+  };
+}
