@@ -20,9 +20,11 @@ export interface SampleOptions {
   endDate?: string;
   /**
    * Drawing the users fills the first half of `total`, writing the day tables the second; `step`
-   * says which (`users 5,000/50,000`, `days 12/90`, then `written` once committed).
+   * says which (`users 5,000 of 50,000`, `day 12 of 90`, then `written` once in place).
    */
   onProgress?: (done: number, total: number, step: string) => void;
+  /** Stops between batches of users and between days; the target is then left as it was. */
+  signal?: AbortSignal;
 }
 
 export interface SampleResult {
@@ -31,7 +33,8 @@ export interface SampleResult {
 }
 
 export const DEFAULT_END_DATE = '2026-10-31';
-const USERS_PER_BATCH = 5_000;
+// Small enough that a server sharing the thread answers between batches (a few tens of ms each).
+const USERS_PER_BATCH = 500;
 /** Day tables written at once, each on its own connection (one per core here). */
 const DAY_WRITERS = 2;
 
@@ -79,10 +82,11 @@ async function drawUsers(
   const staging = new StagingWriter(dir, calendar.days);
   let events = 0;
   for (let start = 0; start < options.users; start += USERS_PER_BATCH) {
+    options.signal?.throwIfAborted();
     const end = Math.min(options.users, start + USERS_PER_BATCH);
     for (let uid = start + 1; uid <= end; uid++)
       events += generateUser(uid, options.seed, calendar, staging);
-    progress(end, `users ${count(end)}/${count(options.users)}`);
+    progress(end, `users ${count(end)} of ${count(options.users)}`);
     // Let timers (a progress bar, a server's requests) run between batches.
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -97,6 +101,7 @@ async function buildFile(
   calendar: Calendar,
   tables: string[],
   onDay: (written: number) => void,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const engine = await DuckdbEngine.open(file, { mode: 'write' });
   const connections: DuckDBConnection[] = [];
@@ -116,7 +121,7 @@ async function buildFile(
     await timed('sessions', () => staging.run(sessionTablesSql()));
     await staging.run(`USE ${quoteIdent(home)}`);
     for (let w = 1; w < DAY_WRITERS; w++) connections.push(await engine.connect());
-    await writeDays({ calendar, tables, dir, writers: connections, onDay, timed });
+    await writeDays({ calendar, tables, dir, writers: connections, onDay, timed, signal });
     await refreshEventsView(staging);
     await staging.run(`DETACH ${STAGE}`);
     await timed('checkpoint', () => staging.run('CHECKPOINT'));
@@ -195,11 +200,17 @@ export async function generateSample(
       d === last ? `events_intraday_${date}` : `events_${date}`,
     );
     removeFile(built);
-    await buildFile(built, dir, calendar, tables, (written) =>
-      progress(
-        options.users + Math.round((options.users * written) / (calendar.days + 1)),
-        `days ${written}/${calendar.days}`,
-      ),
+    await buildFile(
+      built,
+      dir,
+      calendar,
+      tables,
+      (written) =>
+        progress(
+          options.users + Math.round((options.users * written) / (calendar.days + 1)),
+          `day ${written} of ${calendar.days}`,
+        ),
+      options.signal,
     );
     await placeFile(built, dbPath, tables, calendar);
     progress(total, 'written');

@@ -16,6 +16,7 @@ export interface DayWriteOptions {
   writers: DuckDBConnection[];
   onDay: (written: number) => void;
   timed: (label: string, run: () => Promise<unknown>) => Promise<void>;
+  signal?: AbortSignal | undefined;
 }
 
 /** One day's table, created and filled in its own transaction. */
@@ -58,6 +59,7 @@ export async function writeDays(options: DayWriteOptions): Promise<void> {
     await Promise.all(
       writers.map(async (connection) => {
         while (next < end) {
+          options.signal?.throwIfAborted();
           const d = next++;
           await writeDay(connection, options, d);
           options.onDay(++written);
