@@ -1,7 +1,7 @@
 import { renderReportEmail } from '../email/reportEmail.js';
 import type { Engine } from '../engines/engine.js';
-import type { LinkKeys } from '../links/linkSecrets.js';
-import { signLink } from '../links/linkToken.js';
+import { emailLink } from '../links/emailLink.js';
+import type { LinkService } from '../links/linkService.js';
 import type { BrowserPool } from '../render/browserPool.js';
 import {
   parseReportDefinition,
@@ -21,7 +21,7 @@ const final = (message: string) => Object.assign(new Error(message), { transient
 export interface EmailSettings {
   readonly attachmentLimitBytes: number;
   readonly unsubscribeMailto: string;
-  readonly links?: { keys: LinkKeys; publicUrl: string; ttlDays: number };
+  readonly links?: LinkService & { ttlDays: number };
 }
 
 /** A report definition from the store, checked against the reports schema. */
@@ -98,6 +98,14 @@ export function reportRunRenderer(deps: {
       const { model } = rendered;
       onStage('email');
       const { links } = deps.email;
+      // One recorded link per email, for its own period: "open online" and an over-cap PDF.
+      const online =
+        links &&
+        (await emailLink(deps.store, links, {
+          reportId: model.id,
+          range: model.range,
+          sentFor: schedule ? `schedule “${schedule.name}”` : 'send now',
+        }));
       const email = await renderReportEmail({
         model,
         pdf: rendered.pdf ?? null,
@@ -108,26 +116,10 @@ export function reportRunRenderer(deps: {
         unsubscribeMailto: deps.email.unsubscribeMailto,
         attachmentLimitBytes: deps.email.attachmentLimitBytes,
         ...(deps.pool ? { pool: deps.pool } : {}),
-        ...(links
+        ...(online
           ? {
-              pdfLink: () => {
-                const now = new Date();
-                const token = signLink(
-                  links.keys,
-                  {
-                    report: model.id,
-                    // The link shows the period this email is about, not whatever is current when opened.
-                    params: { dateRange: { start: model.range.start, end: model.range.end } },
-                    formats: ['pdf', 'html'],
-                    ttlSeconds: links.ttlDays * 86_400,
-                  },
-                  now,
-                );
-                return {
-                  url: `${links.publicUrl.replace(/\/+$/, '')}/r/${token}.pdf`,
-                  expiresAt: new Date(now.getTime() + links.ttlDays * 86_400_000),
-                };
-              },
+              onlineLink: { url: online.url, expiresAt: online.expiresAt },
+              pdfLink: () => ({ url: online.pdfUrl, expiresAt: online.expiresAt }),
             }
           : {}),
       });

@@ -15,7 +15,7 @@ import { bigqueryEngineFromConfig } from '../engines/bigquery/BigqueryEngine.js'
 import { DuckdbEngine } from '../engines/duckdb/DuckdbEngine.js';
 import type { Engine } from '../engines/engine.js';
 import { ga4DataApi, type Ga4DataApi } from '../ga4/ga4DataApi.js';
-import { loadLinkKeys } from '../links/linkSecrets.js';
+import { linkServiceFor } from '../links/linkSettings.js';
 import { BrowserPool } from '../render/browserPool.js';
 import { onAppEngine } from './onAppEngine.js';
 import { generateSample } from '../sample/generateSample.js';
@@ -176,6 +176,9 @@ export async function startService(
     ? ga4DataApi({ propertyId: config.GA4_PROPERTY_ID })
     : undefined;
   const from = config.PATHLIGHT_MAIL_FROM;
+  // Shared links: env keys, else a key file made at first start; the own URL is known once listening.
+  let ownUrl = `http://${config.PATHLIGHT_HOST}:${config.PORT}`;
+  const links = linkServiceFor(config, () => ownUrl);
   const scheduler = startSchedulerLoop({
     db: store,
     graceMs: 15 * 60_000,
@@ -191,7 +194,7 @@ export async function startService(
           store,
           ...(pool ? { pool } : {}),
           ...(ga4 ? { ga4 } : {}),
-          email: emailSettings(config),
+          email: emailSettings(config, process.env, () => ownUrl),
         }),
       deliver: deliverSettings(config, transport),
       owner: `pathlight-${process.pid}-${randomBytes(4).toString('hex')}`,
@@ -211,12 +214,12 @@ export async function startService(
     },
   });
   const access = accessFor(config, logger, options);
-  // Signed links for stakeholders, when link secrets are configured (PATHLIGHT_LINK_SECRETS).
   const linksRouter =
     options.linksRouter ??
-    (process.env.PATHLIGHT_LINK_SECRETS
+    (links
       ? reportLinksRouter({
-          keys: loadLinkKeys(process.env),
+          keys: links.keys,
+          store,
           loadDefinition: (id) => loadReportDefinition(store, id),
           loadGoals: () => loadSavedGoals(store),
           engine,
@@ -235,6 +238,7 @@ export async function startService(
       auth: { appEngine: onAppEngine(process.env), secret: config.PATHLIGHT_TICK_SECRET },
     },
     ...(linksRouter ? { linksRouter } : {}),
+    ...(links ? { links } : {}),
     ...(pool ? { pool } : {}),
     ...(ga4 ? { ga4 } : {}),
     ...(options.extendApi ? { extendApi: options.extendApi } : {}),
@@ -259,6 +263,7 @@ export async function startService(
     await engine.close();
     throw error;
   }
+  ownUrl = server.url;
   logger.info(
     { url: server.url, store: store.kind, engine: engine.kind, mail: transport.kind },
     'pathlight is listening',
