@@ -27,7 +27,7 @@ export const linkRequestSchema = z
     ttl: z
       .string()
       .regex(TTL, 'expected a lifetime like 12h, 30d or 2w')
-      .refine((t) => ttlSeconds(t) <= MAX_TTL_SECONDS, 'expected at most 366 days')
+      .refine((t) => !TTL.test(t) || ttlSeconds(t) <= MAX_TTL_SECONDS, 'expected at most 366 days')
       .default('30d'),
     /** The range the link opens on; absent, the report's own (relative ranges move with time). */
     range: reportDateRangeSchema.optional(),
