@@ -279,6 +279,67 @@ describe('a shared report link', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('the Share dialog makes a link, keeps what was typed when refused, and revokes', async () => {
+    await page.setViewport({ width: 1366, height: 900 });
+    await page.goto(`${service.url}/signin`);
+    await page.type('input[name="token"]', service.adminToken as string);
+    await Promise.all([page.waitForNavigation(), page.click('#signin button[type="submit"]')]);
+    await page.goto(`${service.url}/reports`);
+    await Promise.all([
+      page.waitForNavigation(),
+      page.click('tr[data-report="shop-week"] a.share-report'),
+    ]);
+    expect(new URL(page.url()).pathname).toBe('/reports/shop-week/share');
+    // A list of periods with none ticked: refused on that field, the rest as chosen.
+    await page.select('select[name="ttl"]', '7d');
+    await page.select('select[name="range"]', 'last_week');
+    await page.click('input[name="allow"][value="list"]');
+    await Promise.all([page.waitForNavigation(), page.click('#share-form button[type="submit"]')]);
+    expect(await page.$eval('#err-ranges', (p) => p.textContent)).toBe(
+      'Tick at least one range the viewer may switch to.',
+    );
+    expect(await page.$eval('select[name="ttl"]', (s) => (s as HTMLSelectElement).value)).toBe(
+      '7d',
+    );
+    expect(await page.$eval('select[name="range"]', (s) => (s as HTMLSelectElement).value)).toBe(
+      'last_week',
+    );
+    expect(
+      await page.$eval('input[name="allow"][value="list"]', (r) => (r as HTMLInputElement).checked),
+    ).toBe(true);
+    await page.click('input[name="ranges"][value="last_7_days"]');
+    await page.click('input[name="ranges"][value="last_month"]');
+    await page.screenshot({ path: join(ARTIFACTS, 'share-dialog-1366.png'), fullPage: true });
+    await Promise.all([page.waitForNavigation(), page.click('#share-form button[type="submit"]')]);
+    const shared = await page.$eval('#share-url', (i) => (i as HTMLInputElement).value);
+    expect(shared.startsWith(`${service.url}/r/`)).toBe(true);
+    const row = await page.$$eval('#share-links tbody tr', (rows) =>
+      rows.map((r) => [...r.querySelectorAll('td')].slice(0, 8).map((td) => td.textContent)),
+    );
+    expect(row[0]?.slice(2, 4)).toEqual([
+      'Last week (Monday to Sunday)',
+      'Last 7 days, Last month',
+    ]);
+    expect(row[0]?.[0]).toBe('admin@pathlight.local');
+    expect(row[0]?.[5]).toBe('0');
+    expect(row[0]?.[7]).toBe('active');
+    await page.setViewport({ width: 390, height: 844 });
+    await page.screenshot({ path: join(ARTIFACTS, 'share-dialog-390.png'), fullPage: true });
+    const viewer = await open(`${shared}?dateRange=last_month`);
+    expect(viewer.status).toBe(200);
+    // A GET, not a reload: reloading the answer to the form would post it again.
+    await page.goto(`${service.url}/reports/shop-week/share`);
+    expect(await page.$eval('#share-links tbody tr td.num', (td) => td.textContent)).toBe('1');
+    await Promise.all([
+      page.waitForNavigation(),
+      page.click('#share-links tbody tr .revoke-link button'),
+    ]);
+    expect(await page.$eval('#share-links tbody tr td.status', (td) => td.textContent)).toBe(
+      'revoked',
+    );
+    expect((await open(shared)).status).toBe(410);
+  });
+
   it('is rate limited, and the limit says nothing about the link', async () => {
     let status = 0;
     let body = '';
