@@ -3,7 +3,7 @@ import { NotFoundError } from '../../errors/errors.js';
 import { createLink } from '../../links/createLink.js';
 import { SharingOffError, type LinkService } from '../../links/linkService.js';
 import { LinksRepo, type StoredLink } from '../../store/linksRepo.js';
-import { loadReportDefinition } from '../reportRenderer.js';
+import { DefinitionsRepo } from '../../store/definitionsRepo.js';
 import type { ApiDeps } from './apiDeps.js';
 import { handle, param } from './handler.js';
 
@@ -23,12 +23,16 @@ export const linkView = (link: StoredLink, now: Date) => ({
   status: link.revokedAt ? 'revoked' : link.expiresAt <= now ? 'expired' : 'active',
 });
 
+/** The stored reports, as they are: a link needs the id to exist, not the definition to be checked. */
+export const reports = (deps: Pick<ApiDeps, 'store'>) =>
+  new DefinitionsRepo<Record<string, unknown>>(deps.store, 'reports');
+
 /** The use-case's dependencies from the API's: a link only to a report that exists. */
 export const linkDeps = (deps: ApiDeps, links: LinkService) => ({
   store: deps.store,
   keys: links.keys,
   publicUrl: links.publicUrl,
-  reportExists: async (id: string) => (await loadReportDefinition(deps.store, id)) !== undefined,
+  reportExists: async (id: string) => (await reports(deps).get(id)) !== undefined,
 });
 
 /** Shared links of a report: make one, list them, revoke one. */
@@ -53,8 +57,7 @@ export function reportLinksApi(router: Router, deps: ApiDeps): void {
     '/reports/:id/links',
     handle(async (req) => {
       const id = param(req, 'id');
-      if (!(await loadReportDefinition(deps.store, id)))
-        throw new NotFoundError(`no report ${id}`, 'id');
+      if (!(await reports(deps).get(id))) throw new NotFoundError(`no report ${id}`, 'id');
       const now = new Date();
       return {
         links: (await new LinksRepo(deps.store).listForReport(id)).map((l) => linkView(l, now)),

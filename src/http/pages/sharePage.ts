@@ -3,8 +3,7 @@ import { InputError, NotFoundError } from '../../errors/errors.js';
 import { createLink, type CreatedLink } from '../../links/createLink.js';
 import { RELATIVE_RANGES } from '../../reports/relativeDateRange.js';
 import { LinksRepo } from '../../store/linksRepo.js';
-import { linkDeps, linkView } from '../api/reportLinksApi.js';
-import { loadReportDefinition } from '../reportRenderer.js';
+import { linkDeps, linkView, reports } from '../api/reportLinksApi.js';
 import { field, fields, type PageDeps } from './pageDeps.js';
 import { RANGE_LABELS } from './reportForm.js';
 
@@ -83,8 +82,11 @@ export function sharePage(router: Router, deps: PageDeps): void {
     extra: { form?: ShareForm; error?: InputError; created?: CreatedLink; status?: number } = {},
   ) => {
     const id = String(req.params.id);
-    const definition = await loadReportDefinition(deps.store, id);
-    if (!definition) throw new NotFoundError(`no report ${id}`, 'id');
+    const stored = await reports(deps).get(id);
+    if (!stored) throw new NotFoundError(`no report ${id}`, 'id');
+    const title = String(stored.definition.title ?? id);
+    // The schema's default when a definition names no range.
+    const ownRange = stored.definition.dateRange ?? 'last_7_days';
     const now = new Date();
     const links = (await new LinksRepo(deps.store).listForReport(id)).map((l) => {
       const view = linkView(l, now);
@@ -110,9 +112,9 @@ export function sharePage(router: Router, deps: PageDeps): void {
       .send(
         deps.views.render('share', {
           ...res.locals,
-          title: `Share ${definition.title}`,
+          title: `Share ${title}`,
           nav: 'reports',
-          report: { id, title: definition.title, range: rangeText(definition.dateRange) },
+          report: { id, title, range: rangeText(ownRange) },
           sharingOn: deps.links !== undefined,
           form,
           ttls: TTLS.map(([value, label]) => ({ value, label, selected: form.ttl === value })),
