@@ -29,6 +29,10 @@ const report = {
 
 const open = (url: string) => fetch(url, { redirect: 'manual' });
 
+/** Users, sessions and conversions as the key-figure tiles show them. */
+const tiles = () =>
+  page.$$eval('.tile .value', (values) => values.slice(0, 3).map((v) => v.textContent?.trim()));
+
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   service = await startTestService({
@@ -121,7 +125,8 @@ describe('a shared report link', () => {
     const ran = queries - before;
     expect(ran).toBeGreaterThan(0);
     expect(await page.$eval('h1', (h) => h.textContent)).toBe('Shop week');
-    // 2024-03-01 alone: u1 and u2 visit, u1 buys (the fixture's hand-worked day 0).
+    // 2024-03-01 alone: u1 and u2 visit (a session each), u1 buys (the fixture's hand-worked day 0).
+    expect(await tiles()).toEqual(['2', '2', '1']);
     expect(await page.$eval('.shared-bar', (b) => b.textContent)).toMatch(/Link expires/);
     expect(await page.$eval('#shared-start', (i) => (i as HTMLInputElement).value)).toBe(
       '2024-03-01',
@@ -147,6 +152,8 @@ describe('a shared report link', () => {
     await Promise.all([page.waitForNavigation(), page.click('.range-picker button')]);
     opens++;
     expect(new URL(page.url()).search).toBe('?start=2024-03-01&end=2024-03-03');
+    // All three days: u1 to u5, one session each, u1 and u3 buy.
+    expect(await tiles()).toEqual(['5', '5', '2']);
     expect(await page.$eval('#shared-end', (i) => (i as HTMLInputElement).value)).toBe(
       '2024-03-03',
     );
