@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, storeDir } from '../../config/config.js';
 import { InputError } from '../../errors/errors.js';
-import { createLink } from '../../links/createLink.js';
+import { parseWith } from '../../errors/parseWith.js';
+import { createLink, linkRequestSchema } from '../../links/createLink.js';
 import { rotateLinkKeyFile } from '../../links/linkKeyFile.js';
 import { SharingOffError } from '../../links/linkService.js';
 import { linkKeyFile, linkServiceFor } from '../../links/linkSettings.js';
@@ -30,6 +31,14 @@ const FLAGS: Record<string, string> = {
   ranges: '--ranges',
   maxSpanDays: '--max-span',
 };
+
+/** The use-case's error with the flag's name in place of the field's. */
+function asFlag(error: unknown): unknown {
+  if (!(error instanceof InputError) || !error.field) return error;
+  const field = error.field.split(/[.[]/)[0] as string;
+  const flag = FLAGS[field] ?? field;
+  return new InputError(error.message.replace(new RegExp(`^${field}`), flag), flag);
+}
 
 function requestOf(options: LinkOptions): Record<string, unknown> {
   const request: Record<string, unknown> = { ttl: options.ttl };
@@ -68,6 +77,12 @@ export function registerLink(program: Command): void {
     .option('--pdf', 'print the link to the PDF instead of the page')
     .action(async (report: string, options: LinkOptions) => {
       const request = requestOf(options);
+      // Checked before the store opens: a mistyped flag answers at once.
+      try {
+        parseWith(linkRequestSchema, request);
+      } catch (error) {
+        throw asFlag(error);
+      }
       const config = loadConfig();
       const links = linkServiceFor(config, () => `http://${config.PATHLIGHT_HOST}:${config.PORT}`);
       if (!links) throw new SharingOffError();
@@ -102,10 +117,7 @@ export function registerLink(program: Command): void {
             },
           );
         } catch (error) {
-          if (!(error instanceof InputError) || !error.field) throw error;
-          const field = error.field.split(/[.[]/)[0] as string;
-          const flag = FLAGS[field] ?? field;
-          throw new InputError(error.message.replace(new RegExp(`^${field}`), flag), flag);
+          throw asFlag(error);
         }
         process.stdout.write(`${options.pdf ? made.pdfUrl : made.url}\n`);
         const allows = made.ranges
