@@ -148,7 +148,7 @@ export function renderQuery(
 function stripHeader(text: string): string {
   return text
     .split('\n')
-    .filter((line) => !/^--\s?@(param|context)\b/.test(line))
+    .filter((line) => !/^--\s?@(params?|context)\b/.test(line))
     .join('\n');
 }
 
