@@ -2,7 +2,7 @@
  * Sample generator throughput: events per second for given sizes.
  * Run: npx tsx bench/sample.ts <days>x<users> [...] [--copy], e.g. npx tsx bench/sample.ts 30x5000
  * (SAMPLE_TIMING=1 adds each stage's wall and CPU time). The load average is printed beside each
- * size, since these machines are shared.
+ * size, since these machines are shared, and the process's peak resident memory so far.
  *
  * --copy: after each size, the same number of rows copied from the real export days (the public
  * GA4 sample's Parquet files, repeated) into as many daily tables of a fresh DuckDB file, one
@@ -15,13 +15,18 @@ import { join } from 'node:path';
 import { DuckdbEngine } from '../src/engines/duckdb/DuckdbEngine.js';
 import { generateSample } from '../src/sample/generateSample.js';
 
-const REAL_DAYS = join(import.meta.dirname, '../../shared/data/ga4-public-sample/*.parquet');
+// The real export days; PATHLIGHT_REAL_DAYS points elsewhere (a worktree sits one level deeper).
+const REAL_DAYS =
+  process.env.PATHLIGHT_REAL_DAYS ??
+  join(import.meta.dirname, '../../shared/data/ga4-public-sample/*.parquet');
 const args = process.argv.slice(2);
 const copy = args.includes('--copy');
 const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+// The process's peak resident memory so far (DuckDB runs in it), in GB.
+const peak = (): string => (process.resourceUsage().maxRSS / 1024 / 1024).toFixed(2);
 const line = (what: string, events: number, seconds: number): void =>
   console.log(
-    `${what}: ${events} events in ${seconds.toFixed(1)} s = ${Math.round(events / seconds)} events/s (load ${load()})`,
+    `${what}: ${events} events in ${seconds.toFixed(1)} s = ${Math.round(events / seconds)} events/s (load ${load()}, peak RSS so far ${peak()} GB)`,
   );
 
 /** Copies `rows` real export rows into `days` daily tables; returns the seconds taken. */

@@ -5,13 +5,25 @@ import { duckdbFile, type Config } from '../config/config.js';
 import { generateSample } from '../sample/generateSample.js';
 
 /**
- * The embedded default's zero set-up: with no events file yet (and PATHLIGHT_SAMPLE_ON_START),
- * the GA4-schema sample is generated into it. BigQuery, or an existing file, is left alone.
+ * Whether this start builds the sample: the embedded default with PATHLIGHT_SAMPLE_ON_START and no
+ * events file yet. BigQuery, or an existing file, is left alone.
  */
-export async function prepareSample(config: Config, logger: Logger): Promise<void> {
-  if (config.PATHLIGHT_ENGINE === 'bigquery' || !config.PATHLIGHT_SAMPLE_ON_START) return;
+export function needsSample(config: Config): boolean {
+  return (
+    config.PATHLIGHT_ENGINE !== 'bigquery' &&
+    config.PATHLIGHT_SAMPLE_ON_START &&
+    !existsSync(duckdbFile(config))
+  );
+}
+
+/** The embedded default's zero set-up: the GA4-schema sample generated into the events file. */
+export async function prepareSample(
+  config: Config,
+  logger: Logger,
+  options: { onProgress?: (step: string) => void; signal?: AbortSignal } = {},
+): Promise<void> {
+  if (!needsSample(config)) return;
   const file = duckdbFile(config);
-  if (existsSync(file)) return;
   mkdirSync(dirname(file), { recursive: true });
   logger.info({ file }, 'no events database yet: generating the GA4-schema sample');
   const result = await generateSample(file, {
@@ -20,6 +32,10 @@ export async function prepareSample(config: Config, logger: Logger): Promise<voi
     seed: 7,
     // The service's sample ends today, so the pages' default "last 28 days" shows data.
     endDate: new Date().toISOString().slice(0, 10),
+    ...(options.onProgress
+      ? { onProgress: (_done, _total, step) => options.onProgress?.(step) }
+      : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   logger.info({ file, events: result.events }, 'sample ready');
 }

@@ -61,6 +61,15 @@ export class TimeoutError extends PathlightError {
   override readonly status = 504;
 }
 
+/**
+ * The data is not there yet (the first start's sample is still being built): try again shortly.
+ * Unlike other server-side errors its message is shown, since it says how far along it is.
+ */
+export class PreparingError extends PathlightError {
+  override readonly code = 'preparing';
+  override readonly status = 503;
+}
+
 /** Zod issues as one message naming each bad field by its path, e.g. `steps[2].within: ...`. */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
   let out = '';

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
-import { PathlightError, formatIssuePath } from '../errors/errors.js';
+import { PathlightError, PreparingError, formatIssuePath } from '../errors/errors.js';
 
 export interface ErrorBody {
   readonly error: { code: string; message: string; field?: string };
@@ -15,7 +15,10 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody }
       body: {
         error: {
           code: error.code,
-          message: error.status >= 500 ? 'internal error' : error.message,
+          message:
+            error.status >= 500 && !(error instanceof PreparingError)
+              ? 'internal error'
+              : error.message,
           ...(error.field ? { field: error.field } : {}),
         },
       },
@@ -49,6 +52,8 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody }
   return { status: 500, body: { error: { code: 'internal', message: 'internal error' } } };
 }
 
+const PREPARING_RETRY_S = 3;
+
 /** The one error middleware: JSON for the API, a short page for browsers. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
@@ -57,9 +62,20 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const { status, body } = toErrorBody(error);
-    if (status >= 500) logger.error({ err: error, reqId: req.id }, 'request failed');
+    const preparing = error instanceof PreparingError;
+    if (status >= 500 && !preparing) logger.error({ err: error, reqId: req.id }, 'request failed');
     const wantsHtml = !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
     res.status(status);
+    if (preparing) res.setHeader('Retry-After', String(PREPARING_RETRY_S));
+    if (wantsHtml && preparing) {
+      // The page reloads itself until the data is there, showing how far along it is meanwhile.
+      res
+        .type('html')
+        .send(
+          `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="${PREPARING_RETRY_S}"><title>Preparing</title><p>${escapeHtml(body.error.message)}</p><p>This page will load by itself when the data is ready.</p>`,
+        );
+      return;
+    }
     if (wantsHtml) {
       res
         .type('html')

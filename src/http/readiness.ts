@@ -2,14 +2,18 @@ import { constants, accessSync } from 'node:fs';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Engine } from '../engines/engine.js';
+import { PreparingError } from '../errors/errors.js';
 import type { StoreDb } from '../store/storeDb.js';
 
 export const HTML_ONLY =
   'off: HTML only (PATHLIGHT_BROWSER_PATH=none); emails carry no PDF and PDF previews are refused';
 
+const CHECK_TIMEOUT_MS = 3000;
+
 /**
  * `GET /readyz`: store reachable, engine reachable, browser launchable. The browser check is the
- * executable's presence and mode, not a launch: probes come every few seconds.
+ * executable's presence and mode, not a launch: probes come every few seconds. While a first
+ * start's sample is being built the status is `preparing`, with how far along it is.
  */
 export function readiness(deps: {
   engine: Engine;
@@ -22,13 +26,27 @@ export function readiness(deps: {
   return async (_req, res) => {
     const checks: Record<string, 'ok' | string> = {};
     let browserOff = false;
+    let preparing: string | undefined;
     const check = async (name: string, fn: () => Promise<unknown> | unknown) => {
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await fn();
+        // A probe answers in seconds, even while a store is still being created.
+        await Promise.race([
+          fn(),
+          new Promise((_resolve, reject) => {
+            timer = setTimeout(
+              () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS / 1000} s`)),
+              CHECK_TIMEOUT_MS,
+            );
+          }),
+        ]);
         checks[name] = 'ok';
       } catch (error) {
-        deps.logger.warn({ err: error, check: name }, 'not ready');
+        if (error instanceof PreparingError) preparing = error.message;
+        else deps.logger.warn({ err: error, check: name }, 'not ready');
         checks[name] = error instanceof Error ? error.message : String(error);
+      } finally {
+        clearTimeout(timer);
       }
     };
     await Promise.all([
@@ -55,8 +73,11 @@ export function readiness(deps: {
     const ready = Object.entries(checks).every(
       ([name, v]) => v === 'ok' || (name === 'browser' && browserOff),
     );
-    res
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : 'unavailable', engine: deps.engine.kind, checks });
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : preparing ? 'preparing' : 'unavailable',
+      ...(preparing ? { preparing } : {}),
+      engine: deps.engine.kind,
+      checks,
+    });
   };
 }

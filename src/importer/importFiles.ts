@@ -15,7 +15,8 @@ export interface ImportResult {
 }
 
 export interface ImportOptions {
-  onProgress?: (message: string) => void;
+  /** What is happening, and with `of` how far the tables' writing has got. */
+  onProgress?: (message: string, of?: { done: number; total: number }) => void;
 }
 
 /** One file, ready to load: its table and the SELECT (one `?`: the file) yielding its rows. */
@@ -27,7 +28,7 @@ interface LoadItem {
   readonly rows: () => number;
 }
 
-type Progress = (message: string) => void;
+type Progress = NonNullable<ImportOptions['onProgress']>;
 
 /**
  * Imports GA4 export files (`bq extract` NDJSON or Parquet) into `events_*` tables of the DuckDB
@@ -177,8 +178,12 @@ async function load(
   const tables: (ImportResult['tables'][number] & { files: LoadItem[] })[] = [];
   await connection.run('BEGIN TRANSACTION');
   try {
-    for (const [table, files] of [...byTable.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      progress(`writing ${table} from ${files.length} file${files.length === 1 ? '' : 's'}`);
+    const ordered = [...byTable.entries()].sort(([a], [b]) => a.localeCompare(b));
+    for (const [index, [table, files]] of ordered.entries()) {
+      progress(`writing ${table} from ${files.length} file${files.length === 1 ? '' : 's'}`, {
+        done: index,
+        total: ordered.length,
+      });
       await connection.run(eventsTableDdl(table, { orReplace: true }));
       for (const item of files) {
         try {
@@ -214,7 +219,10 @@ async function load(
     });
   }
   const total = tables.reduce((sum, t) => sum + t.rows, 0);
-  progress(`imported ${total} rows into ${tables.length} table${tables.length === 1 ? '' : 's'}`);
+  progress(`imported ${total} rows into ${tables.length} table${tables.length === 1 ? '' : 's'}`, {
+    done: tables.length,
+    total: tables.length,
+  });
   return { tables: tables.map(({ table, rows, replaced }) => ({ table, rows, replaced })) };
 }
 

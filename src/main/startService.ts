@@ -4,13 +4,12 @@ import type { Logger } from 'pino';
 import { emailSettings, transportFor, verifyTransport } from '../app/mailSetup.js';
 import { scheduledWorker } from '../app/scheduledWorker.js';
 import { openStore } from '../app/openStore.js';
-import { prepareSample } from '../app/prepareSample.js';
+import { servingEngine } from '../app/preparingEngine.js';
 import type { RunRenderer } from '../app/processNextRun.js';
 import { reportRunEmail } from '../app/reportRunEmail.js';
 import { storedGoals, storedReportDefinition } from '../app/storedDefinitions.js';
 import type { Config } from '../config/config.js';
 import type { Engine } from '../engines/engine.js';
-import { openEngine } from '../engines/openEngine.js';
 import { ga4DataApi, type Ga4DataApi } from '../ga4/ga4DataApi.js';
 import { onAppEngine } from '../http/onAppEngine.js';
 import { reportLinksRouter } from '../http/routes/reportLinks.js';
@@ -19,6 +18,7 @@ import { loadLinkKeys } from '../links/linkSecrets.js';
 import { BrowserPool } from '../render/browserPool.js';
 import { findChrome } from '../render/findChrome.js';
 import { startSchedulerLoop, type SchedulerLoop } from '../scheduler/schedulerLoop.js';
+import { deferredStore } from '../store/deferredStore.js';
 import type { StoreDb } from '../store/storeDb.js';
 import { cachedKeyEvents } from './cachedKeyEvents.js';
 import { serviceAccess } from './serviceAccess.js';
@@ -103,10 +103,14 @@ export async function startService(
       'listening beyond loopback without IAP: the admin token is the only guard',
     );
   }
-  await prepareSample(config, logger);
-  const engine = await openEngine(config);
-  const { store, applied } = await openStore(config);
-  if (applied.length > 0) logger.info({ applied }, 'store migrated');
+  // Listen first: a first start's sample is built, and the embedded store created, behind the
+  // server; until then data requests say how far along the sample is and store calls wait.
+  const { engine } = await servingEngine(config, logger);
+  const opening = openStore(config).then(({ store, applied }) => {
+    if (applied.length > 0) logger.info({ applied }, 'store migrated');
+    return store;
+  });
+  const store = config.DATABASE_URL ? await opening : deferredStore('pglite', opening);
   const { transport, outbox } = transportFor(config);
   await verifyTransport(transport, logger);
   const { pool, htmlOnly } = browserPoolFor(config, logger);

@@ -1,6 +1,6 @@
 import { InputError } from '../errors/errors.js';
 import { TIME_ZONE } from './catalog.js';
-import type { Calendar } from './journey.js';
+import type { Calendar } from './journeyTypes.js';
 
 /** Offset of the zone from UTC in ms at a UTC instant, via Intl (handles daylight saving). */
 function zoneOffsetMs(utcMs: number, zone: string): number {

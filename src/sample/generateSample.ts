@@ -1,14 +1,17 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckdbEngine } from '../engines/duckdb/DuckdbEngine.js';
 import { refreshEventsView } from '../engines/duckdb/eventsView.js';
 import { InputError } from '../errors/errors.js';
-import { eventsTableDdl, quoteIdent } from '../schema/duckdbTypes.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { quoteIdent } from '../schema/duckdbTypes.js';
 import { buildCalendar } from './calendar.js';
-import { generateUser, type Sink } from './journey.js';
-import { dayColumns } from './dayColumns.js';
-import { daySelectSql, loadStagingSql, sessionTablesSql, smallTablesSql } from './sampleSql.js';
+import { generateUser } from './journey.js';
+import type { Calendar } from './journeyTypes.js';
+import { STAGE, loadStagingSql, sessionTablesSql, smallTablesSql } from './sampleSql.js';
+import { StagingWriter } from './stagingWriter.js';
+import { writeDays } from './writeDays.js';
 
 export interface SampleOptions {
   days: number;
@@ -18,9 +21,11 @@ export interface SampleOptions {
   endDate?: string;
   /**
    * Drawing the users fills the first half of `total`, writing the day tables the second; `step`
-   * says which (`users 5,000/50,000`, `days 12/90`, then `written` once committed).
+   * says which (`users 5,000 of 50,000`, `day 12 of 90`, then `written` once in place).
    */
   onProgress?: (done: number, total: number, step: string) => void;
+  /** Stops between batches of users and between days; the target is then left as it was. */
+  signal?: AbortSignal;
 }
 
 export interface SampleResult {
@@ -29,43 +34,27 @@ export interface SampleResult {
 }
 
 export const DEFAULT_END_DATE = '2026-10-31';
-const USERS_PER_BATCH = 5_000;
+// Small enough that a server sharing the thread answers between batches (a few tens of ms each).
+const USERS_PER_BATCH = 500;
+/** Day tables written at once, each on its own connection (one per core here). */
+const DAY_WRITERS = 2;
 
 /**
  * With SAMPLE_TIMING set, a stage's wall time and the process's CPU time over it (DuckDB's threads
  * included): on a shared machine the CPU time says more than the wall time.
  */
-function report(label: string, began: number, cpu: NodeJS.CpuUsage): void {
-  if (!process.env.SAMPLE_TIMING) return;
+async function timed(label: string, run: () => Promise<unknown>): Promise<void> {
+  if (!process.env.SAMPLE_TIMING) {
+    await run();
+    return;
+  }
+  const began = performance.now();
+  const cpu = process.cpuUsage();
+  await run();
   const used = process.cpuUsage(cpu);
-  const ms = performance.now() - began;
   process.stderr.write(
-    `${label} ${ms.toFixed(0)} ms, cpu ${((used.user + used.system) / 1000).toFixed(0)} ms\n`,
+    `${label} ${(performance.now() - began).toFixed(0)} ms, cpu ${((used.user + used.system) / 1000).toFixed(0)} ms\n`,
   );
-}
-
-/** Buffered line writer: one write call per ~1 MB keeps the generator CPU-bound. */
-class TsvFile {
-  private parts: string[] = [];
-  private size = 0;
-  private readonly fd: number;
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
-  }
-  write(line: string): void {
-    this.parts.push(line);
-    this.size += line.length;
-    if (this.size > 1 << 20) this.flush();
-  }
-  flush(): void {
-    if (this.parts.length) writeSync(this.fd, this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
 }
 
 export function validateSampleOptions(options: SampleOptions): void {
@@ -84,11 +73,113 @@ export function validateSampleOptions(options: SampleOptions): void {
   }
 }
 
+/** Draws every user into the staging folder; returns the events drawn. */
+async function drawUsers(
+  dir: string,
+  options: SampleOptions,
+  calendar: Calendar,
+  progress: (done: number, step: string) => void,
+): Promise<number> {
+  const staging = new StagingWriter(dir, calendar.days);
+  let events = 0;
+  for (let start = 0; start < options.users; start += USERS_PER_BATCH) {
+    options.signal?.throwIfAborted();
+    const end = Math.min(options.users, start + USERS_PER_BATCH);
+    for (let uid = start + 1; uid <= end; uid++)
+      events += generateUser(uid, options.seed, calendar, staging);
+    progress(end, `users ${count(end)} of ${count(options.users)}`);
+    // Let timers (a progress bar, a server's requests) run between batches.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  staging.close();
+  return events;
+}
+
+/** Builds the sample into a fresh file at `file`, day by day. */
+async function buildFile(
+  file: string,
+  dir: string,
+  calendar: Calendar,
+  tables: string[],
+  onDay: (written: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const engine = await DuckdbEngine.open(file, { mode: 'write' });
+  const connections: DuckDBConnection[] = [];
+  try {
+    const staging = await engine.connect();
+    connections.push(staging);
+    // Row order within a day's table means nothing to a query; letting DuckDB drop it spares a
+    // buffer per insert.
+    await staging.run('SET preserve_insertion_order = false');
+    const home = String(
+      (await staging.runAndReadAll('SELECT current_database() AS db')).getRowObjectsJS()[0]?.db,
+    );
+    await staging.run(`ATTACH ':memory:' AS ${STAGE}`);
+    await staging.run(`USE ${STAGE}`);
+    await timed('small', () => staging.run(smallTablesSql()));
+    await timed('load', () => staging.run(loadStagingSql(dir)));
+    await timed('sessions', () => staging.run(sessionTablesSql()));
+    await staging.run(`USE ${quoteIdent(home)}`);
+    for (let w = 1; w < DAY_WRITERS; w++) connections.push(await engine.connect());
+    await writeDays({ calendar, tables, dir, writers: connections, onDay, timed, signal });
+    await refreshEventsView(staging);
+    await staging.run(`DETACH ${STAGE}`);
+    await timed('checkpoint', () => staging.run('CHECKPOINT'));
+  } finally {
+    for (const connection of connections) connection.closeSync();
+    await engine.close();
+  }
+}
+
+/**
+ * Moves the built file into place. A new file is renamed there; an existing one gets the built
+ * tables (replacing days it had, and the other kind of a day's table) in one transaction, so a
+ * failure leaves it as it was.
+ */
+async function placeFile(built: string, dbPath: string, tables: string[], calendar: Calendar) {
+  if (!existsSync(dbPath)) {
+    renameSync(built, dbPath);
+    return;
+  }
+  const engine = await DuckdbEngine.open(dbPath, { mode: 'write' });
+  try {
+    const connection = await engine.connect();
+    try {
+      await connection.run(`ATTACH ${sqlString(built)} AS built (READ_ONLY)`);
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        const last = calendar.days - 1;
+        for (const [d, table] of tables.entries()) {
+          const date = calendar.dates[d]!;
+          const other = d === last ? `events_${date}` : `events_intraday_${date}`;
+          await connection.run(`DROP TABLE IF EXISTS ${quoteIdent(other)}`);
+          await connection.run(
+            `CREATE OR REPLACE TABLE ${quoteIdent(table)} AS SELECT * FROM built.${quoteIdent(table)}`,
+          );
+        }
+        await refreshEventsView(connection);
+        await connection.run('COMMIT');
+      } catch (error) {
+        await connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+      await connection.run('DETACH built');
+      await connection.run('CHECKPOINT');
+    } finally {
+      connection.closeSync();
+    }
+  } finally {
+    await engine.close();
+  }
+}
+
 /**
  * Writes a realistic GA4 web-stream export into the DuckDB file: `events_YYYYMMDD` for every day
  * but the last, `events_intraday_YYYYMMDD` for the last, then the `events_*` view. Users are drawn
- * one by one from their own seeded streams into flat staging files; DuckDB then builds the nested
- * rows and writes every table in one transaction, so a failure leaves the file as it was.
+ * one by one from their own seeded streams into flat staging files, one per day for the events;
+ * DuckDB then builds each day's nested rows on its own, several days at once, in a new file beside
+ * the target that is moved into place at the end, so a failure leaves the target as it was.
  */
 export async function generateSample(
   dbPath: string,
@@ -97,100 +188,45 @@ export async function generateSample(
   validateSampleOptions(options);
   const calendar = buildCalendar(options.endDate ?? DEFAULT_END_DATE, options.days);
   const dir = mkdtempSync(join(tmpdir(), 'pathlight-sample-'));
+  const built = `${dbPath}.building-${process.pid}`;
   const total = 2 * options.users;
-  const count = (n: number): string => n.toLocaleString('en-US');
+  const progress = (done: number, step: string): void => options.onProgress?.(done, total, step);
   try {
-    // Stage: users in batches (one events file per batch keeps each file small).
-    const drawStarted = performance.now();
-    const drawCpu = process.cpuUsage();
-    const strings = new Map<string, number>();
-    const users = new TsvFile(join(dir, 'usr.tsv'));
-    const sessions = new TsvFile(join(dir, 'ses.tsv'));
     let events = 0;
-    for (let start = 0, batch = 0; start < options.users; start += USERS_PER_BATCH, batch++) {
-      const eventFile = new TsvFile(join(dir, `ev-${String(batch).padStart(5, '0')}.tsv`));
-      const sink: Sink = {
-        user: (line) => users.write(line),
-        session: (line) => sessions.write(line),
-        event: (line) => eventFile.write(line),
-        str: (value) => {
-          let id = strings.get(value);
-          if (id === undefined) {
-            id = strings.size;
-            strings.set(value, id);
-          }
-          return id;
-        },
-      };
-      const end = Math.min(options.users, start + USERS_PER_BATCH);
-      for (let uid = start + 1; uid <= end; uid++)
-        events += generateUser(uid, options.seed, calendar, sink);
-      eventFile.close();
-      options.onProgress?.(end, total, `users ${count(end)}/${count(options.users)}`);
-      // Let timers (a progress bar) run between batches.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    users.close();
-    sessions.close();
-    const dict = new TsvFile(join(dir, 'dict.tsv'));
-    for (const [value, id] of strings) dict.write(`${id}\t${value}\n`);
-    dict.close();
-    report('draw', drawStarted, drawCpu);
-
-    // Load: one transaction for every table and the view.
+    await timed('draw', async () => {
+      events = await drawUsers(dir, options, calendar, progress);
+    });
     const last = calendar.days - 1;
     const tables = calendar.dates.map((date, d) =>
       d === last ? `events_intraday_${date}` : `events_${date}`,
     );
-    const engine = await DuckdbEngine.open(dbPath, { mode: 'write' });
-    try {
-      const connection = await engine.connect();
-      const timed = async (label: string, sql: string) => {
-        const began = performance.now();
-        const cpu = process.cpuUsage();
-        await connection.run(sql);
-        report(label, began, cpu);
-      };
-      try {
-        await connection.run('BEGIN TRANSACTION');
-        try {
-          await timed('small', smallTablesSql());
-          await timed('load', loadStagingSql(dir));
-          await timed('sessions', sessionTablesSql());
-          for (const [d, table] of tables.entries()) {
-            const date = calendar.dates[d] as string;
-            const other = d === last ? `events_${date}` : `events_intraday_${date}`;
-            await connection.run(`DROP TABLE IF EXISTS ${quoteIdent(other)}`);
-            await connection.run(eventsTableDdl(table, { orReplace: true }));
-            await timed(
-              table,
-              `INSERT INTO ${quoteIdent(table)} ${daySelectSql(d, dayColumns(date, d === last))}`,
-            );
-            options.onProgress?.(
-              options.users + Math.round((options.users * (d + 1)) / (calendar.days + 1)),
-              total,
-              `days ${d + 1}/${calendar.days}`,
-            );
-          }
-          for (const temp of ['ev', 'ses', 'usr', 'dict', 'dev', 'geo', 'ux', 'sx']) {
-            await connection.run(`DROP TABLE IF EXISTS temp.${temp}`);
-          }
-          await refreshEventsView(connection);
-          await timed('commit', 'COMMIT');
-          options.onProgress?.(total, total, 'written');
-        } catch (error) {
-          await connection.run('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-        await timed('checkpoint', 'CHECKPOINT');
-      } finally {
-        connection.closeSync();
-      }
-    } finally {
-      await engine.close();
-    }
+    removeFile(built);
+    await buildFile(
+      built,
+      dir,
+      calendar,
+      tables,
+      (written) =>
+        progress(
+          options.users + Math.round((options.users * written) / (calendar.days + 1)),
+          `day ${written} of ${calendar.days}`,
+        ),
+      options.signal,
+    );
+    await placeFile(built, dbPath, tables, calendar);
+    progress(total, 'written');
     return { events, tables };
   } finally {
+    removeFile(built);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/** A DuckDB file and its write-ahead log. */
+function removeFile(file: string): void {
+  rmSync(file, { force: true });
+  rmSync(`${file}.wal`, { force: true });
 }

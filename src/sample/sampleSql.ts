@@ -8,6 +8,12 @@ import { DEVICES, GEOS, HOST, STREAM_ID } from './catalog.js';
  * are the same for a user or a session (device, geo, traffic sources, session parameters) are built
  * once per user or session, not once per event: that is most of the nesting work.
  */
+/**
+ * The in-memory database the staging tables live in: attached to the instance, so every day
+ * writer's connection reads them (temporary tables would be one connection's own).
+ */
+export const STAGE = 'stage';
+
 type Values = { [name: string]: string | Values };
 
 const field = (name: string): Field => {
@@ -51,18 +57,28 @@ export function smallTablesSql(): string {
     ([g], i) =>
       `(${i}, ${[g.city, g.country, g.continent, g.region, g.subContinent, g.metro, g.language].map(sqlString).join(', ')})`,
   ).join(', ');
-  return `CREATE OR REPLACE TEMP TABLE dev AS SELECT * FROM (VALUES ${dev}) t(id, category, brand, model, marketing, os, os_version, browser, browser_version);
-CREATE OR REPLACE TEMP TABLE geo AS SELECT * FROM (VALUES ${geo}) t(id, city, country, continent, region, sub_continent, metro, language);`;
+  return `CREATE OR REPLACE TABLE dev AS SELECT * FROM (VALUES ${dev}) t(id, category, brand, model, marketing, os, os_version, browser, browser_version);
+CREATE OR REPLACE TABLE geo AS SELECT * FROM (VALUES ${geo}) t(id, city, country, continent, region, sub_continent, metro, language);`;
 }
 
 const TSV = `delim='\\t', quote='', escape='', header=false, nullstr='\\N', auto_detect=false`;
 
+const EVENT_COLUMNS = `columns={'sid':'BIGINT','ts':'BIGINT','day':'INTEGER','ed':'VARCHAR','name':'VARCHAR','pl':'INTEGER','pt':'INTEGER','pr':'INTEGER','eng':'BIGINT','engaged':'INTEGER','first':'INTEGER','bidx':'BIGINT','bpage':'BIGINT','bord':'BIGINT','known':'INTEGER','ltv':'DOUBLE','vusd':'DOUBLE','extra':'VARCHAR','items':'VARCHAR','ecom':'VARCHAR'}`;
+
+/** A day's staged events, read straight from its files (one per drawing worker) by its insert. */
+export function dayEventsSource(pattern: string): string {
+  return `read_csv(${sqlString(pattern)}, ${TSV}, ${EVENT_COLUMNS})`;
+}
+
+/**
+ * The staged users, sessions and interned strings, into the staging database (the connection's
+ * default, so these names stay unqualified); a worker's files are globbed together.
+ */
 export function loadStagingSql(dir: string): string {
   const file = (name: string): string => sqlString(`${dir}/${name}`);
-  return `CREATE OR REPLACE TEMP TABLE ev AS SELECT * FROM read_csv(${file('ev-*.tsv')}, ${TSV}, columns={'sid':'BIGINT','ts':'BIGINT','day':'INTEGER','ed':'VARCHAR','name':'VARCHAR','pl':'INTEGER','pt':'INTEGER','pr':'INTEGER','eng':'BIGINT','engaged':'INTEGER','first':'INTEGER','bidx':'BIGINT','bpage':'BIGINT','bord':'BIGINT','known':'INTEGER','ltv':'DOUBLE','vusd':'DOUBLE','extra':'VARCHAR','items':'VARCHAR','ecom':'VARCHAR'}) ORDER BY day, ts;
-CREATE OR REPLACE TEMP TABLE ses AS SELECT * FROM read_csv(${file('ses.tsv')}, ${TSV}, columns={'sid':'BIGINT','uid':'BIGINT','gsid':'BIGINT','snum':'BIGINT','grp':'VARCHAR','source':'VARCHAR','medium':'VARCHAR','campaign':'VARCHAR','cid':'VARCHAR','term':'VARCHAR','content':'VARCHAR','gclid':'VARCHAR','landing':'VARCHAR','referrer':'VARCHAR','tagged':'INTEGER','has_src':'INTEGER','day':'INTEGER'});
-CREATE OR REPLACE TEMP TABLE usr AS SELECT * FROM read_csv(${file('usr.tsv')}, ${TSV}, columns={'uid':'BIGINT','pseudo':'VARCHAR','dev':'INTEGER','geo':'INTEGER','first_touch':'BIGINT','currency':'VARCHAR','granted':'INTEGER','ads':'VARCHAR','user_id':'VARCHAR','ltv':'DOUBLE'});
-CREATE OR REPLACE TEMP TABLE dict AS SELECT * FROM read_csv(${file('dict.tsv')}, ${TSV}, columns={'id':'INTEGER','s':'VARCHAR'});`;
+  return `CREATE OR REPLACE TABLE ses AS SELECT * FROM read_csv(${file('ses-*.tsv')}, ${TSV}, columns={'sid':'BIGINT','uid':'BIGINT','gsid':'BIGINT','snum':'BIGINT','grp':'VARCHAR','source':'VARCHAR','medium':'VARCHAR','campaign':'VARCHAR','cid':'VARCHAR','term':'VARCHAR','content':'VARCHAR','gclid':'VARCHAR','landing':'VARCHAR','referrer':'VARCHAR','tagged':'INTEGER','has_src':'INTEGER','day':'INTEGER'});
+CREATE OR REPLACE TABLE usr AS SELECT * FROM read_csv(${file('usr-*.tsv')}, ${TSV}, columns={'uid':'BIGINT','pseudo':'VARCHAR','dev':'INTEGER','geo':'INTEGER','first_touch':'BIGINT','currency':'VARCHAR','granted':'INTEGER','ads':'VARCHAR','user_id':'VARCHAR','ltv':'DOUBLE'});
+CREATE OR REPLACE TABLE dict AS SELECT * FROM read_csv(${file('dict-*.tsv')}, ${TSV}, columns={'id':'INTEGER','s':'VARCHAR'});`;
 }
 
 const param = (key: string, kind: 'string' | 'int' | 'double', expr: string): string =>
@@ -177,12 +193,12 @@ export function sessionTablesSql(): string {
   };
   const cast = (name: string, expr: string): string =>
     `CAST(${expr} AS ${duckdbType(field(name))}) AS ${quoteIdent(name)}`;
-  return `CREATE OR REPLACE TEMP TABLE ux AS
+  return `CREATE OR REPLACE TABLE ux AS
 SELECT u.uid, u.pseudo, u.user_id, u.first_touch, ${Object.entries(ux)
     .map(([name, expr]) => cast(name, expr))
     .join(',\n  ')}
 FROM usr u JOIN dev d ON d.id = u.dev JOIN geo g ON g.id = u.geo JOIN ses fs ON fs.sid = u.uid * 64 + 1;
-CREATE OR REPLACE TEMP TABLE sx AS
+CREATE OR REPLACE TABLE sx AS
 SELECT s.sid, s.day, s.landing, s.referrer, ux.*,
   ${paramsType('params', sx.params)},
   ${paramsType('first_params', sx.first_params)},
@@ -208,7 +224,7 @@ export interface DayColumns {
  * The SELECT of one day's rows, every column of the export in schema order. The day's columns are
  * constants here (one statement per day), so absent columns cost nothing.
  */
-export function daySelectSql(day: number, columns: DayColumns): string {
+export function daySelectSql(day: number, columns: DayColumns, source: string): string {
   const daily = !columns.intraday;
   const eventParams = paramList([
     param('page_location', 'string', 'coalesce(dl.s, s.landing)'),
@@ -268,13 +284,12 @@ export function daySelectSql(day: number, columns: DayColumns): string {
     if (expr === undefined) throw new Error(`sample: no value for column ${f.name}`);
     return `CAST(${expr} AS ${duckdbType(f)}) AS ${quoteIdent(f.name)}`;
   });
-  // ev and sx are sorted by day, so both filters skip all but the day's row groups; a session's
-  // events fall on its own day or the next (or, for an event a moment before it, the day before).
+  // sx is sorted by day, so the filter skips all but the day's row groups; a session's events
+  // fall on its own day or the next (or, for an event a moment before it, the day before).
   return `SELECT ${select.join(',\n  ')}
-FROM ev e
-JOIN sx s ON s.sid = e.sid AND s.day BETWEEN ${day - 1} AND ${day + 1}
-LEFT JOIN dict dl ON dl.id = e.pl
-LEFT JOIN dict dt ON dt.id = e.pt
-LEFT JOIN dict dr ON dr.id = e.pr
-WHERE e.day = ${day}`;
+FROM ${source} e
+JOIN ${STAGE}.sx s ON s.sid = e.sid AND s.day BETWEEN ${day - 1} AND ${day + 1}
+LEFT JOIN ${STAGE}.dict dl ON dl.id = e.pl
+LEFT JOIN ${STAGE}.dict dt ON dt.id = e.pt
+LEFT JOIN ${STAGE}.dict dr ON dr.id = e.pr`;
 }

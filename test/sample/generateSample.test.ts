@@ -136,7 +136,7 @@ describe('the sample generator', () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^[\d,]+ events in 3 tables written to /);
     // Not a terminal: progress as lines, the first step and the end at least.
-    expect(ok.stderr).toContain('sample: users 50/50\n');
+    expect(ok.stderr).toContain('sample: users 50 of 50\n');
     expect(ok.stderr).toContain('sample: written\n');
     const bad = await runCli(['sample', '--days', 'ninety', '--db', out]);
     expect(bad.code).toBe(2);

@@ -2,7 +2,30 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { duckdbFile, loadConfig } from '../../config/config.js';
-import { importFiles } from '../../importer/importFiles.js';
+import { importFiles, type ImportOptions } from '../../importer/importFiles.js';
+import { progressBar } from '../progressBar.js';
+
+/**
+ * On a terminal a bar over the tables written, its step the latest message (checking a file shows
+ * at 0%); elsewhere every message as a timed line, as logs want them.
+ */
+function importProgress(started: number): ImportOptions['onProgress'] & { stop(): void } {
+  if (!process.stderr.isTTY) {
+    const seconds = (): string => `${((performance.now() - started) / 1000).toFixed(1)}s`;
+    return Object.assign((message: string) => process.stderr.write(`[${seconds()}] ${message}\n`), {
+      stop: () => undefined,
+    });
+  }
+  const bar = progressBar('import');
+  let at = { done: 0, total: 1 };
+  return Object.assign(
+    (message: string, of?: { done: number; total: number }) => {
+      if (of) at = of;
+      bar.update(at.done, at.total, message);
+    },
+    { stop: () => bar.stop() },
+  );
+}
 
 export function registerImport(program: Command): void {
   program
@@ -23,11 +46,10 @@ export function registerImport(program: Command): void {
       mkdirSync(dirname(db), { recursive: true });
       const started = performance.now();
       const seconds = (): string => `${((performance.now() - started) / 1000).toFixed(1)}s`;
-      const result = await importFiles(db, paths, {
-        onProgress: options.quiet
-          ? undefined
-          : (message) => process.stderr.write(`[${seconds()}] ${message}\n`),
-      });
+      const progress = options.quiet ? undefined : importProgress(started);
+      const result = await importFiles(db, paths, progress ? { onProgress: progress } : {}).finally(
+        () => progress?.stop(),
+      );
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ db, ...result }, null, 2)}\n`);
         return;

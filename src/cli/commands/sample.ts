@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { duckdbFile, loadConfig } from '../../config/config.js';
 import { InputError } from '../../errors/errors.js';
 import { generateSample } from '../../sample/generateSample.js';
+import { progressBar } from '../progressBar.js';
 
 const whole = (flag: string, value: string): number => {
   if (!/^\d+$/.test(value))
@@ -31,30 +31,14 @@ export function registerSample(program: Command): void {
         const db = options.db ?? duckdbFile(loadConfig());
         mkdirSync(dirname(db), { recursive: true });
         const started = performance.now();
-        const bar = process.stderr.isTTY
-          ? new cliProgress.SingleBar(
-              { format: 'sample [{bar}] {percentage}% | {step}' },
-              cliProgress.Presets.shades_classic,
-            )
-          : undefined;
-        let lastLine = 0;
-        let barStarted = false;
+        const bar = progressBar('sample');
         const result = await generateSample(db, {
           days,
           users,
           seed,
           ...(options.end ? { endDate: options.end } : {}),
-          onProgress: (done, total, step) => {
-            if (bar) {
-              if (!barStarted) bar.start(total, done, { step });
-              barStarted = true;
-              bar.update(done, { step });
-            } else if (done === total || performance.now() - lastLine > 2000) {
-              lastLine = performance.now();
-              process.stderr.write(`sample: ${step}\n`);
-            }
-          },
-        }).finally(() => bar?.stop());
+          onProgress: (done, total, step) => bar.update(done, total, step),
+        }).finally(() => bar.stop());
         const seconds = (performance.now() - started) / 1000;
         process.stdout.write(
           `${result.events.toLocaleString('en-US')} events in ${result.tables.length} tables written to ${db} in ${seconds.toFixed(1)} s\n`,
