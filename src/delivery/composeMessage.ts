@@ -52,3 +52,19 @@ export function deliveryMessageId(runId: number, recipient: string, domain: stri
   const local = Buffer.from(recipient.toLowerCase()).toString('base64url');
   return `<run-${runId}.${local}@${domain}>`;
 }
+
+/**
+ * The run and recipient a Message-ID from `deliveryMessageId` names, or null for any other id:
+ * every recipient's copy of one run's email shares the run.
+ */
+export function parseDeliveryMessageId(
+  messageId: string,
+): { runId: number; recipient: string; domain: string } | null {
+  const match = /^<run-(\d+)\.([A-Za-z0-9_-]+)@([^>\s]+)>$/.exec(messageId.trim());
+  if (!match?.[1] || !match[2] || !match[3]) return null;
+  const recipient = Buffer.from(match[2], 'base64url').toString('utf8');
+  // A local part that is not base64url of an address was not written by deliveryMessageId.
+  if (Buffer.from(recipient).toString('base64url') !== match[2] || !recipient.includes('@'))
+    return null;
+  return { runId: Number(match[1]), recipient, domain: match[3] };
+}

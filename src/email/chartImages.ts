@@ -63,6 +63,11 @@ export function extractCharts(
   return { sections: out, charts };
 }
 
+/** The `cid:` images an HTML body refers to, as `<img src>` or a CSS `url()`. */
+export function referencedCids(html: string): Set<string> {
+  return new Set([...html.matchAll(/cid:([^"'()\s>]+)/g)].map((m) => m[1] ?? ''));
+}
+
 /**
  * Draws every chart in one page of the browser pool and screenshots each one at twice its CSS
  * size (sharp on high-density screens). Nothing outside the page is fetched.

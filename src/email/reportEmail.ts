@@ -2,7 +2,8 @@ import juice from 'juice';
 import type { RenderedEmail } from '../delivery/renderedEmail.js';
 import type { BrowserPool } from '../render/browserPool.js';
 import type { ReportModel } from '../reports/buildReportModel.js';
-import { extractCharts, rasterizeCharts } from './chartImages.js';
+import { extractCharts, rasterizeCharts, referencedCids } from './chartImages.js';
+import { emailSummary } from './emailSummary.js';
 import { emailTemplates } from './emailTemplates.js';
 
 export interface ReportEmailInput {
@@ -68,9 +69,8 @@ export async function renderReportEmail(input: ReportEmailInput): Promise<Render
     }
   }
   const { sections, charts } = input.inline
-    ? extractCharts(model.sections, input.pool !== undefined)
+    ? extractCharts(model.sections.map(emailSummary), input.pool !== undefined)
     : { sections: [], charts: [] };
-  const images = input.pool ? await rasterizeCharts(input.pool, charts) : [];
   const subject = emailSubject(model);
   const context = {
     ...model,
@@ -93,5 +93,13 @@ export async function renderReportEmail(input: ReportEmailInput): Promise<Render
     .replace(/[ \t]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim()}\n`;
+  // Only the charts the body shows are drawn and attached: an unused image is weight for nothing.
+  const used = referencedCids(html);
+  const images = input.pool
+    ? await rasterizeCharts(
+        input.pool,
+        charts.filter((chart) => used.has(chart.cid)),
+      )
+    : [];
   return { subject, html, text, images, pdf: attachment };
 }

@@ -1,6 +1,13 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ParsedMail } from 'mailparser';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseAttributionSpec } from '../../src/analyses/attribution/attributionSpec.js';
+import { runAttribution } from '../../src/analyses/attribution/runAttribution.js';
 import { parseFunnelSpec } from '../../src/analyses/funnel/funnelSpec.js';
 import { runFunnel } from '../../src/analyses/funnel/runFunnel.js';
+import { parseNextStepSpec } from '../../src/analyses/nextStep/nextStepSpec.js';
+import { runNextStep } from '../../src/analyses/nextStep/runNextStep.js';
 import { deliverRun } from '../../src/app/deliverRun.js';
 import type { RenderedEmail } from '../../src/delivery/renderedEmail.js';
 import { smtpTransport } from '../../src/delivery/smtpTransport.js';
@@ -29,6 +36,30 @@ const DEFINITION = {
   dateRange: 'last_week',
   sections: [{ type: 'kpi_summary' }, { type: 'funnel', funnel: { steps: STEPS } }],
 };
+/** Every section type, in an order that puts a chartless one (conversion paths) among the charts. */
+const EVERY_SECTION = {
+  title: 'Every section',
+  goal: { event: 'purchase' },
+  dateRange: 'last_week',
+  sections: [
+    { type: 'kpi_summary' },
+    { type: 'funnel', funnel: { steps: STEPS } },
+    { type: 'trended_funnel', funnel: { steps: STEPS }, interval: 'day' },
+    { type: 'attribution_table' },
+    { type: 'conversion_paths', top: 8 },
+    { type: 'stages' },
+    { type: 'journey_sankey', title: 'Journeys by page', paths: { nodeType: 'page_path' } },
+    { type: 'next_step', title: 'What comes next', nextStep: { minSupport: 20 } },
+    { type: 'retention', periods: 2 },
+    { type: 'data_quality' },
+  ],
+};
+const WEEK = { start: '2026-10-19', end: '2026-10-25' };
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'email');
+const one = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+
 const KEYS = linkSecretsSchema.parse('k1:0123456789abcdef0123456789abcdef');
 const int = new Intl.NumberFormat('en-US');
 const recipients = { to: ['ceo@example.com'], cc: [], bcc: [] };
@@ -94,6 +125,9 @@ beforeAll(async () => {
   await migrate(store.db);
   await store.db.query(`INSERT INTO reports (id, definition) VALUES ('weekly', $1::jsonb)`, [
     JSON.stringify(DEFINITION),
+  ]);
+  await store.db.query(`INSERT INTO reports (id, definition) VALUES ('every', $1::jsonb)`, [
+    JSON.stringify(EVERY_SECTION),
   ]);
 });
 afterAll(async () => {
@@ -220,5 +254,190 @@ describe('the report email', { timeout: 180_000 }, () => {
     expect(message.attachments.map((a) => a.contentType)).toEqual(['application/pdf']);
     expect(String(message.html)).toContain('this schedule does not put the summary in the email');
     expect(String(message.text)).toContain('To stop receiving the schedule "Monday digest"');
+  });
+});
+
+describe('the scheduled email body', { timeout: 180_000 }, () => {
+  let message: ParsedMail;
+  beforeAll(async () => {
+    const [row] = await store.db.query<Parameters<typeof toRun>[0]>(
+      `INSERT INTO runs (report_id, slot, kind, status, parameters)
+       VALUES ('every', $1, 'scheduled', 'running', $2::jsonb) RETURNING *`,
+      [NOW, JSON.stringify({ recipients })],
+    );
+    const run = toRun(row!);
+    const renderer = reportRunEmail({
+      engine,
+      store: store.db,
+      pool,
+      email: { attachmentLimitBytes: 7 * 1024 * 1024, unsubscribeMailto: 'reports@example.com' },
+    });
+    // The summary only: the PDF is another test's subject and the slowest step.
+    const schedule = { name: 'Monday digest', formats: { pdf: false, inline: true } };
+    const { email } = await renderer.render(
+      run,
+      schedule as unknown as Parameters<typeof renderer.render>[1],
+      new AbortController().signal,
+    );
+    // The file's peer starts before each test; this one receives the message all the tests read.
+    const own = await startSmtpPeer();
+    const mailer = smtpTransport({ url: own.url, allowInsecureTls: true });
+    try {
+      await deliverRun(run.id, recipients, email, {
+        db: store.db,
+        transport: mailer,
+        from: 'Pathlight <reports@example.com>',
+        messageIdDomain: 'example.com',
+        unsubscribe: () => ({ mailto: 'reports@example.com' }),
+        retry: { attempts: 1, baseMs: 1, capMs: 1 },
+      });
+      const received = own.received.at(-1);
+      if (!received) throw new Error('nothing arrived');
+      message = received.parsed;
+    } finally {
+      await mailer.close();
+      await own.close();
+    }
+  }, 180_000);
+
+  /** The text part between one section's heading and the next. */
+  function textSection(title: string): string {
+    const text = String(message.text);
+    const start = text.indexOf(`== ${title} ==`);
+    expect(start, title).toBeGreaterThanOrEqual(0);
+    const next = text.indexOf('\n== ', start + 1);
+    return text.slice(start, next < 0 ? undefined : next);
+  }
+
+  it('has every section in the body: none falls back to "in the full report"', () => {
+    const html = String(message.html);
+    const text = String(message.text);
+    expect(html).not.toContain('This section is in the full report');
+    expect(text).not.toContain('This section is in the full report');
+    const titles = [...html.matchAll(/<h2[^>]*>([^<]+)<\/h2>/g)].map((m) => m[1]);
+    expect(titles).toEqual([
+      'Key figures',
+      'Funnel',
+      'Funnel conversion over time',
+      'Attribution by channel',
+      'Top conversion paths',
+      'Journey stages',
+      'Journeys by page',
+      'What comes next',
+      'Retention by first-visit cohort',
+      'Data quality',
+    ]);
+  });
+
+  it('attaches exactly the chart images the HTML refers to, and no other image', () => {
+    const html = String(message.html);
+    const referenced = [...html.matchAll(/src="cid:([^"]+)"/g)].map((m) => m[1]);
+    const attached = message.attachments
+      .filter((a) => a.contentType === 'image/png')
+      .map((a) => a.contentId?.slice(1, -1));
+    // By the definition: the key figures draw two charts; conversion paths, retention and data
+    // quality draw none.
+    const expected = [
+      'chart1-trend',
+      'chart1-channel',
+      'chart2-chart',
+      'chart3-chart',
+      'chart4-chart',
+      'chart6-chart',
+      'chart7-chart',
+      'chart8-chart',
+    ];
+    expect(referenced).toEqual(expected);
+    expect(attached).toEqual(expected);
+    expect(message.attachments).toHaveLength(expected.length);
+    for (const a of message.attachments) expect(a.contentDisposition).toBe('inline');
+    // Each attachment is a real picture, not an empty canvas.
+    for (const a of message.attachments) expect(a.content.length).toBeGreaterThan(10_000);
+  });
+
+  it('puts the figures that matter beside each chart, as the analyses compute them', async () => {
+    const attribution = await runAttribution(
+      engine,
+      parseAttributionSpec({ dateRange: WEEK, goal: { event: 'purchase' } }),
+    );
+    expect(attribution.channels.length).toBeGreaterThan(5);
+    // The five channels the email lists, under the Markov model the chart draws, with revenue.
+    const attributionText = textSection('Attribution by channel');
+    const listed = attribution.channels.slice(0, 5);
+    for (const c of listed)
+      expect(attributionText).toContain(
+        `- ${c.channel}: ${one.format(c.conversions.markov)} (${usd.format(c.revenue.markov)})`,
+      );
+    expect(attributionText.match(/^- /gm)).toHaveLength(5);
+    expect(attributionText).toContain(
+      `${attribution.channels.length - 5} more touchpoints in the full report.`,
+    );
+
+    const pathsText = textSection('Top conversion paths');
+    const paths = attribution.paths.slice(0, 5);
+    expect(paths.length).toBeGreaterThan(0);
+    for (const p of paths)
+      expect(pathsText).toContain(
+        `- ${p.path.join(' › ')}: ${int.format(p.conversions)} converted (${usd.format(p.revenue)})`,
+      );
+
+    const next = await runNextStep(
+      engine,
+      parseNextStepSpec({ dateRange: WEEK, goal: 'purchase', minSupport: 20 }),
+    );
+    const estimated = next.nodes.filter((n) => n.conversionProbability !== null);
+    expect(estimated.length).toBeGreaterThan(5);
+    const nextText = textSection('What comes next');
+    expect(nextText).toContain(
+      `${pct(next.conversionProbability!)} chance that one of the ${int.format(next.journeys)} ${next.unit} reaches purchase (${int.format(next.conversions)} did).`,
+    );
+    for (const n of estimated.slice(0, 5)) {
+      const top = n.next[0]!;
+      expect(nextText).toContain(
+        `- ${n.node} (${int.format(n.journeys)} ${next.unit}): ${pct(n.conversionProbability!)}; most go next to ${top.node} (${pct(top.probability)})`,
+      );
+    }
+    expect(nextText.match(/^- /gm)).toHaveLength(5);
+
+    // One row per day of the week, in the HTML table too.
+    expect(textSection('Funnel conversion over time').match(/^- Oct \d+, 2026: /gm)).toHaveLength(
+      7,
+    );
+  });
+
+  it('reads at 390 px without sideways scrolling, KPI cards wrapping in rows', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    // As the recipient's client shows it: the cid: images from the message itself.
+    let html = String(message.html);
+    for (const a of message.attachments)
+      html = html.replaceAll(
+        `cid:${a.contentId?.slice(1, -1)}`,
+        `data:image/png;base64,${a.content.toString('base64')}`,
+      );
+    const layout = await pool.withPage(async (page) => {
+      const out: Record<number, { scrollWidth: number; tileRows: number[] }> = {};
+      for (const width of [1366, 390]) {
+        await page.setViewport({ width, height: 900 });
+        await page.setContent(html, { waitUntil: 'load' });
+        out[width] = await page.evaluate(() => {
+          const tops = [...document.querySelectorAll('.tile')].map(
+            (t) => (t as HTMLElement).getBoundingClientRect().top,
+          );
+          const rows = new Map<number, number>();
+          for (const top of tops) rows.set(top, (rows.get(top) ?? 0) + 1);
+          return {
+            scrollWidth: document.documentElement.scrollWidth,
+            tileRows: [...rows.values()],
+          };
+        });
+        await page.screenshot({
+          path: join(ARTIFACTS, `report-email-${width}.png`),
+          fullPage: true,
+        });
+      }
+      return out;
+    });
+    expect(layout[1366]).toEqual({ scrollWidth: 1366, tileRows: [5] });
+    expect(layout[390]).toEqual({ scrollWidth: 390, tileRows: [3, 2] });
   });
 });

@@ -304,7 +304,11 @@ export function openApiDocument(): Json {
         },
       },
       '/api/outbox': {
-        get: { summary: 'Messages in the embedded outbox folder', responses: ok('Messages') },
+        get: {
+          summary:
+            'Messages in the embedded outbox folder: one per message, with every recipient its copies went to',
+          responses: ok('Messages'),
+        },
       },
       '/api/outbox/{file}': {
         get: {

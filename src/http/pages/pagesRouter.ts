@@ -4,6 +4,7 @@ import type { AccessOptions } from '../auth/access.js';
 import { eventsPage } from './eventsPage.js';
 import { explorePage } from './explorePage.js';
 import { funnelPage } from './funnelPage.js';
+import { outboxPage } from './outboxPage.js';
 import type { PageDeps } from './pageDeps.js';
 import { reportEditPage } from './reportEditPage.js';
 import { reportsPage } from './reportsPage.js';
@@ -33,6 +34,7 @@ export function pagesRouter(deps: PageDeps & { access: AccessOptions }): Router 
   reportEditPage(router, deps);
   reportsPage(router, deps);
   schedulesPage(router, deps);
+  outboxPage(router, deps);
   explorePage(router, deps);
   signOut(router);
   return router;

@@ -4,8 +4,9 @@ import { RunsRepo } from '../../store/runsRepo.js';
 import { SchedulesRepo } from '../../store/schedulesRepo.js';
 import { presetCron, type SchedulePreset } from '../../delivery/slots.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
-import { listOutbox } from '../api/outbox.js';
+import { listOutbox } from '../../delivery/outboxFolder.js';
 import { runHistory } from '../../app/runHistory.js';
+import { outboxRow } from './outboxPage.js';
 import { field, type PageDeps } from './pageDeps.js';
 
 export const PRESETS: Record<string, { label: string; preset: SchedulePreset }> = {
@@ -84,10 +85,7 @@ export function schedulesPage(router: Router, deps: PageDeps): void {
         selected: value === field(form, 'preset'),
       })),
       customCron: form !== undefined && field(form, 'preset') === '',
-      outbox: listOutbox(deps.outboxDir).map((m) => ({
-        ...m,
-        storedAt: String(m.storedAt).slice(0, 19).replace('T', ' '),
-      })),
+      outbox: listOutbox(deps.outboxDir).map(outboxRow),
       outboxEnabled: Boolean(deps.outboxDir),
       error: error ? { message: error.message, field: error.field } : undefined,
       form: form ?? { timeZone: 'Europe/Berlin', pdf: true, inline: true },

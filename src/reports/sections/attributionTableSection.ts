@@ -22,6 +22,8 @@ export interface AttributionTableContext {
   readonly rows: {
     channel: string;
     credits: string[];
+    /** The credit under the chosen model, the one the chart draws. */
+    credited: string;
     revenue: string;
     removalEffect: string;
     change: string;
@@ -64,6 +66,7 @@ export const buildAttributionTable: SectionBuilder<
       rows: r.channels.map((c) => ({
         channel: c.channel,
         credits: MODELS.map((m) => credit.format(c.conversions[m])),
+        credited: credit.format(c.conversions[model]),
         revenue: fmt.money(c.revenue[model]),
         removalEffect: fmt.percent(c.removalEffect, 0),
         change: `${c.changeVsLastTouch[model] > 0 ? '+' : ''}${credit.format(c.changeVsLastTouch[model])}`,
