@@ -5,6 +5,62 @@
   'use strict';
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || '';
 
+  // Shared pieces: field errors shown under their control, charts, toasts.
+  function clearFieldErrors(form) {
+    form.querySelectorAll('.field-error.live').forEach(function (p) {
+      p.remove();
+    });
+    form.querySelectorAll('[aria-invalid="true"]').forEach(function (control) {
+      control.removeAttribute('aria-invalid');
+      control.removeAttribute('aria-describedby');
+    });
+  }
+  function showFieldError(form, name, message) {
+    var control = form.querySelector('[name="' + name + '"]');
+    if (!control) return false;
+    var p = document.createElement('p');
+    p.className = 'field-error live';
+    p.id = 'error-' + name.replace(/[^A-Za-z0-9-]/g, '-');
+    p.setAttribute('role', 'alert');
+    p.textContent = message;
+    control.setAttribute('aria-invalid', 'true');
+    control.setAttribute('aria-describedby', p.id);
+    control.insertAdjacentElement('afterend', p);
+    return true;
+  }
+  // The API's message without the validator's path in front (the field already says where).
+  function plainMessage(error) {
+    var m = /^([A-Za-z_][\w.[\]]*): (.*)$/.exec(error.message || '');
+    return m ? m[2] : error.message || 'failed';
+  }
+  function drawChart(element, option) {
+    if (!window.echarts || !element) return null;
+    var chart =
+      window.echarts.getInstanceByDom(element) ||
+      window.echarts.init(element, null, { renderer: 'svg' });
+    chart.setOption(option, true);
+    window.addEventListener('resize', function () {
+      chart.resize();
+    });
+    return chart;
+  }
+  window.pathlightCharts = { draw: drawChart };
+  // A field with an error is opened (inside a closed details) and focused, so it is seen.
+  var firstInvalid = document.querySelector('[aria-invalid="true"]');
+  if (firstInvalid) {
+    var closed = firstInvalid.closest('details');
+    while (closed) {
+      closed.open = true;
+      closed = closed.parentElement && closed.parentElement.closest('details');
+    }
+    firstInvalid.focus();
+  }
+  var toast = document.getElementById('toast');
+  if (toast)
+    window.setTimeout(function () {
+      toast.hidden = true;
+    }, 6000);
+
   // Events and goals: picking an event or a parameter value fills the goal form.
   var goalForm = document.getElementById('goal-form');
   function filterParams(eventName) {
@@ -12,6 +68,14 @@
     goalForm.querySelectorAll('select[name="condParam"] optgroup').forEach(function (group) {
       group.hidden = eventName !== '' && group.dataset.event !== eventName;
       group.disabled = group.hidden;
+    });
+  }
+  function selectParam(eventName, key) {
+    var select = goalForm.elements.namedItem('condParam');
+    Array.prototype.forEach.call(select.options, function (option) {
+      var group = option.parentElement;
+      option.selected =
+        option.value === key && group.tagName === 'OPTGROUP' && group.dataset.event === eventName;
     });
   }
   function fillValues(eventName, key) {
@@ -30,8 +94,11 @@
     var eventSelect = goalForm.elements.namedItem('event');
     var paramSelect = goalForm.elements.namedItem('condParam');
     eventSelect.addEventListener('change', function () {
+      var key = paramSelect.value;
       filterParams(eventSelect.value);
+      if (key) selectParam(eventSelect.value, key);
     });
+    filterParams(eventSelect.value);
     paramSelect.addEventListener('change', function () {
       fillValues(eventSelect.value, paramSelect.value);
     });
@@ -50,7 +117,9 @@
         chip.classList.add('picked');
         eventSelect.value = chip.dataset.event;
         filterParams(chip.dataset.event);
-        paramSelect.value = chip.dataset.key;
+        // The option inside this event's group: a parameter several events carry has one
+        // option per event, and only the shown group's is enabled (and so submitted).
+        selectParam(chip.dataset.event, chip.dataset.key);
         fillValues(chip.dataset.event, chip.dataset.key);
         goalForm.elements.namedItem('condValue').value = chip.dataset.value;
         goalForm.elements.namedItem('condType').value = chip.dataset.type;
@@ -79,6 +148,7 @@
       goal.dateRange = { start: data.get('from'), end: data.get('to') };
       var out = document.getElementById('goal-preview-result');
       out.setAttribute('aria-busy', 'true');
+      clearFieldErrors(goalForm);
       fetch('/api/goals/preview', {
         method: 'POST',
         credentials: 'same-origin',
@@ -90,20 +160,69 @@
             out.textContent = '';
             out.removeAttribute('aria-busy');
             if (!res.ok) {
+              var error = body.error || { message: 'preview failed' };
+              var field = GOAL_FIELDS[error.field] || '';
+              if (field && showFieldError(goalForm, field, plainMessage(error))) return;
               var p = document.createElement('p');
               p.className = 'error';
-              p.textContent = body.error ? body.error.message : 'preview failed';
+              p.setAttribute('role', 'alert');
+              p.textContent = error.message;
               out.appendChild(p);
               return;
             }
+            var total = body.days.reduce(function (sum, d) {
+              return sum + d.units;
+            }, 0);
+            var summary = document.createElement('p');
+            summary.id = 'goal-preview-summary';
+            summary.textContent =
+              total === 0
+                ? 'No user reached this goal from ' +
+                  goal.dateRange.start +
+                  ' to ' +
+                  goal.dateRange.end +
+                  '.'
+                : 'Users reaching this goal per day, before saving it:';
+            out.appendChild(summary);
+            var chartBox = document.createElement('div');
+            chartBox.className = 'chart';
+            chartBox.id = 'goal-preview-chart';
+            chartBox.setAttribute('role', 'img');
+            chartBox.setAttribute('aria-label', 'Users reaching the goal per day');
+            out.appendChild(chartBox);
+            drawChart(chartBox, {
+              grid: { left: 48, right: 16, top: 24, bottom: 40 },
+              tooltip: { trigger: 'axis' },
+              xAxis: {
+                type: 'category',
+                data: body.days.map(function (d) {
+                  return d.date;
+                }),
+              },
+              yAxis: { type: 'value', minInterval: 1 },
+              series: [
+                {
+                  type: 'bar',
+                  name: 'Users converting',
+                  itemStyle: { color: '#2458c6' },
+                  data: body.days.map(function (d) {
+                    return d.units;
+                  }),
+                },
+              ],
+            });
+            var details = document.createElement('details');
+            var sum = document.createElement('summary');
+            sum.textContent = 'Day by day as a table';
+            details.appendChild(sum);
             var table = document.createElement('table');
             table.className = 'data';
             table.id = 'goal-preview-table';
-            table.createCaption().textContent = 'Daily conversions (users), before saving';
             var head = table.createTHead().insertRow();
             ['Day', 'Users converting'].forEach(function (h, i) {
               var th = document.createElement('th');
               th.textContent = h;
+              th.scope = 'col';
               if (i > 0) th.className = 'num';
               head.appendChild(th);
             });
@@ -116,7 +235,8 @@
               td.dataset.units = String(d.units);
               td.textContent = String(d.units);
             });
-            out.appendChild(table);
+            details.appendChild(table);
+            out.appendChild(details);
           });
         })
         .catch(function (error) {
@@ -124,6 +244,14 @@
         });
     });
   }
+  var GOAL_FIELDS = {
+    name: 'name',
+    event: 'event',
+    value: 'value',
+    'where[0].param': 'condParam',
+    'where[0].op': 'condOp',
+    'where[0].value': 'condValue',
+  };
 
   // Report editor: sections move and go without a round trip (the buttons post the form without
   // script); the form's field names carry each section's position, so they are renumbered.
@@ -188,19 +316,113 @@
     });
   });
 
-  // Funnel builder: add, remove, reorder steps; preview live through POST /api/funnels/run.
+  // Schedules: the cron box is for a custom schedule; runs in progress update live.
+  var presetSelect = document.getElementById('schedule-preset');
+  var scheduleForm = document.getElementById('schedule-form');
+  if (presetSelect && scheduleForm) {
+    var cronInput = scheduleForm.elements.namedItem('cron');
+    var cronField = document.getElementById('cron-field');
+    var showCron = function () {
+      cronField.hidden = presetSelect.value !== '';
+    };
+    presetSelect.addEventListener('change', function () {
+      // A preset replaces what was typed, so what is shown is what is saved.
+      if (presetSelect.value !== '') cronInput.value = '';
+      showCron();
+    });
+    cronInput.addEventListener('input', function () {
+      if (cronInput.value.trim() !== '') presetSelect.value = '';
+    });
+    showCron();
+  }
+  document.querySelectorAll('form.delete-schedule').forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      if (!window.confirm('Delete this schedule? Its run history goes with it.'))
+        event.preventDefault();
+    });
+  });
+  function runStatusText(run) {
+    if (run.status === 'claimed') return 'waiting to start';
+    if (run.status === 'running')
+      return run.stageMs && 'render_total' in run.stageMs ? 'sending' : 'querying and rendering';
+    if (run.status === 'failed') return run.error ? 'failed: ' + run.error : 'failed';
+    if (run.status === 'partial') return ('partly sent: ' + (run.error || '')).trim();
+    return run.status;
+  }
+  function pollSchedule(section) {
+    var id = section.id.replace(/^schedule-/, '');
+    fetch('/api/schedules/' + encodeURIComponent(id) + '/runs', { credentials: 'same-origin' })
+      .then(function (res) {
+        return res.ok ? res.json() : { runs: [] };
+      })
+      .then(function (body) {
+        var stillLive = false;
+        body.runs.forEach(function (run) {
+          var row = section.querySelector('tr[data-run="' + run.id + '"]');
+          if (!row) return;
+          var badge = row.querySelector('.status');
+          badge.textContent = runStatusText(run);
+          badge.className = 'status status-' + run.status;
+          row.className = 'run-' + run.status;
+          var live = run.status === 'claimed' || run.status === 'running';
+          if (live) stillLive = true;
+          else row.removeAttribute('data-live');
+          var order = ['query', 'html', 'pdf', 'render_total', 'send'];
+          row.querySelector('.stages').textContent = Object.keys(run.stageMs || {})
+            .sort(function (a, b) {
+              return order.indexOf(a) - order.indexOf(b);
+            })
+            .map(function (stage) {
+              var ms = run.stageMs[stage];
+              return stage.replace('_', ' ') + ' ' + (ms / 1000).toFixed(ms < 10000 ? 2 : 1) + ' s';
+            })
+            .join(', ');
+          row.querySelector('.deliveries').textContent = run.deliveries
+            .map(function (d) {
+              return d.recipient + ': ' + d.status + (d.error ? ' (' + d.error + ')' : '');
+            })
+            .join(', ');
+        });
+        if (stillLive) window.setTimeout(pollSchedule, 1000, section);
+      })
+      .catch(function () {
+        window.setTimeout(pollSchedule, 3000, section);
+      });
+  }
+  document.querySelectorAll('section.schedule').forEach(function (section) {
+    if (section.querySelector('tr[data-live="true"]'))
+      window.setTimeout(pollSchedule, 1000, section);
+  });
+
+  // Funnel builder: add, remove, reorder steps; preview live through POST /funnel/preview, which
+  // answers the funnel with the chart options the reports use.
+  function drawPageCharts(root) {
+    var data = root.querySelector('#funnel-charts');
+    if (!data) return;
+    var options = JSON.parse(data.textContent || '{}');
+    root.querySelectorAll('.chart[data-option]').forEach(function (box) {
+      var option = options[box.dataset.option];
+      if (option) drawChart(box, option);
+    });
+  }
+  drawPageCharts(document);
   var funnelForm = document.getElementById('funnel-form');
   if (!funnelForm) return;
   var steps = document.getElementById('steps');
   var addStep = document.getElementById('add-step');
   var result = document.getElementById('funnel-result');
   var saveForms = document.querySelectorAll('form.save-funnel');
+  var TOO_FEW = 'Pick at least 2 steps: a funnel shows how many go on from one to the next.';
   addStep.hidden = false;
 
   function renumber() {
     steps.querySelectorAll('.step').forEach(function (li, i) {
-      li.querySelector('select[name="step"]').setAttribute('aria-label', 'Step ' + (i + 1));
+      var label = li.querySelector('label');
+      label.firstChild.textContent = 'Step ' + (i + 1) + ' ';
       li.querySelector('input[name="directly"]').value = String(i + 1);
+      li.querySelector('.step-up').setAttribute('aria-label', 'Move step ' + (i + 1) + ' up');
+      li.querySelector('.step-down').setAttribute('aria-label', 'Move step ' + (i + 1) + ' down');
+      li.querySelector('.step-remove').setAttribute('aria-label', 'Remove step ' + (i + 1));
     });
   }
   function specFromForm() {
@@ -240,37 +462,53 @@
   function pct(x) {
     return (x * 100).toFixed(1) + '%';
   }
+  function table(id, headings) {
+    var t = document.createElement('table');
+    t.className = 'data';
+    t.id = id;
+    var head = t.createTHead().insertRow();
+    headings.forEach(function (h, i) {
+      var th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = h;
+      if (i > 0 && h !== 'Step') th.className = 'num';
+      head.appendChild(th);
+    });
+    t.createTBody();
+    return t;
+  }
+  function chartBox(id, label) {
+    var box = document.createElement('div');
+    box.className = 'chart';
+    box.id = id;
+    box.setAttribute('role', 'img');
+    box.setAttribute('aria-label', label);
+    return box;
+  }
   function render(answer) {
     result.textContent = '';
     var first = answer.steps.length ? answer.steps[0].count : 0;
-    var bars = document.createElement('div');
-    bars.className = 'bars';
-    var table = document.createElement('table');
-    table.className = 'data';
-    table.id = 'funnel-table';
-    var head = table.createTHead().insertRow();
-    ['Step', answer.unit, 'Conversion', 'From previous', 'Abandonments'].forEach(function (h, i) {
-      var th = document.createElement('th');
-      th.textContent = h;
-      if (i > 0) th.className = 'num';
-      head.appendChild(th);
-    });
-    var body = table.createTBody();
+    if (first === 0) {
+      var empty = document.createElement('p');
+      empty.className = 'empty';
+      empty.id = 'funnel-empty';
+      var range = specFromForm().dateRange;
+      empty.textContent =
+        'Nobody entered this funnel from ' + range.start + ' to ' + range.end + '.';
+      result.appendChild(empty);
+    }
+    var stepsChart = chartBox('funnel-chart', 'Funnel chart');
+    result.appendChild(stepsChart);
+    drawChart(stepsChart, answer.charts.steps);
+    var main = table('funnel-table', [
+      'Step',
+      answer.unit,
+      'Conversion',
+      'From previous',
+      'Abandonments',
+    ]);
     answer.steps.forEach(function (s, i) {
-      var row = document.createElement('div');
-      row.className = 'bar-row';
-      var label = document.createElement('span');
-      label.className = 'bar-label';
-      label.textContent = i + 1 + '. ' + s.name;
-      var bar = document.createElement('span');
-      bar.className = 'bar';
-      bar.style.width = (first > 0 ? Math.max(1, Math.round((s.count / first) * 100)) : 0) + '%';
-      var value = document.createElement('span');
-      value.className = 'bar-value';
-      value.textContent = String(s.count);
-      row.append(label, bar, value);
-      bars.appendChild(row);
-      var tr = body.insertRow();
+      var tr = main.tBodies[0].insertRow();
       tr.append(
         cell(i + 1 + '. ' + s.name),
         cell(String(s.count), true),
@@ -280,22 +518,83 @@
       );
       tr.children[1].dataset.count = String(s.count);
     });
-    result.append(bars, table);
+    result.appendChild(main);
+    var groups = answer.breakdown.length
+      ? answer.breakdown.map(function (b) {
+          return { name: b.value, steps: b.steps };
+        })
+      : answer.segments;
+    if (groups.length) {
+      var label = answer.breakdown.length ? 'Breakdown' : 'Segment';
+      var h = document.createElement('h2');
+      h.textContent = 'By ' + label;
+      result.appendChild(h);
+      var groupsChart = chartBox('funnel-groups-chart', 'Funnel by ' + label.toLowerCase());
+      result.appendChild(groupsChart);
+      drawChart(groupsChart, answer.charts.groups);
+      var byGroup = table('funnel-groups', [label, 'Step', answer.unit, 'Conversion']);
+      groups.forEach(function (g) {
+        g.steps.forEach(function (s, i) {
+          var tr = byGroup.tBodies[0].insertRow();
+          tr.dataset.group = g.name;
+          tr.append(
+            cell(g.name),
+            cell(i + 1 + '. ' + s.name),
+            cell(String(s.count), true),
+            cell(pct(s.conversionRate), true),
+          );
+          tr.children[2].dataset.count = String(s.count);
+        });
+      });
+      result.appendChild(byGroup);
+    }
+    var sql = document.createElement('details');
+    sql.id = 'funnel-sql';
+    var summary = document.createElement('summary');
+    summary.textContent = 'Show SQL';
+    var note = document.createElement('p');
+    note.className = 'hint';
+    note.textContent = "The query as it ran on this service's engine.";
+    var pre = document.createElement('pre');
+    pre.className = 'sql';
+    pre.textContent = answer.sql;
+    sql.append(summary, note, pre);
+    result.appendChild(sql);
   }
-  function showError(message) {
+  function showError(error) {
     result.textContent = '';
-    var p = document.createElement('p');
-    p.className = 'error';
-    p.setAttribute('role', 'alert');
-    p.textContent = message;
-    result.appendChild(p);
+    clearFieldErrors(funnelForm);
+    var existing = document.getElementById('error-steps');
+    if (existing) existing.remove();
+    steps.removeAttribute('aria-describedby');
+    if (error.field === 'steps') {
+      var p = document.createElement('p');
+      p.className = 'field-error live';
+      p.id = 'error-steps';
+      p.setAttribute('role', 'alert');
+      p.textContent = error.message;
+      steps.insertAdjacentElement('afterend', p);
+      steps.setAttribute('aria-describedby', p.id);
+      return;
+    }
+    if (error.field && showFieldError(funnelForm, error.field, error.message)) return;
+    var banner = document.createElement('p');
+    banner.className = 'error';
+    banner.setAttribute('role', 'alert');
+    banner.textContent = error.message;
+    result.appendChild(banner);
   }
   var pending = 0;
-  function preview() {
+  function preview(explicit) {
     setFunnelQuery();
     var spec = specFromForm();
-    if (spec.steps.length < 2) return;
     var ticket = ++pending;
+    if (spec.steps.length < 2) {
+      // While steps are being picked one by one, say nothing until asked to preview.
+      if (explicit === true) showError({ field: 'steps', message: TOO_FEW });
+      result.dataset.ready = String(ticket);
+      return;
+    }
     // On BigQuery, the bytes the query will process, from a dry run, before it runs.
     fetch('/api/funnels/estimate', {
       method: 'POST',
@@ -314,7 +613,7 @@
       })
       .catch(function () {});
     result.setAttribute('aria-busy', 'true');
-    fetch('/api/funnels/run', {
+    fetch('/funnel/preview', {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
@@ -324,13 +623,18 @@
         return res.json().then(function (body) {
           if (ticket !== pending) return;
           result.removeAttribute('aria-busy');
-          if (!res.ok) showError(body.error ? body.error.message : 'preview failed');
-          else render(body);
+          if (!res.ok) showError(body.error || { message: 'preview failed' });
+          else {
+            clearFieldErrors(funnelForm);
+            var stale = document.getElementById('error-steps');
+            if (stale) stale.remove();
+            render(body);
+          }
           result.dataset.ready = String(ticket);
         });
       })
       .catch(function (error) {
-        showError(String(error));
+        showError({ message: String(error) });
       });
   }
   steps.addEventListener('click', function (event) {
@@ -357,7 +661,7 @@
   funnelForm.addEventListener('submit', function (event) {
     event.preventDefault();
     history.replaceState(null, '', '/funnel?' + queryString());
-    preview();
+    preview(true);
   });
   function setFunnelQuery() {
     saveForms.forEach(function (form) {

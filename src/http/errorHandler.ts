@@ -1,7 +1,8 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { PathlightError, PreparingError, formatIssuePath } from '../errors/errors.js';
+import type { Views } from './pages/views.js';
 
 export interface ErrorBody {
   readonly error: { code: string; message: string; field?: string };
@@ -55,7 +56,7 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody }
 const PREPARING_RETRY_S = 3;
 
 /** The one error middleware: JSON for the API, a short page for browsers. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, views?: Views): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
@@ -74,6 +75,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         .send(
           `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="${PREPARING_RETRY_S}"><title>Preparing</title><p>${escapeHtml(body.error.message)}</p><p>This page will load by itself when the data is ready.</p>`,
         );
+      return;
+    }
+    if (wantsHtml && views) {
+      res.type('html').send(errorPage(views, req, status, body.error.message));
       return;
     }
     if (wantsHtml) {
@@ -99,4 +104,28 @@ export function escapeHtml(text: string): string {
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
+}
+
+/** The site's own error page, signed-in menu included, so a person is never stranded. */
+function errorPage(views: Views, req: Request, status: number, message: string): string {
+  const principal = (req as { principal?: { role?: string } }).principal;
+  return views.render('error', {
+    title: status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : 'Cannot do that',
+    user: principal,
+    status,
+    message,
+    serverFault: status >= 500,
+    requestId: String(req.id ?? ''),
+    back: backPath(req.get('referer'), req.get('host')),
+  });
+}
+
+/** The page a person came from, when it is on this site; the start page otherwise. */
+function backPath(referer: string | undefined, host: string | undefined): string {
+  try {
+    const url = new URL(referer ?? '');
+    return url.host === host ? `${url.pathname}${url.search}` : '/';
+  } catch {
+    return '/';
+  }
 }

@@ -15,6 +15,7 @@ import { apiRouter } from './api/apiRouter.js';
 import { requireAccess, type AccessOptions } from './auth/access.js';
 import { errorHandler, notFound } from './errorHandler.js';
 import { loadViews, pagesRouter, publicDir, signInRouter } from './pages/pagesRouter.js';
+import { staticExtras } from './pages/staticExtras.js';
 import { rateLimiter } from './rateLimiter.js';
 import { readiness } from './readiness.js';
 import { tasksRouter, type TickAuth } from './routes/tasks.js';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.get('/readyz', readiness(deps));
   app.use('/public', express.static(publicDir, { maxAge: '1h', index: false }));
+  app.use(staticExtras());
   if (deps.scheduler) app.use(tasksRouter(deps.scheduler.loop, deps.scheduler.auth));
   app.use('/r', rateLimiter(deps.limits?.linksPerMinute ?? 60));
   if (deps.linksRouter) app.use(deps.linksRouter);
@@ -118,7 +120,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', apiRouter(apiDeps, deps.extendApi));
   app.use(pagesRouter({ ...apiDeps, views, access: deps.access }));
   app.use(notFound);
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, views));
   return app;
 }
 

@@ -87,55 +87,59 @@ export function funnelBarChart(
   size = { width: 680, height: 240 },
   showDropOff = true,
 ): string {
+  return renderSvg(funnelBarOption(steps, showDropOff), size.width, size.height);
+}
+
+/** The funnel chart's ECharts option, shared by the reports (as SVG) and the pages (drawn live). */
+export function funnelBarOption(
+  steps: { name: string; count: number }[],
+  showDropOff = true,
+): echarts.EChartsOption {
   const lost = steps.map((s, i) =>
     i === 0 ? 0 : Math.max(0, (steps[i - 1]?.count ?? 0) - s.count),
   );
-  return renderSvg(
-    {
-      grid: { left: 56, right: 16, top: 30, bottom: 44 },
-      legend: { top: 0, right: 16, itemWidth: 14, textStyle: { fontSize: 11 } },
-      xAxis: {
-        type: 'category',
-        data: steps.map((s, i) => `${i + 1}. ${s.name}`),
-        axisLabel: {
-          fontSize: 10,
-          interval: 0,
-          width: 110,
-          overflow: 'truncate',
-          color: PALETTE.text,
-        },
+  return {
+    grid: { left: 56, right: 16, top: 30, bottom: 44 },
+    legend: { top: 0, right: 16, itemWidth: 14, textStyle: { fontSize: 11 } },
+    xAxis: {
+      type: 'category',
+      data: steps.map((s, i) => `${i + 1}. ${s.name}`),
+      axisLabel: {
+        fontSize: 10,
+        interval: 0,
+        width: 110,
+        overflow: 'truncate',
+        color: PALETTE.text,
       },
-      yAxis: {
-        type: 'value',
-        splitLine: { lineStyle: { color: PALETTE.grid } },
-        axisLabel: { fontSize: 10, color: PALETTE.muted },
-      },
-      series: [
-        {
-          type: 'bar',
-          name: 'Reached step',
-          stack: 'funnel',
-          data: steps.map((s) => s.count),
-          barWidth: '55%',
-          itemStyle: { color: PALETTE.primary },
-          label: { show: true, position: 'insideTop', color: '#fff', fontSize: 11 },
-        },
-        ...(showDropOff
-          ? [
-              {
-                type: 'bar' as const,
-                name: 'Dropped off',
-                stack: 'funnel',
-                data: lost,
-                itemStyle: { color: PALETTE.dropOff },
-              },
-            ]
-          : []),
-      ],
     },
-    size.width,
-    size.height,
-  );
+    yAxis: {
+      type: 'value',
+      splitLine: { lineStyle: { color: PALETTE.grid } },
+      axisLabel: { fontSize: 10, color: PALETTE.muted },
+    },
+    series: [
+      {
+        type: 'bar',
+        name: 'Reached step',
+        stack: 'funnel',
+        data: steps.map((s) => s.count),
+        barWidth: '55%',
+        itemStyle: { color: PALETTE.primary },
+        label: { show: true, position: 'insideTop', color: '#fff', fontSize: 11 },
+      },
+      ...(showDropOff
+        ? [
+            {
+              type: 'bar' as const,
+              name: 'Dropped off',
+              stack: 'funnel',
+              data: lost,
+              itemStyle: { color: PALETTE.dropOff },
+            },
+          ]
+        : []),
+    ],
+  };
 }
 
 /** Horizontal bars, one per channel, in the channel's fixed color. */

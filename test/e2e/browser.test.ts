@@ -130,7 +130,8 @@ describe('a marketing manager in a real browser', () => {
     await Promise.all([page.waitForNavigation(), page.click('#save-report button[type="submit"]')]);
     expect(new URL(page.url()).pathname).toBe('/reports');
     expect(await page.$eval('#report-list', (t) => t.textContent)).toContain('Checkout funnel');
-    // Saved in the reports schema's shape: goal from the last step, relative range, funnel section.
+    // Saved in the reports schema's shape: goal from the last step, relative range, funnel section
+    // whose goal step refers to the saved goal by name.
     const report = await call(`${service.url}/api/reports/checkout`, {
       headers: { Authorization: `Bearer ${service.adminToken}` },
     });
@@ -143,15 +144,7 @@ describe('a marketing manager in a real browser', () => {
         {
           type: 'funnel',
           funnel: {
-            steps: [
-              {
-                name: 'Product view',
-                event: 'page_view',
-                where: [{ param: 'page_type', op: 'eq', value: 'product' }],
-              },
-              { event: 'add_to_cart' },
-              { event: 'purchase' },
-            ],
+            steps: [{ goal: 'Product view' }, { event: 'add_to_cart' }, { event: 'purchase' }],
           },
         },
       ],
@@ -239,7 +232,12 @@ describe('a marketing manager in a real browser', () => {
       page.waitForNavigation(),
       page.click('#schedule-form button[type="submit"]'),
     ]);
-    expect(await page.$eval('.error', (e) => e.textContent)).toContain('recipients.to[0]');
+    expect(
+      await page.$eval('#schedule-form [name="to"]', (i) => {
+        const id = i.getAttribute('aria-describedby');
+        return id ? document.getElementById(id)?.textContent : '';
+      }),
+    ).toBe('expected an email address like name@example.com');
     await page.$eval(
       '#schedule-form input[name="to"]',
       (i) => ((i as HTMLInputElement).value = ''),

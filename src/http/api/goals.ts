@@ -4,6 +4,7 @@ import { dateRangeSchema } from '../../sql/vocabulary/dateRange.js';
 import { parseWith } from '../../errors/parseWith.js';
 import { InputError, NotFoundError } from '../../errors/errors.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
+import { checkGoalName } from '../../store/storeKeys.js';
 import type { ApiDeps } from './apiDeps.js';
 import { goalPreview } from './goalPreview.js';
 import { handle, param } from './handler.js';
@@ -47,7 +48,7 @@ export function goalsRoutes(router: Router, deps: ApiDeps): void {
   router.put(
     '/goals/:name',
     handle(async (req, res) => {
-      const name = param(req, 'name');
+      const name = checkGoalName(param(req, 'name'));
       const body = (req.body ?? {}) as Record<string, unknown>;
       const goal = parseWith(goalSchema, { ...body, name });
       const saved = await repo().saveFromUi(name, goal);

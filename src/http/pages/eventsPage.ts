@@ -4,10 +4,12 @@ import { goalSchema, type Goal } from '../../analyses/goals/goal.js';
 import { parseWith } from '../../errors/parseWith.js';
 import { InputError, PathlightError } from '../../errors/errors.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
-import { rangeQuerySchema } from '../api/events.js';
+import { checkGoalName } from '../../store/storeKeys.js';
 import { eventTrends } from '../api/eventTrends.js';
 import { goalPreview } from '../api/goalPreview.js';
-import { defaultRange, field, type PageDeps } from './pageDeps.js';
+import { field, type PageDeps } from './pageDeps.js';
+import { pageError, type PageError } from './pageError.js';
+import { pageRange } from './pageRange.js';
 import { sparkline } from './sparkline.js';
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
@@ -26,8 +28,10 @@ export function goalFromForm(body: unknown): Goal {
         },
       ]
     : undefined;
+  const name = field(body, 'name');
+  if (name) checkGoalName(name);
   return parseWith(goalSchema, {
-    name: field(body, 'name'),
+    name,
     event: field(body, 'event'),
     ...(where ? { where } : {}),
     value: field(body, 'value') || 'none',
@@ -38,24 +42,34 @@ export function goalFromForm(body: unknown): Goal {
 export function eventsPage(router: Router, deps: PageDeps): void {
   const goals = () => new DefinitionsRepo<Goal>(deps.store, 'goals');
   const render = async (query: Record<string, unknown>, error?: PathlightError) => {
-    const range = {
-      from: (query.from as string | undefined) || defaultRange().from,
-      to: (query.to as string | undefined) || defaultRange().to,
-    };
-    const q = parseWith(rangeQuerySchema, { from: range.from, to: range.to });
-    const dateRange = { start: q.from, end: q.to };
+    const range = pageRange(field(query, 'from'), field(query, 'to'));
+    const dateRange = { start: range.from, end: range.to };
+    // A range that cannot be queried is shown on its field; the goals still list.
     const [inventory, trends, saved, keyEvents] = await Promise.all([
-      eventInventory(deps.engine, dateRange, { includeIntraday: deps.includeIntraday ?? false }),
-      eventTrends(deps.engine, dateRange, deps.includeIntraday),
+      range.error
+        ? Promise.resolve({ events: [] })
+        : eventInventory(deps.engine, dateRange, {
+            includeIntraday: deps.includeIntraday ?? false,
+          }),
+      range.error
+        ? Promise.resolve({} as Awaited<ReturnType<typeof eventTrends>>)
+        : eventTrends(deps.engine, dateRange, deps.includeIntraday),
       goals().list(),
       deps.keyEvents?.() ?? Promise.resolve([] as string[]),
     ]);
+    const shown: PageError | undefined =
+      range.error ?? (error ? pageError(error, goalFieldOf) : undefined);
     return {
       title: 'Events and goals',
       nav: 'events',
-      from: q.from,
-      to: q.to,
-      error: error ? { message: error.message, field: error.field } : undefined,
+      charts: true,
+      from: range.from,
+      to: range.to,
+      error: shown,
+      toast: field(query, 'saved') ? `Goal ${field(query, 'saved')} saved.` : undefined,
+      rangeOk: !range.error,
+      // What was typed into the goal form comes back with its error.
+      form: error ? formEcho(query) : undefined,
       // Without a GA4 property the page says where key events would come from, not nothing.
       keyEventsOff: deps.keyEvents === undefined,
       events: inventory.events.map((e) => ({
@@ -97,12 +111,18 @@ export function eventsPage(router: Router, deps: PageDeps): void {
   });
   router.post('/goals', async (req, res, next) => {
     try {
-      const goal = goalFromForm(req.body);
-      if (field(req.body, 'preview')) {
+      const previewing = field(req.body, 'preview') !== '';
+      // A preview needs no name yet; a save does.
+      const body = req.body as Record<string, unknown>;
+      const goal = goalFromForm(
+        previewing ? { ...body, name: field(body, 'name') || 'preview' } : body,
+      );
+      if (previewing) {
         // Without script: the page again, with the goal's daily conversions under the form.
-        const range = { from: field(req.body, 'from'), to: field(req.body, 'to') };
+        const range = pageRange(field(req.body, 'from'), field(req.body, 'to'));
+        if (range.error) throw new InputError(range.error.message, 'dateRange');
         const days = await goalPreview(deps.engine, goal, { start: range.from, end: range.to });
-        const context = await render(range);
+        const context = await render({ ...(req.body as object), from: range.from, to: range.to });
         res.type('html').send(
           deps.views.render('events', {
             ...context,
@@ -115,17 +135,16 @@ export function eventsPage(router: Router, deps: PageDeps): void {
       const saved = await goals().saveFromUi(goal.name, goal);
       if (!saved.saved)
         throw new InputError(`goal ${goal.name} comes from ${saved.filePath}`, 'name');
-      res.redirect(
-        303,
-        `/events?from=${field(req.body, 'from')}&to=${field(req.body, 'to')}#goals`,
-      );
+      const back = new URLSearchParams({
+        from: field(req.body, 'from'),
+        to: field(req.body, 'to'),
+        saved: goal.name,
+      });
+      res.redirect(303, `/events?${back.toString()}#goals`);
     } catch (error) {
       if (!(error instanceof InputError)) return next(error);
       try {
-        const context = await render(
-          { from: field(req.body, 'from'), to: field(req.body, 'to') },
-          error,
-        );
+        const context = await render(req.body as Record<string, unknown>, error);
         res
           .status(400)
           .type('html')
@@ -135,4 +154,19 @@ export function eventsPage(router: Router, deps: PageDeps): void {
       }
     }
   });
+}
+
+/** The goal form's field for a path of the goal schema (one condition: `where[0]`). */
+function goalFieldOf(path: string): string | undefined {
+  if (path === 'name' || path === 'event' || path === 'value') return path;
+  const cond = /^where\[0\]\.(param|op|value)$/.exec(path)?.[1];
+  if (cond) return { param: 'condParam', op: 'condOp', value: 'condValue' }[cond];
+  if (path.startsWith('where')) return 'condParam';
+  return undefined;
+}
+
+/** The goal form's fields as they were posted, for the form to show them back. */
+function formEcho(body: Record<string, unknown>) {
+  const names = ['name', 'event', 'condParam', 'condOp', 'condValue', 'value'] as const;
+  return Object.fromEntries(names.map((n) => [n, field(body, n)]));
 }

@@ -1,21 +1,51 @@
-import type { Router } from 'express';
+import type { Response, Router } from 'express';
 import { eventInventory } from '../../analyses/events/eventInventory.js';
+import { parseFunnelSpec } from '../../analyses/funnel/funnelSpec.js';
 import { runFunnel, type FunnelResult } from '../../analyses/funnel/runFunnel.js';
-import { InputError } from '../../errors/errors.js';
+import { InputError, PathlightError } from '../../errors/errors.js';
+import { funnelBarOption } from '../../render/charts.js';
+import { funnelGroupsOption } from '../../render/funnelGroupsChart.js';
 import { goalsByName } from '../api/goals.js';
 import { breakdownOptions, funnelSpecFromForm } from './funnelForm.js';
-import { defaultRange, field, fields, type PageDeps } from './pageDeps.js';
+import { field, fields, type PageDeps } from './pageDeps.js';
+import { pageError, type PageError } from './pageError.js';
+import { pageRange } from './pageRange.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 const choices = (chosen: string, labels: Record<string, string>) =>
   Object.entries(labels).map(([value, label]) => ({ value, label, selected: value === chosen }));
 
+/** The builder's field for a path of the funnel spec. */
+export function funnelFieldOf(path: string): string | undefined {
+  if (path === 'dateRange.start' || path === 'dateRange') return 'from';
+  if (path === 'dateRange.end') return 'to';
+  if (path === 'window' || path === 'breakdown' || path === 'scope' || path === 'type') return path;
+  if (path.startsWith('steps')) return 'steps';
+  return undefined;
+}
+
+export const TOO_FEW_STEPS =
+  'Pick at least 2 steps: a funnel shows how many go on from one to the next.';
+
+/** The chart options the page draws: the steps, and the groups of a breakdown or segments. */
+export function funnelCharts(result: FunnelResult) {
+  const names = result.steps.map((s) => s.name);
+  const groups = result.breakdown.length
+    ? result.breakdown.map((b) => ({ name: b.value, counts: b.steps.map((s) => s.count) }))
+    : result.segments.map((g) => ({ name: g.name, counts: g.steps.map((s) => s.count) }));
+  return {
+    steps: funnelBarOption(result.steps),
+    groups: groups.length ? funnelGroupsOption(names, groups) : null,
+  };
+}
+
 /** Bars and rows of a funnel result, as the page and the client script show them. */
 export function funnelView(result: FunnelResult) {
   const first = result.steps[0]?.count ?? 0;
   return {
     unit: result.unit,
+    empty: first === 0,
     steps: result.steps.map((s, i) => ({
       ...s,
       number: i + 1,
@@ -23,97 +53,155 @@ export function funnelView(result: FunnelResult) {
       fromPreviousText: pct(s.fromPrevious),
       barWidth: first > 0 ? Math.max(1, Math.round((s.count / first) * 100)) : 0,
     })),
+    groupLabel: result.breakdown.length ? 'Breakdown' : 'Segment',
+    groups: (result.breakdown.length
+      ? result.breakdown.map((b) => ({ name: b.value, steps: b.steps }))
+      : result.segments
+    ).map((g) => ({
+      name: g.name,
+      steps: g.steps.map((s, i) => ({ ...s, number: i + 1, conversion: pct(s.conversionRate) })),
+    })),
+    charts: JSON.stringify(funnelCharts(result)).replace(/</g, '\\u003c'),
+    sql: result.sql,
     bytesProcessed: result.bytesProcessed,
   };
 }
 
-/** The funnel builder: pickers, options, and (without script) a server-side preview. */
+export interface BuilderExtra {
+  /** An error of the "save as a report" form, shown on its field there. */
+  readonly saveError?: PageError;
+  readonly saveForm?: Record<string, string>;
+}
+
+/** The funnel builder for a query (the form's fields); runs the funnel when 2 steps are picked. */
+export async function renderFunnelBuilder(
+  deps: PageDeps,
+  res: Response,
+  query: Record<string, unknown>,
+  extra: BuilderExtra = {},
+): Promise<void> {
+  const range = pageRange(field(query, 'from'), field(query, 'to'));
+  const { from, to } = range;
+  const [inventory, goals] = await Promise.all([
+    range.error
+      ? Promise.resolve({ events: [] as { name: string }[] })
+      : eventInventory(deps.engine, { start: from, end: to }, { topValues: 1 }),
+    goalsByName(deps),
+  ]);
+  const chosen = fields(query, 'step');
+  const within = fields(query, 'within');
+  const directly = new Set(fields(query, 'directly'));
+  const rows = (chosen.length > 0 ? chosen : ['', '', '']).map((value, i) => ({
+    number: i + 1,
+    value,
+    within: within[i] ?? '',
+    directly: directly.has(String(i + 1)),
+  }));
+  const pickers = [
+    ...[...goals.keys()].map((g) => ({ value: `goal:${g}`, label: `Goal: ${g}`, group: 'goal' })),
+    ...inventory.events.map((e) => ({ value: `event:${e.name}`, label: e.name, group: 'event' })),
+  ];
+  let result;
+  let error: PageError | undefined = range.error;
+  const picked = chosen.filter(Boolean).length;
+  if (!error && picked === 1)
+    error = { field: 'steps', where: '', message: TOO_FEW_STEPS, onField: true };
+  if (!error && picked >= 2) {
+    try {
+      const spec = funnelSpecFromForm({ ...query, from, to });
+      result = funnelView(await runFunnel(deps.engine, spec, { goals }));
+    } catch (caught) {
+      if (!(caught instanceof PathlightError) || caught.status !== 400) throw caught;
+      error = pageError(caught, funnelFieldOf);
+    }
+  }
+  // Opened from the report editor: the builder can put this funnel back into that section.
+  const report = field(query, 'report');
+  const section = field(query, 'section');
+  const into =
+    /^[a-z0-9][a-z0-9-]{0,63}$/.test(report) && /^\d{1,2}$/.test(section)
+      ? { report, section, number: Number(section) + 1 }
+      : undefined;
+  const funnelKeys = [
+    'from',
+    'to',
+    'step',
+    'within',
+    'directly',
+    'scope',
+    'type',
+    'window',
+    'breakdown',
+  ];
+  res
+    .status(extra.saveError ? 400 : 200)
+    .type('html')
+    .send(
+      deps.views.render('funnel', {
+        ...res.locals,
+        title: 'Funnel',
+        nav: 'funnel',
+        charts: true,
+        from,
+        to,
+        rows: rows.map((r) => ({
+          ...r,
+          options: pickers.map((p) => ({ ...p, selected: p.value === r.value })),
+        })),
+        goalPickers: pickers.filter((p) => p.group === 'goal'),
+        scopes: choices(field(query, 'scope') || 'user', { user: 'users', session: 'sessions' }),
+        types: choices(field(query, 'type') || 'closed', {
+          closed: 'closed (enter at step 1)',
+          open: 'open (enter at any step)',
+        }),
+        window: field(query, 'window'),
+        breakdowns: breakdownOptions.map((b) => ({
+          ...b,
+          selected: b.value === field(query, 'breakdown'),
+        })),
+        result,
+        error,
+        saveError: extra.saveError,
+        saveForm: extra.saveForm ?? {},
+        into,
+        // Without script the save forms carry the funnel as it was last previewed.
+        funnelQuery: new URLSearchParams(
+          Object.entries(query)
+            .filter(([k]) => funnelKeys.includes(k))
+            .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, String(x)])),
+        ).toString(),
+      }),
+    );
+}
+
+/** The funnel builder: pickers, options, a server-side preview, and the live preview's JSON. */
 export function funnelPage(router: Router, deps: PageDeps): void {
   router.get('/funnel', async (req, res, next) => {
     try {
-      const range = defaultRange();
-      const from = field(req.query, 'from') || range.from;
-      const to = field(req.query, 'to') || range.to;
-      const [inventory, goals] = await Promise.all([
-        eventInventory(deps.engine, { start: from, end: to }, { topValues: 1 }),
-        goalsByName(deps),
-      ]);
-      const chosen = fields(req.query, 'step');
-      const within = fields(req.query, 'within');
-      const directly = new Set(fields(req.query, 'directly'));
-      const rows = (chosen.length > 0 ? chosen : ['', '', '']).map((value, i) => ({
-        number: i + 1,
-        value,
-        within: within[i] ?? '',
-        directly: directly.has(String(i + 1)),
-      }));
-      const pickers = [
-        ...inventory.events.map((e) => ({
-          value: `event:${e.name}`,
-          label: e.name,
-          group: 'event',
-        })),
-        ...[...goals.keys()].map((g) => ({
-          value: `goal:${g}`,
-          label: `Goal: ${g}`,
-          group: 'goal',
-        })),
-      ];
-      let result;
-      let error;
-      if (chosen.filter(Boolean).length >= 2) {
-        try {
-          const spec = funnelSpecFromForm({ ...req.query, from, to });
-          result = funnelView(await runFunnel(deps.engine, spec, { goals }));
-        } catch (caught) {
-          if (!(caught instanceof InputError)) throw caught;
-          error = { message: caught.message, field: caught.field };
-        }
-      }
-      // Opened from the report editor: the builder can put this funnel back into that section.
-      const report = field(req.query, 'report');
-      const section = field(req.query, 'section');
-      const into =
-        /^[a-z0-9][a-z0-9-]{0,63}$/.test(report) && /^\d{1,2}$/.test(section)
-          ? { report, section, number: Number(section) + 1 }
-          : undefined;
-      res.type('html').send(
-        deps.views.render('funnel', {
-          ...res.locals,
-          title: 'Funnel builder',
-          nav: 'funnel',
-          from,
-          to,
-          rows: rows.map((r) => ({
-            ...r,
-            options: pickers.map((p) => ({ ...p, selected: p.value === r.value })),
-          })),
-          pickers,
-          scopes: choices(field(req.query, 'scope') || 'user', {
-            user: 'users',
-            session: 'sessions',
-          }),
-          types: choices(field(req.query, 'type') || 'closed', {
-            closed: 'closed (enter at step 1)',
-            open: 'open (enter at any step)',
-          }),
-          window: field(req.query, 'window'),
-          breakdowns: breakdownOptions.map((b) => ({
-            ...b,
-            selected: b.value === field(req.query, 'breakdown'),
-          })),
-          result,
-          error,
-          into,
-          // Without script the save forms carry the funnel as it was last previewed.
-          funnelQuery: new URLSearchParams(
-            Object.entries(req.query).flatMap(([k, v]) =>
-              (Array.isArray(v) ? v : [v]).map((x) => [k, String(x)]),
-            ),
-          ).toString(),
-        }),
-      );
+      await renderFunnelBuilder(deps, res, req.query as Record<string, unknown>);
     } catch (error) {
+      next(error);
+    }
+  });
+  // The live preview: the funnel's answer (as POST /api/funnels/run gives it) with the charts
+  // the page draws, built by the same option builders the reports use.
+  router.post('/funnel/preview', async (req, res, next) => {
+    try {
+      const body = (req.body ?? {}) as { steps?: unknown };
+      if (Array.isArray(body.steps) && body.steps.length < 2)
+        throw new InputError(TOO_FEW_STEPS, 'steps');
+      const spec = parseFunnelSpec(req.body);
+      const result = await runFunnel(deps.engine, spec, {
+        goals: await goalsByName(deps),
+        ...(deps.queryTimeoutMs === undefined ? {} : { timeoutMs: deps.queryTimeoutMs }),
+      });
+      res.json({ ...result, charts: funnelCharts(result) });
+    } catch (error) {
+      if (error instanceof PathlightError && error.status === 400) {
+        const shown = pageError(error, funnelFieldOf);
+        res.status(400).json({ error: { code: error.code, ...shown } });
+        return;
+      }
       next(error);
     }
   });

@@ -2,7 +2,7 @@ import type { Response, Router } from 'express';
 import { eventInventory } from '../../analyses/events/eventInventory.js';
 import type { FunnelSpec } from '../../analyses/funnel/funnelSpec.js';
 import { resolveGoalSteps } from '../../analyses/goals/goal.js';
-import { InputError, NotFoundError } from '../../errors/errors.js';
+import { InputError, NotFoundError, PathlightError } from '../../errors/errors.js';
 import { parseReportDefinition, type ReportDefinition } from '../../reports/reportDefinition.js';
 import { renderReport } from '../../reports/renderReport.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
@@ -12,7 +12,9 @@ import { ForbiddenError } from '../auth/access.js';
 import { funnelSpecFromForm } from './funnelForm.js';
 import { defaultRange, field, type PageDeps } from './pageDeps.js';
 import { reportEditorView } from './reportEditorView.js';
-import { applyOp, draftFromForm, newDraft, type ReportDraft } from './reportForm.js';
+import { pageError } from './pageError.js';
+import { applyOp, newDraft, readDraft, type ReportDraft } from './reportForm.js';
+import type { FormProblem } from './sectionFields.js';
 
 /** The store's report ids are stricter than the schema's (no underscores). */
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -28,17 +30,27 @@ export function reportEditPage(router: Router, deps: PageDeps): void {
   const show = async (
     res: Response,
     draft: ReportDraft,
-    extra: { storedId?: string; fromFile?: string | null; error?: InputError; status?: number },
+    extra: {
+      storedId?: string;
+      fromFile?: string | null;
+      error?: PathlightError;
+      problems?: readonly FormProblem[];
+      status?: number;
+    },
   ) => {
     // Viewers read and preview reports from the list; the editor is for those who may save.
     if (res.locals.canEdit !== true)
       throw new ForbiddenError(`${String(res.locals.user?.email)} may view reports, not edit them`);
     const range = defaultRange();
-    const inventory = await eventInventory(
-      deps.engine,
-      { start: range.from, end: range.to },
-      { topValues: 1 },
-    );
+    const [inventory, goals] = await Promise.all([
+      eventInventory(deps.engine, { start: range.from, end: range.to }, { topValues: 1 }),
+      goalsByName(deps),
+    ]);
+    const problems = extra.problems ?? [];
+    const first = problems[0];
+    const error = first
+      ? pageError(new InputError(`${first.path}: ${first.message}`, first.path), editorFieldOf)
+      : extra.error && pageError(extra.error, editorFieldOf);
     res
       .status(extra.status ?? 200)
       .type('html')
@@ -50,30 +62,34 @@ export function reportEditPage(router: Router, deps: PageDeps): void {
           pdf: deps.pool !== undefined,
           ...reportEditorView(draft, {
             events: inventory.events.map((e) => e.name),
+            savedGoals: [...goals.keys()],
             ...(extra.storedId ? { storedId: extra.storedId } : {}),
             fromFile: extra.fromFile ?? null,
+            raw: Object.fromEntries(problems.map((p) => [p.name, p.raw])),
           }),
-          error: extra.error && { message: extra.error.message, field: extra.error.field },
+          error,
         }),
       );
   };
 
-  /** The schema's check, then goal steps written out so the report stands on its own. */
+  /**
+   * The schema's check, and every goal a funnel step names must be saved; the steps keep the
+   * goal's name, so a change to the goal reaches the report.
+   */
   const definitionOf = async (draft: ReportDraft): Promise<ReportDefinition> => {
     const definition = parseReportDefinition(draft);
     const goals = await goalsByName(deps);
-    const sections = definition.sections.map((section, i) => {
-      if (section.type !== 'funnel') return section;
+    definition.sections.forEach((section, i) => {
+      if (section.type !== 'funnel' && section.type !== 'trended_funnel') return;
       try {
-        const spec = resolveGoalSteps(section.funnel as unknown as FunnelSpec, goals);
-        return { ...section, funnel: spec as unknown as typeof section.funnel };
+        resolveGoalSteps(section.funnel as unknown as FunnelSpec, goals);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         const at = `sections[${i}].funnel.${error.field ?? ''}`;
-        throw new InputError(`sections[${i}].funnel.${error.message}`, at);
+        throw new InputError(`${at}: ${error.message.replace(/^[^:]*: /, '')}`, at);
       }
     });
-    return { ...definition, sections };
+    return definition;
   };
 
   router.get('/reports/new', async (_req, res, next) => {
@@ -109,8 +125,14 @@ export function reportEditPage(router: Router, deps: PageDeps): void {
     const context = storedId ? { storedId } : {};
     let draft: ReportDraft | undefined;
     try {
-      draft = draftFromForm(body);
+      const read = readDraft(body);
+      draft = read.draft;
       if (storedId) draft.id = storedId;
+      // Text the form cannot read stays in its field with its line and column; nothing is lost.
+      if (read.problems.length) {
+        await show(res, draft, { ...context, problems: read.problems, status: 400 });
+        return;
+      }
       const op = field(body, 'op') || 'save';
       if (op !== 'save') {
         await show(res, applyOp(draft, op), context);
@@ -118,15 +140,18 @@ export function reportEditPage(router: Router, deps: PageDeps): void {
       }
       const id = String(draft.id);
       if (!ID.test(id))
-        throw new InputError('id: expected lower-case letters, digits and dashes', 'id');
+        throw new InputError(
+          'id: use lower-case letters, digits and dashes, starting with a letter or digit',
+          'id',
+        );
       const definition = await definitionOf(draft);
       if (!storedId && (await repo().get(id)))
         throw new InputError(`id: a report ${id} exists already; edit it or pick another id`, 'id');
       const saved = await repo().saveFromUi(id, definition);
       if (!saved.saved) throw new InputError(`report ${id} comes from ${saved.filePath}`, 'id');
-      res.redirect(303, '/reports');
+      res.redirect(303, `/reports?saved=${encodeURIComponent(id)}`);
     } catch (error) {
-      if (!(error instanceof InputError)) return next(error);
+      if (!(error instanceof PathlightError) || error.status !== 400) return next(error);
       // The form comes back as it was sent, with the error beside the field at fault.
       try {
         await show(res, draft ?? { ...newDraft(), ...context }, {
@@ -142,9 +167,20 @@ export function reportEditPage(router: Router, deps: PageDeps): void {
 
   // The draft as the report's HTML or PDF, without saving it (the form's Preview buttons).
   router.post('/reports/preview', async (req, res, next) => {
+    const body = req.body as Record<string, unknown>;
+    const storedId = field(body, 'storedId') || undefined;
+    let draft: ReportDraft | undefined;
     try {
-      const body = req.body as Record<string, unknown>;
-      const draft = draftFromForm(body);
+      const read = readDraft(body);
+      draft = read.draft;
+      if (read.problems.length) {
+        await show(res, draft, {
+          ...(storedId ? { storedId } : {}),
+          problems: read.problems,
+          status: 400,
+        });
+        return;
+      }
       if (!draft.id) draft.id = 'preview';
       const definition = await definitionOf(draft);
       const format = field(body, 'format') === 'pdf' ? 'pdf' : 'html';
@@ -167,7 +203,15 @@ export function reportEditPage(router: Router, deps: PageDeps): void {
       }
       res.type('html').send(rendered.html);
     } catch (error) {
-      next(error);
+      if (!(error instanceof PathlightError) || error.status !== 400 || !draft) return next(error);
+      // The preview opens in its own tab: there, the editor with the draft and the error on
+      // its field, so nothing typed is lost and the fix is one step away.
+      try {
+        if (draft.id === 'preview' && !field(body, 'id')) draft.id = '';
+        await show(res, draft, { ...(storedId ? { storedId } : {}), error, status: 400 });
+      } catch (failed) {
+        next(failed);
+      }
     }
   });
 
@@ -210,4 +254,21 @@ export function reportEditPage(router: Router, deps: PageDeps): void {
       next(error);
     }
   });
+}
+
+/** The editor's field for a path of the report definition. */
+export function editorFieldOf(path: string): string | undefined {
+  const section = /^sections\[(\d+)\](?:\.(\w+))?/.exec(path);
+  if (section) return `section.${section[1]}.${section[2] ?? 'type'}`;
+  if (/^(id|title|timeZone|locale|currency|comparison)$/.test(path)) return path;
+  if (path === 'dateRange.start' || path === 'dateRange.end')
+    return path === 'dateRange.start' ? 'start' : 'end';
+  if (path === 'dateRange') return 'dateRange';
+  if (path.startsWith('goal.where')) return 'goalWhere';
+  if (path === 'goal.value') return 'goalValue';
+  if (path === 'goal.name') return 'goalName';
+  if (path === 'goal' || path.startsWith('goal.')) return 'goalEvent';
+  for (const list of ['filters', 'segments', 'goals'])
+    if (path === list || path.startsWith(`${list}[`) || path.startsWith(`${list}.`)) return list;
+  return undefined;
 }

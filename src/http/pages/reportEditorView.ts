@@ -40,8 +40,17 @@ const text = (value: unknown) =>
  */
 export function reportEditorView(
   draft: ReportDraft,
-  options: { events: readonly string[]; storedId?: string; fromFile?: string | null },
+  options: {
+    events: readonly string[];
+    storedId?: string;
+    fromFile?: string | null;
+    /** Saved goals by name, for the goal picker. */
+    savedGoals?: readonly string[];
+    /** Form text that could not be read, by field name: shown back as it was typed. */
+    raw?: Readonly<Record<string, string>>;
+  },
 ) {
+  const raw = options.raw ?? {};
   const range = draft.dateRange;
   const fixed =
     typeof range === 'object' && range !== null ? (range as Record<string, string>) : {};
@@ -64,17 +73,20 @@ export function reportEditorView(
       includeIntraday: draft.includeIntraday === true,
       goalName: goal.name ?? '',
       savedGoal: saved,
-      goalWhere: json(goal.where),
+      goalWhere: raw.goalWhere ?? json(goal.where),
       goalValue: goal.value ?? '',
-      filters: json(draft.filters),
-      segments: json(draft.segments),
-      goals: json(draft.goals),
+      filters: raw.filters ?? json(draft.filters),
+      segments: raw.segments ?? json(draft.segments),
+      goals: raw.goals ?? json(draft.goals),
       start: fixed.start ?? '',
       end: fixed.end ?? '',
     },
     storedId: options.storedId,
     fromFile: options.fromFile ?? null,
     goalEvents: events.map((e) => ({ value: e, selected: e === goal.event })),
+    savedGoals: [...new Set([...(options.savedGoals ?? []), ...(saved ? [saved] : [])])].map(
+      (g) => ({ value: g, selected: g === saved }),
+    ),
     ranges: [
       ...RELATIVE_RANGES.map((r) => ({
         value: r,
@@ -99,6 +111,7 @@ export function reportEditorView(
         type,
         label: descriptor?.label ?? type,
         help: descriptor?.help ?? '',
+        example: EXAMPLES[type] ?? '',
         first: index === 0,
         last: index === draft.sections.length - 1,
         fields: (descriptor?.fields ?? []).map((f) => {
@@ -111,7 +124,7 @@ export function reportEditorView(
             id: `section-${index}-${f.key}`,
             label: f.label,
             optional: f.optional,
-            value: text(value),
+            value: raw[sectionFieldName(index, f.key)] ?? text(value),
             isText: editor.kind === 'text',
             isNumber: editor.kind === 'number',
             isChoice: editor.kind === 'choice',
@@ -139,3 +152,11 @@ export function reportEditorView(
     }),
   };
 }
+
+/** What a JSON option of a section looks like filled in, shown beside its empty box. */
+const EXAMPLES: Record<string, string> = {
+  journey_sankey:
+    'Paths: {"start": "page_view", "steps": 4, "scope": "session"}: the journeys from the start event, 2 to 6 steps on.',
+  next_step:
+    'Next step: {"goal": "purchase", "nodeType": "event", "minSupport": 5}: from each event, the chance of converting and the likeliest next events.',
+};

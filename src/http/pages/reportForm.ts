@@ -1,8 +1,9 @@
 import { InputError } from '../../errors/errors.js';
 import { RELATIVE_RANGES } from '../../reports/relativeDateRange.js';
 import { reportDefinitionSchema } from '../../reports/reportDefinition.js';
+import { jsonFieldMessage, parseJsonField } from './jsonField.js';
 import { field } from './pageDeps.js';
-import { descriptorOf, sectionsFromForm } from './sectionFields.js';
+import { descriptorOf, sectionsFromForm, type FormProblem } from './sectionFields.js';
 
 /** A report definition as the editor holds it: raw input, checked by the schema only on save. */
 export type ReportDraft = Record<string, unknown> & { sections: Record<string, unknown>[] };
@@ -37,23 +38,32 @@ export const newDraft = (): ReportDraft => ({
   sections: [{ type: 'kpi_summary' }],
 });
 
-/** A JSON field of the form (a list of conditions or segments); empty is absent. */
-function jsonField(body: Record<string, unknown>, name: string, path: string): unknown {
+/**
+ * A JSON field of the form (a list of conditions or segments); empty is absent. Text that does
+ * not parse is noted in `problems` with its line and column (and kept), or thrown without one.
+ */
+function jsonField(
+  body: Record<string, unknown>,
+  name: string,
+  path: string,
+  problems?: FormProblem[],
+): unknown {
   const value = field(body, name).trim();
   if (!value) return undefined;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    throw new InputError(`${path}: expected JSON`, path);
-  }
+  const parsed = parseJsonField(value);
+  if (parsed.ok) return parsed.value;
+  const message = jsonFieldMessage(parsed);
+  if (!problems) throw new InputError(`${path}: ${message}`, path);
+  problems.push({ path, name, raw: field(body, name), message });
+  return undefined;
 }
 
 /** The goal fields: a saved goal by name, else the event with its conditions and value source. */
-function goalFromForm(body: Record<string, unknown>): unknown {
+function goalFromForm(body: Record<string, unknown>, problems?: FormProblem[]): unknown {
   const saved = field(body, 'savedGoal').trim();
   if (saved) return saved;
   const name = field(body, 'goalName');
-  const where = jsonField(body, 'goalWhere', 'goal.where');
+  const where = jsonField(body, 'goalWhere', 'goal.where', problems);
   const value = field(body, 'goalValue').trim();
   return {
     event: field(body, 'goalEvent'),
@@ -64,15 +74,18 @@ function goalFromForm(body: Record<string, unknown>): unknown {
 }
 
 /** The editor's form (every field, every section in the form's order) as a draft definition. */
-export function draftFromForm(body: Record<string, unknown>): ReportDraft {
+export function draftFromForm(
+  body: Record<string, unknown>,
+  problems?: FormProblem[],
+): ReportDraft {
   const range = field(body, 'dateRange');
-  const filters = jsonField(body, 'filters', 'filters');
-  const segments = jsonField(body, 'segments', 'segments');
-  const goals = jsonField(body, 'goals', 'goals');
+  const filters = jsonField(body, 'filters', 'filters', problems);
+  const segments = jsonField(body, 'segments', 'segments', problems);
+  const goals = jsonField(body, 'goals', 'goals', problems);
   return {
     id: field(body, 'id'),
     title: field(body, 'title'),
-    goal: goalFromForm(body),
+    goal: goalFromForm(body, problems),
     ...(filters === undefined ? {} : { filters }),
     ...(segments === undefined ? {} : { segments }),
     ...(goals === undefined ? {} : { goals }),
@@ -82,8 +95,21 @@ export function draftFromForm(body: Record<string, unknown>): ReportDraft {
     locale: field(body, 'locale') || 'en-US',
     currency: field(body, 'currency') || 'USD',
     ...(field(body, 'includeIntraday') ? { includeIntraday: true } : {}),
-    sections: sectionsFromForm(body),
+    sections: sectionsFromForm(body, problems),
   };
+}
+
+/**
+ * The form as a draft that loses nothing: values the form cannot read are listed with their
+ * text, which the editor shows back in their fields beside the first one's error.
+ */
+export function readDraft(body: Record<string, unknown>): {
+  draft: ReportDraft;
+  problems: FormProblem[];
+} {
+  const problems: FormProblem[] = [];
+  const draft = draftFromForm(body, problems);
+  return { draft, problems };
 }
 
 /** A new section of a type, with what it cannot do without (a funnel gets page_view → the goal). */

@@ -1,7 +1,10 @@
 import type { Router } from 'express';
 import { parseWith } from '../../errors/parseWith.js';
 import { type FunnelSpec } from '../../analyses/funnel/funnelSpec.js';
-import { InputError } from '../../errors/errors.js';
+import { InputError, PathlightError } from '../../errors/errors.js';
+import { REPORT_ID } from '../../store/storeKeys.js';
+import { renderFunnelBuilder } from './funnelPage.js';
+import { pageError } from './pageError.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
 import { resolveGoalSteps } from '../../analyses/goals/goal.js';
 import { goalsByName } from '../api/goals.js';
@@ -61,6 +64,9 @@ export function reportsPage(router: Router, deps: PageDeps): void {
           title: 'Reports',
           nav: 'reports',
           reports,
+          toast: field(_req.query, 'saved')
+            ? `Report ${field(_req.query, 'saved')} saved.`
+            : undefined,
         }),
       );
     } catch (error) {
@@ -68,29 +74,37 @@ export function reportsPage(router: Router, deps: PageDeps): void {
     }
   });
   router.post('/reports', async (req, res, next) => {
+    const funnelQuery = Object.fromEntries(groupParams(field(req.body, 'funnelQuery')));
     try {
       const id = field(req.body, 'id');
-      if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(id))
-        throw new InputError('id: expected lower-case letters, digits and dashes', 'id');
-      const goals = await goalsByName(deps);
-      // Goal steps are written out (event and conditions) so the report stands on its own.
-      const { dateRange, ...funnel } = resolveGoalSteps(
-        funnelSpecFromForm(Object.fromEntries(groupParams(field(req.body, 'funnelQuery')))),
-        goals,
-      );
+      if (!REPORT_ID.test(id))
+        throw new InputError(
+          'id: use lower-case letters, digits and dashes, starting with a letter or digit',
+          'id',
+        );
+      const title = field(req.body, 'title');
+      if (!title) throw new InputError('title: give the report a title', 'title');
+      if (await repo().get(id))
+        throw new InputError(`id: a report ${id} exists already; pick another id`, 'id');
+      const { dateRange, ...funnel } = funnelSpecFromForm(funnelQuery);
       void dateRange; // The report sets its own (relative) range.
-      // The report's goal is the funnel's last step (a goal step names its event).
+      // Goal steps stay references to the saved goals (checked here to exist), so a change to
+      // a goal reaches every report that uses it.
+      resolveGoalSteps({ dateRange, ...funnel }, await goalsByName(deps));
+      // The report's goal is the funnel's last step: the saved goal it names, or its event.
       const last = funnel.steps.at(-1);
-      const goalEvent = last?.event;
+      const goal =
+        last?.goal !== undefined
+          ? last.goal
+          : { event: last?.event, ...(last?.name ? { name: last.name } : {}) };
       const range = field(req.body, 'dateRange') || 'last_7_days';
       if (!(REPORT_RANGES as readonly string[]).includes(range))
         throw new InputError(`dateRange: expected one of ${REPORT_RANGES.join(', ')}`, 'dateRange');
-      const title = field(req.body, 'title');
       const extra = fields(req.body, 'sections');
       const definition = parseWith(reportDefinitionSchema, {
         id,
         title,
-        goal: { event: goalEvent, ...(last?.name ? { name: last.name } : {}) },
+        goal,
         dateRange: range,
         comparison: field(req.body, 'comparison') || 'previous_period',
         sections: [
@@ -101,9 +115,26 @@ export function reportsPage(router: Router, deps: PageDeps): void {
       });
       const saved = await repo().saveFromUi(id, definition);
       if (!saved.saved) throw new InputError(`report ${id} comes from ${saved.filePath}`, 'id');
-      res.redirect(303, '/reports');
+      res.redirect(303, `/reports?saved=${encodeURIComponent(id)}`);
     } catch (error) {
-      next(error);
+      if (!(error instanceof PathlightError) || error.status !== 400) return next(error);
+      // The builder again, the funnel as it was, the error on the save form's field.
+      try {
+        const saveError = pageError(error, (path) =>
+          ['id', 'title', 'dateRange', 'comparison'].includes(path) ? path : undefined,
+        );
+        await renderFunnelBuilder(deps, res, funnelQuery, {
+          saveError,
+          saveForm: {
+            id: field(req.body, 'id'),
+            title: field(req.body, 'title'),
+            dateRange: field(req.body, 'dateRange'),
+            comparison: field(req.body, 'comparison'),
+          },
+        });
+      } catch (inner) {
+        next(inner);
+      }
     }
   });
 }

@@ -1,6 +1,15 @@
 import type { z } from 'zod';
 import { InputError } from '../../errors/errors.js';
 import { sectionSchema } from '../../reports/reportDefinition.js';
+import { jsonFieldMessage, parseJsonField } from './jsonField.js';
+
+/** A form value that could not be read: the schema path, the form field's name, the text kept. */
+export interface FormProblem {
+  readonly path: string;
+  readonly name: string;
+  readonly raw: string;
+  readonly message: string;
+}
 
 /** How one option of a section is edited; derived from the section's zod schema. */
 export type FieldKind =
@@ -144,7 +153,10 @@ export const sectionFieldName = (index: number, key: string): string => `section
  * A value the form cannot even read (a number that is not one, JSON that does not parse) is an
  * InputError naming the section's path, as the schema's own errors do.
  */
-export function sectionsFromForm(body: Record<string, unknown>): Record<string, unknown>[] {
+export function sectionsFromForm(
+  body: Record<string, unknown>,
+  problems?: FormProblem[],
+): Record<string, unknown>[] {
   const indexes = [
     ...new Set(
       Object.keys(body)
@@ -170,6 +182,11 @@ export function sectionsFromForm(body: Record<string, unknown>): Record<string, 
     for (const f of descriptor.fields) {
       const value = read(f.key);
       const path = `sections[${position}].${f.key}`;
+      // With a collector, a value the form cannot read is noted (its text kept) and skipped.
+      const fault = (message: string) => {
+        if (!problems) throw new InputError(`${path}: ${message}`, path);
+        problems.push({ path, name: sectionFieldName(position, f.key), raw: value ?? '', message });
+      };
       if (f.editor.kind === 'checkbox') {
         if (value !== undefined) section[f.key] = true;
         else if (!f.optional) section[f.key] = false;
@@ -178,14 +195,12 @@ export function sectionsFromForm(body: Record<string, unknown>): Record<string, 
       if (value === undefined || value === '') continue;
       if (f.editor.kind === 'number') {
         const n = Number(value);
-        if (!Number.isFinite(n)) throw new InputError(`${path}: expected a number`, path);
-        section[f.key] = n;
+        if (!Number.isFinite(n)) fault('expected a number');
+        else section[f.key] = n;
       } else if (f.editor.kind === 'funnel' || f.editor.kind === 'json') {
-        try {
-          section[f.key] = JSON.parse(value) as unknown;
-        } catch {
-          throw new InputError(`${path}: expected JSON`, path);
-        }
+        const parsed = parseJsonField(value);
+        if (parsed.ok) section[f.key] = parsed.value;
+        else fault(jsonFieldMessage(parsed));
       } else section[f.key] = value;
     }
     return section;

@@ -26,7 +26,7 @@ export function signInRouter(
   views: Views,
 ): Router {
   const router = Router();
-  const page = (req: Request, error?: string) => {
+  const page = (req: Request, error?: { field: string; message: string }) => {
     const pre = randomBytes(16).toString('base64url');
     return {
       pre,
@@ -34,7 +34,8 @@ export function signInRouter(
         title: 'Sign in',
         csrf: pre,
         next: localPath(req.query.next ?? (req.body as Record<string, unknown> | undefined)?.next),
-        error,
+        // The template reads the page's error shape: a wrong token is shown under its field.
+        error: error && { ...error, where: '', onField: error.field !== '' },
       }),
     };
   };
@@ -48,18 +49,23 @@ export function signInRouter(
     const cookies = req.cookies as Record<string, string | undefined>;
     const pre = cookies[PRE_COOKIE] ?? '';
     const given = typeof body._csrf === 'string' ? body._csrf : '';
-    const again = (status: number, message: string) => {
+    const again = (status: number, message: { field: string; message: string }) => {
       const next = page(req, message);
       res.cookie(PRE_COOKIE, next.pre, { ...cookieBase(req), maxAge: 3600_000 });
       res.status(status).type('html').send(next.html);
     };
     if (!pre || !given || !safeEqual(pre, given)) {
-      again(403, 'The form expired; please try again.');
+      again(403, { field: '', message: 'The form expired; please try again.' });
       return;
     }
     const token = typeof body.token === 'string' ? body.token.trim() : '';
     if (!token || !safeEqual(token, access.token)) {
-      again(401, 'That is not the admin token. It is in the data folder, file admin-token.');
+      again(401, {
+        field: 'token',
+        message: token
+          ? 'That is not the admin token. It is in the data folder, file admin-token.'
+          : 'Enter the admin token.',
+      });
       return;
     }
     const { value } = signSession(access.sessionSecret, LOCAL_ADMIN, 'editor');

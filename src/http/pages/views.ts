@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import type { PageError } from './pageError.js';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
@@ -15,6 +16,26 @@ export function loadViews(dir = TEMPLATES_DIR): Views {
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hbs.registerHelper('json', (value: unknown) =>
     JSON.stringify(value ?? null).replace(/</g, '\\u003c'),
+  );
+  // A form field's error under it, and the attributes tying the field to it (see pageError.ts).
+  const errorOn = (error: unknown, name: unknown): PageError | undefined => {
+    const e = error as PageError | undefined;
+    return e && typeof name === 'string' && e.field !== '' && e.field === name ? e : undefined;
+  };
+  const errorId = (name: string) => `error-${name.replace(/[^A-Za-z0-9-]/g, '-')}`;
+  hbs.registerHelper('errorFor', (error: unknown, name: unknown) => {
+    const e = errorOn(error, name);
+    if (!e) return '';
+    const message = hbs.escapeExpression(e.message);
+    return new hbs.SafeString(
+      `<p class="field-error" id="${errorId(String(name))}" role="alert">${message}</p>`,
+    );
+  });
+  hbs.registerHelper('errorId', (name: unknown) => errorId(String(name)));
+  hbs.registerHelper('invalid', (error: unknown, name: unknown) =>
+    errorOn(error, name)
+      ? new hbs.SafeString(`aria-invalid="true" aria-describedby="${errorId(String(name))}"`)
+      : '',
   );
   const partialsDir = `${dir}pages/partials/`;
   for (const file of safeList(partialsDir)) {
