@@ -1,4 +1,4 @@
-import { cronFor } from '../../scheduler/slots.js';
+import { cronFor } from '../../delivery/slots.js';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const two = (n: string) => n.padStart(2, '0');
