@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { outboxDir, type Config } from '../config/config.js';
 import type { EmailSettings } from '../delivery/emailSettings.js';
-import { loadLinkKeys } from '../links/linkSecrets.js';
+import { linkServiceFor } from '../links/linkSettings.js';
 import type { DeliverOptions } from './deliverRun.js';
 import { outboxTransport } from '../delivery/outboxTransport.js';
 import { smtpTransport } from '../delivery/smtpTransport.js';
@@ -33,16 +33,17 @@ export function deliverSettings(
   };
 }
 
-/** The attachment cap, and signed PDF links when both link secrets and the public URL are set. */
-export function emailSettings(config: Config, env: NodeJS.ProcessEnv = process.env): EmailSettings {
-  const links =
-    env.PATHLIGHT_LINK_SECRETS && config.PATHLIGHT_PUBLIC_URL
-      ? {
-          keys: loadLinkKeys(env),
-          publicUrl: config.PATHLIGHT_PUBLIC_URL,
-          ttlDays: config.PATHLIGHT_EMAIL_LINK_TTL_DAYS,
-        }
-      : undefined;
+/**
+ * The attachment cap, and recorded links ("open online", over-cap PDFs) whenever sharing is on;
+ * `ownUrl` is the service's address, the public URL when none is configured.
+ */
+export function emailSettings(
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+  ownUrl: () => string = () => `http://${config.PATHLIGHT_HOST}:${config.PORT}`,
+): EmailSettings {
+  const service = linkServiceFor(config, ownUrl, env);
+  const links = service && { ...service, ttlDays: config.PATHLIGHT_EMAIL_LINK_TTL_DAYS };
   return {
     attachmentLimitBytes: config.PATHLIGHT_EMAIL_ATTACHMENT_MAX_BYTES,
     unsubscribeMailto: fromAddress(config),

@@ -1,6 +1,6 @@
 import { renderReportEmail } from '../email/reportEmail.js';
 import type { Engine } from '../engines/engine.js';
-import { signLink } from '../links/linkToken.js';
+import { emailLink } from './emailLink.js';
 import type { BrowserPool } from '../render/browserPool.js';
 import { reportDateRangeSchema, type ReportDefinition } from '../reports/reportDefinition.js';
 import type { EmailSettings } from '../delivery/emailSettings.js';
@@ -71,6 +71,14 @@ export function reportRunEmail(deps: {
       const { model } = rendered;
       onStage('email');
       const { links } = deps.email;
+      // One recorded link per email, for its own period: "open online" and an over-cap PDF.
+      const online =
+        links &&
+        (await emailLink(deps.store, links, {
+          reportId: model.id,
+          range: model.range,
+          sentFor: schedule ? `schedule “${schedule.name}”` : 'send now',
+        }));
       const email = await renderReportEmail({
         model,
         pdf: rendered.pdf ?? null,
@@ -81,26 +89,10 @@ export function reportRunEmail(deps: {
         unsubscribeMailto: deps.email.unsubscribeMailto,
         attachmentLimitBytes: deps.email.attachmentLimitBytes,
         ...(deps.pool ? { pool: deps.pool } : {}),
-        ...(links
+        ...(online
           ? {
-              pdfLink: () => {
-                const now = new Date();
-                const token = signLink(
-                  links.keys,
-                  {
-                    report: model.id,
-                    // The link shows the period this email is about, not whatever is current when opened.
-                    params: { dateRange: { start: model.range.start, end: model.range.end } },
-                    formats: ['pdf', 'html'],
-                    ttlSeconds: links.ttlDays * 86_400,
-                  },
-                  now,
-                );
-                return {
-                  url: `${links.publicUrl.replace(/\/+$/, '')}/r/${token}.pdf`,
-                  expiresAt: new Date(now.getTime() + links.ttlDays * 86_400_000),
-                };
-              },
+              onlineLink: { url: online.url, expiresAt: online.expiresAt },
+              pdfLink: () => ({ url: online.pdfUrl, expiresAt: online.expiresAt }),
             }
           : {}),
       });

@@ -1,8 +1,8 @@
-import type { LinkKeys } from '../links/linkSecrets.js';
+import type { LinkService } from '../links/linkService.js';
 
-/** How a run's email is put together: the attachment cap, and signed links for PDFs over it. */
+/** How a run's email is put together: the attachment cap, and recorded links: "open online" and PDFs over the cap. */
 export interface EmailSettings {
   readonly attachmentLimitBytes: number;
   readonly unsubscribeMailto: string;
-  readonly links?: { keys: LinkKeys; publicUrl: string; ttlDays: number };
+  readonly links?: LinkService & { ttlDays: number };
 }

@@ -15,6 +15,8 @@ export interface ReportEmailInput {
   readonly scheduleName: string;
   readonly unsubscribeMailto: string;
   readonly attachmentLimitBytes: number;
+  /** The report online for this email's period ("Open this report online"); absent when sharing is off. */
+  readonly onlineLink?: { url: string; expiresAt: Date };
   /** Signs an on-demand link to this run's PDF; absent when signed links are not configured. */
   readonly pdfLink?: () => { url: string; expiresAt: Date };
   /** Draws the charts as PNGs; absent when PDFs are off (no browser), and the body keeps its tables only. */
@@ -79,6 +81,13 @@ export async function renderReportEmail(input: ReportEmailInput): Promise<Render
     inline: input.inline,
     attached: attachment !== null,
     pdfNote: note,
+    online: input.onlineLink && {
+      url: input.onlineLink.url,
+      expires: new Intl.DateTimeFormat(model.locale, {
+        timeZone: model.timeZone,
+        dateStyle: 'long',
+      }).format(input.onlineLink.expiresAt),
+    },
     scheduleName: input.scheduleName,
     unsubscribeMailto: input.unsubscribeMailto,
   };

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Engine } from '../engines/engine.js';
 import type { Ga4DataApi } from '../ga4/ga4DataApi.js';
+import type { LinkService } from '../links/linkService.js';
 import type { BrowserPool } from '../render/browserPool.js';
 import type { Drainer } from '../app/drainer.js';
 import type { StoreDb } from '../store/storeDb.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   /** GA4's Data API (GA4_PROPERTY_ID set), for the data-quality box of report previews. */
   readonly ga4?: Pick<Ga4DataApi, 'totals'>;
   readonly limits?: { bodyKb?: number; apiPerMinute?: number; linksPerMinute?: number };
+  /** Making shared links (the API and the Share dialog); absent when sharing is off. */
+  readonly links?: LinkService;
   /** Behind App Engine: one proxy hop in front, so `req.ip` is the client's. */
   readonly trustProxy?: boolean;
 }
@@ -98,6 +101,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.keyEvents ? { keyEvents: deps.keyEvents } : {}),
     ...(deps.pool ? { pool: deps.pool } : {}),
     ...(deps.ga4 ? { ga4: deps.ga4 } : {}),
+    ...(deps.links ? { links: deps.links } : {}),
   };
   const bodyLimit = `${deps.limits?.bodyKb ?? 256}kb`;
   app.use(express.json({ limit: bodyLimit }));

@@ -14,7 +14,8 @@ import { ga4DataApi, type Ga4DataApi } from '../ga4/ga4DataApi.js';
 import { onAppEngine } from '../http/onAppEngine.js';
 import { reportLinksRouter } from '../http/routes/reportLinks.js';
 import { createApp, startServer, type RunningServer } from '../http/server.js';
-import { loadLinkKeys } from '../links/linkSecrets.js';
+import type { LinkService } from '../links/linkService.js';
+import { linkServiceFor } from '../links/linkSettings.js';
 import { BrowserPool } from '../render/browserPool.js';
 import { findChrome } from '../render/findChrome.js';
 import { startSchedulerLoop, type SchedulerLoop } from '../scheduler/schedulerLoop.js';
@@ -71,16 +72,17 @@ function browserPoolFor(config: Config, logger: Logger): { pool?: BrowserPool; h
   };
 }
 
-/** Signed links for stakeholders, when link secrets are configured (PATHLIGHT_LINK_SECRETS). */
-function signedLinksRouter(
+/** The shared-links router (`/r/:token`) whenever sharing is on. */
+function sharedLinksRouter(
+  links: LinkService,
   store: StoreDb,
   engine: Engine,
   pool: BrowserPool | undefined,
   ga4: Ga4DataApi | undefined,
-): Router | undefined {
-  if (!process.env.PATHLIGHT_LINK_SECRETS) return undefined;
+): Router {
   return reportLinksRouter({
-    keys: loadLinkKeys(process.env),
+    keys: links.keys,
+    store,
     loadDefinition: (id) => storedReportDefinition(store, id),
     loadGoals: () => storedGoals(store),
     engine,
@@ -118,6 +120,9 @@ export async function startService(
   const ga4 = config.GA4_PROPERTY_ID
     ? ga4DataApi({ propertyId: config.GA4_PROPERTY_ID })
     : undefined;
+  // Shared links: env keys, else a key file made at first start; the own URL is known once listening.
+  let ownUrl = `http://${config.PATHLIGHT_HOST}:${config.PORT}`;
+  const links = linkServiceFor(config, () => ownUrl);
   const renderer =
     options.renderer ??
     reportRunEmail({
@@ -125,7 +130,7 @@ export async function startService(
       store,
       ...(pool ? { pool } : {}),
       ...(ga4 ? { ga4 } : {}),
-      email: emailSettings(config),
+      email: emailSettings(config, process.env, () => ownUrl),
     });
   const scheduler = startSchedulerLoop({
     db: store,
@@ -136,7 +141,8 @@ export async function startService(
     worker: scheduledWorker(config, { store, renderer, transport, logger }),
   });
   const access = serviceAccess(config, logger, options.iapKeys);
-  const linksRouter = options.linksRouter ?? signedLinksRouter(store, engine, pool, ga4);
+  const linksRouter =
+    options.linksRouter ?? (links ? sharedLinksRouter(links, store, engine, pool, ga4) : undefined);
   const keyEvents = options.keyEvents ?? (ga4 ? cachedKeyEvents(ga4, logger) : undefined);
   const app = createApp({
     engine,
@@ -148,6 +154,7 @@ export async function startService(
       auth: { appEngine: onAppEngine(process.env), secret: config.PATHLIGHT_TICK_SECRET },
     },
     ...(linksRouter ? { linksRouter } : {}),
+    ...(links ? { links } : {}),
     ...(pool ? { pool } : {}),
     ...(ga4 ? { ga4 } : {}),
     ...(options.extendApi ? { extendApi: options.extendApi } : {}),
@@ -172,6 +179,7 @@ export async function startService(
     await engine.close();
     throw error;
   }
+  ownUrl = server.url;
   logger.info(
     { url: server.url, store: store.kind, engine: engine.kind, mail: transport.kind },
     'pathlight is listening',

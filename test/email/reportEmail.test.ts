@@ -218,7 +218,7 @@ describe('the report email', { timeout: 180_000 }, () => {
   it('links to the PDF instead of attaching it when it is over the cap, and says so', async () => {
     const { run, email } = await render({
       attachmentLimitBytes: 1024,
-      links: { keys: KEYS, publicUrl: 'https://pathlight.example.com/', ttlDays: 30 },
+      links: { keys: KEYS, publicUrl: () => 'https://pathlight.example.com/', ttlDays: 30 },
     });
     const message = await send(run.id, email);
     expect(message.attachments.some((a) => a.contentType === 'application/pdf')).toBe(false);

@@ -4,6 +4,7 @@ import { linkSecretsSchema, loadLinkKeys } from '../../src/links/linkSecrets.js'
 import {
   LinkExpiredError,
   LinkInvalidError,
+  LinkRefusedError,
   signLink,
   verifyLink,
   viewerParams,
@@ -83,7 +84,9 @@ describe('signed report links', () => {
   it('a date-range override only when granted; unknown query parameters refused', () => {
     const claims = verifyLink(k1, token, now);
     expect(viewerParams(claims, {})).toEqual({ dateRange: 'last_week' });
-    expect(() => viewerParams(claims, { dateRange: 'last_month' })).toThrow(/does not allow/);
+    expect(() => viewerParams(claims, { dateRange: 'last_month' })).toThrow(
+      /its own date range only/,
+    );
     expect(() => viewerParams(claims, { report: 'finance' })).toThrow(/not allowed: report/);
     const granted = verifyLink(
       k1,
@@ -93,7 +96,54 @@ describe('signed report links', () => {
     expect(viewerParams(granted, { start: '2026-10-01', end: '2026-10-07' })).toEqual({
       dateRange: { start: '2026-10-01', end: '2026-10-07' },
     });
-    expect(() => viewerParams(granted, { dateRange: 'forever' })).toThrow(LinkInvalidError);
+    expect(() => viewerParams(granted, { dateRange: 'forever' })).toThrow(LinkRefusedError);
+  });
+
+  it('a list grant passes its ranges and the link’s own, nothing else', () => {
+    const listed = verifyLink(
+      k1,
+      signLink(
+        k1,
+        {
+          id: 'abcdefghijklmnop',
+          report: 'weekly',
+          params: { dateRange: 'last_week' },
+          ttlSeconds: 60,
+          ranges: { list: ['last_7_days', 'last_month'] },
+        },
+        now,
+      ),
+      now,
+    );
+    expect(listed.id).toBe('abcdefghijklmnop');
+    expect(viewerParams(listed, { dateRange: 'last_month' })).toEqual({ dateRange: 'last_month' });
+    expect(viewerParams(listed, { dateRange: 'last_week' })).toEqual({ dateRange: 'last_week' });
+    expect(() => viewerParams(listed, { dateRange: 'last_quarter' })).toThrow(
+      'this link allows these ranges only: last_7_days, last_month',
+    );
+    // Fixed dates are not in a list of relative ranges.
+    expect(() => viewerParams(listed, { start: '2026-10-01', end: '2026-10-07' })).toThrow(
+      LinkRefusedError,
+    );
+  });
+
+  it('a span grant passes fixed ranges up to its length, inclusive', () => {
+    const span = verifyLink(
+      k1,
+      signLink(k1, { report: 'weekly', ttlSeconds: 60, ranges: { maxDays: 7 } }, now),
+      now,
+    );
+    // 1 to 7 October is 7 days; 1 to 8 October is 8.
+    expect(viewerParams(span, { start: '2026-10-01', end: '2026-10-07' })).toEqual({
+      dateRange: { start: '2026-10-01', end: '2026-10-07' },
+    });
+    expect(() => viewerParams(span, { start: '2026-10-01', end: '2026-10-08' })).toThrow(
+      'this link allows a range of start and end dates up to 7 days long',
+    );
+    expect(() => viewerParams(span, { dateRange: 'last_7_days' })).toThrow(LinkRefusedError);
+    expect(() => viewerParams(span, { start: '2026-10-09', end: '2026-10-01' })).toThrow(
+      LinkRefusedError,
+    );
   });
 
   it('secrets config: names the variable, never echoes the secret', () => {

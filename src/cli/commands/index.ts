@@ -3,6 +3,7 @@ import { registerAttribution } from './attribution.js';
 import { registerEvents } from './events.js';
 import { registerFunnel } from './funnel.js';
 import { registerImport } from './import.js';
+import { registerLink } from './link.js';
 import { registerNext } from './next.js';
 import { registerPaths } from './paths.js';
 import { registerRender } from './render.js';
@@ -29,4 +30,5 @@ export function registerCommands(program: Command): void {
   registerAttribution(program);
   registerSend(program);
   registerRender(program);
+  registerLink(program);
 }

@@ -1,5 +1,6 @@
 import type { Engine } from '../../engines/engine.js';
 import type { Ga4DataApi } from '../../ga4/ga4DataApi.js';
+import type { LinkService } from '../../links/linkService.js';
 import type { BrowserPool } from '../../render/browserPool.js';
 import type { StoreDb } from '../../store/storeDb.js';
 
@@ -17,4 +18,6 @@ export interface ApiDeps {
   readonly pool?: BrowserPool;
   /** GA4's Data API when a property is configured: report previews compare totals like scheduled runs. */
   readonly ga4?: Pick<Ga4DataApi, 'totals'>;
+  /** Shared report links: signing keys and the public address; absent when sharing is off. */
+  readonly links?: LinkService;
 }

@@ -224,6 +224,44 @@ export function openApiDocument(): Json {
           },
         },
       },
+      '/api/reports/{id}/links': {
+        post: {
+          summary:
+            'Make a shared link (editors): lifetime, the period it opens on, and the ranges the viewer may switch to',
+          parameters: [pathParam('id', 'Report id')],
+          requestBody: body({
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              ttl: { type: 'string', pattern: '^[1-9][0-9]{0,3}(h|d|w)$', default: '30d' },
+              range: {
+                description: 'A relative range or { start, end }; default the report’s own',
+              },
+              ranges: { type: 'array', items: { type: 'string' }, minItems: 1 },
+              maxSpanDays: { type: 'integer', minimum: 1, maximum: 366 },
+            },
+          }),
+          responses: {
+            '201': {
+              description: 'The link (url, pdfUrl, id, expiresAt, range, ranges)',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+            ...errors,
+          },
+        },
+        get: {
+          summary: 'The report’s shared links: created by, expires, opens, last opened, status',
+          parameters: [pathParam('id', 'Report id')],
+          responses: ok('The links, newest first'),
+        },
+      },
+      '/api/reports/{id}/links/{linkId}/revoke': {
+        post: {
+          summary: 'Revoke a shared link (editors): it answers 410 from then on',
+          parameters: [pathParam('id', 'Report id'), pathParam('linkId', 'Link id')],
+          responses: ok('The revoked link'),
+        },
+      },
       '/api/reports/{id}': {
         get: {
           summary: 'One report definition',

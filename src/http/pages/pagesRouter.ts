@@ -9,6 +9,7 @@ import type { PageDeps } from './pageDeps.js';
 import { reportEditPage } from './reportEditPage.js';
 import { reportsPage } from './reportsPage.js';
 import { schedulesPage } from './schedulesPage.js';
+import { sharePage } from './sharePage.js';
 import { signInRouter, signOut } from './signIn.js';
 import { loadViews, type Views } from './views.js';
 
@@ -33,6 +34,7 @@ export function pagesRouter(deps: PageDeps & { access: AccessOptions }): Router 
   funnelPage(router, deps);
   reportEditPage(router, deps);
   reportsPage(router, deps);
+  sharePage(router, deps);
   schedulesPage(router, deps);
   outboxPage(router, deps);
   explorePage(router, deps);
