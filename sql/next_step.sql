@@ -7,6 +7,8 @@
 -- (start), so the chain answers the overall conversion probability.
 -- Per edge: transitions; per node: transitions out and distinct journeys through it (the support),
 -- counted once per (journey, node) rather than by COUNT(DISTINCT) over every transition.
+-- Per node also (row_type reached): journeys through it in the whole stream and those among them
+-- with a goal event after its first visit, in `transitions`.
 -- @param start_date DATE 2020-11-01
 -- @param end_date DATE 2020-11-30
 -- @param include_intraday BOOL false
@@ -85,7 +87,7 @@ unit_events AS (
 ),
 {{> positioned_nodes}}
 goal_positions AS (
-  SELECT unit, MIN(pos) AS goal_pos FROM positioned WHERE m_end GROUP BY unit
+  SELECT unit, MIN(pos) AS goal_pos, MAX(pos) AS last_goal_pos FROM positioned WHERE m_end GROUP BY unit
 ),
 units AS (
   SELECT u.unit, IF(g.goal_pos IS NULL, 'exit', 'conversion') AS outcome
@@ -136,6 +138,14 @@ transitions AS (
   FROM units AS u
   LEFT JOIN sequenced AS s ON s.unit = u.unit AND s.k = 1
 ),
+reached AS (
+  -- Counted, not modelled: per node, the journeys through it anywhere and those with a goal event
+  -- after its first visit (a session funnel node -> goal asks the same of each journey).
+  SELECT r.node, COUNT(*) AS journeys, COUNTIF(COALESCE(g.last_goal_pos {{#if (eq nodeType 'channel')}}>={{else}}>{{/if}} r.first_pos, FALSE)) AS converted
+  FROM (SELECT unit, node, MIN(pos) AS first_pos FROM nodes GROUP BY unit, node) AS r
+  LEFT JOIN goal_positions AS g ON g.unit = r.unit
+  GROUP BY r.node
+),
 node_support AS (
   -- Journeys through each node: one row per (journey, node) first, then a plain count.
   SELECT from_kind, from_node, COUNT(*) AS journeys
@@ -151,6 +161,10 @@ SELECT 'support' AS row_type, t.from_kind, t.from_node, CAST(NULL AS STRING) AS 
   CAST(NULL AS STRING) AS to_node, t.transitions, s.journeys
 FROM (SELECT from_kind, from_node, COUNT(*) AS transitions FROM transitions GROUP BY from_kind, from_node) AS t
 JOIN node_support AS s ON s.from_kind = t.from_kind AND s.from_node = t.from_node
+UNION ALL
+SELECT 'reached' AS row_type, 'node' AS from_kind, node AS from_node, CAST(NULL AS STRING) AS to_kind,
+  CAST(NULL AS STRING) AS to_node, converted AS transitions, journeys
+FROM reached
 UNION ALL
 SELECT 'outcome' AS row_type, CAST(NULL AS STRING) AS from_kind, outcome AS from_node,
   CAST(NULL AS STRING) AS to_kind, CAST(NULL AS STRING) AS to_node, COUNT(*) AS transitions,

@@ -64,6 +64,9 @@ describe('next step, worked by hand', () => {
       journeys: 4,
       transitions: 4,
       conversionProbability: 0.75,
+      // Counted: users 1, 2 and 4 buy after their first A, user 5 does not. Wilson 95% for 3 of 4
+      // worked by hand: (0.75 + z²/8 ∓ z·√(0.75·0.25/4 + z²/64)) / (1 + z²/4), z = 1.959964.
+      reached: { journeys: 4, converted: 3, probability: 0.75, low: 0.300642, high: 0.954413 },
       next: [
         { node: '(conversion)', kind: 'conversion', transitions: 2, probability: 0.5 },
         { node: '(exit)', kind: 'exit', transitions: 1, probability: 0.25 },
@@ -117,6 +120,7 @@ describe('next step, worked by hand', () => {
       journeys: 2,
       transitions: 2,
       conversionProbability: null,
+      reached: null,
       next: [],
     });
     expect(r.nodes.find((n) => n.node === 'A')?.conversionProbability).toBe(0.75);

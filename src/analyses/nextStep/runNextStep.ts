@@ -10,6 +10,7 @@ import { cleaningMap } from '../paths/runPaths.js';
 import { ruleSlots } from '../stages/runStages.js';
 import { DEFAULT_STAGE_MAP, MAX_STAGE_CONDITIONS, parseStageMap } from '../stages/stageMap.js';
 import { absorptionProbabilities } from './absorbingChain.js';
+import { wilsonInterval } from './wilsonInterval.js';
 import type { NextStepSpec } from './nextStepSpec.js';
 
 export type NextKind = 'node' | 'conversion' | 'exit';
@@ -21,13 +22,25 @@ export interface NextNode {
   readonly probability: number;
 }
 
+/** Counted, not modelled: of the journeys that reached a node, the share with the goal afterwards. */
+export interface ReachedEstimate {
+  readonly journeys: number;
+  readonly converted: number;
+  readonly probability: number;
+  /** Wilson score interval at 95%. */
+  readonly low: number;
+  readonly high: number;
+}
+
 export interface NodeEstimate {
   readonly node: string;
   /** Distinct journeys that passed through the node: the support behind its estimates. */
   readonly journeys: number;
   readonly transitions: number;
-  /** Null below `minSupport`, as are the next nodes (left empty). */
+  /** The chain's estimate. Null below `minSupport`, as are the next nodes (left empty). */
   readonly conversionProbability: number | null;
+  /** Null below `minSupport` (its support counts journeys in the whole stream, goal included). */
+  readonly reached: ReachedEstimate | null;
   readonly next: NextNode[];
 }
 
@@ -81,6 +94,23 @@ export function nextStepFromRows(
       .filter((x) => x.row_type === 'support')
       .map((r) => [key(r.from_kind, r.from_node), Number(r.journeys)] as const),
   );
+  const reachedRows = new Map(
+    rows.filter((x) => x.row_type === 'reached').map((r) => [String(r.from_node), r] as const),
+  );
+  const reachedOf = (node: string): ReachedEstimate | null => {
+    const r = reachedRows.get(node);
+    if (!r) return null;
+    const journeys = Number(r.journeys);
+    const converted = Number(r.transitions);
+    const { low, high } = wilsonInterval(converted, journeys);
+    return {
+      journeys,
+      converted,
+      probability: round(converted / journeys),
+      low: round(low),
+      high: round(high),
+    };
+  };
   const states = [...counts.keys()];
   if (states.length > MAX_NODES + 1) {
     throw new InputError(
@@ -117,6 +147,7 @@ export function nextStepFromRows(
         journeys,
         transitions,
         conversionProbability: shown ? round(p.get(s) as number) : null,
+        reached: shown ? reachedOf(s) : null,
         next,
       };
     })

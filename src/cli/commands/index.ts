@@ -6,6 +6,7 @@ import { registerImport } from './import.js';
 import { registerLink } from './link.js';
 import { registerNext } from './next.js';
 import { registerPaths } from './paths.js';
+import { registerPredict } from './predict.js';
 import { registerRender } from './render.js';
 import { registerRetention } from './retention.js';
 import { registerSample } from './sample.js';
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
   registerFunnel(program);
   registerPaths(program);
   registerNext(program);
+  registerPredict(program);
   registerStages(program);
   registerRetention(program);
   registerAttribution(program);

@@ -8,6 +8,8 @@ import { parseNextStepSpec } from '../../analyses/nextStep/nextStepSpec.js';
 import { runNextStep } from '../../analyses/nextStep/runNextStep.js';
 import { parsePathsSpec } from '../../analyses/paths/pathsSpec.js';
 import { runPaths } from '../../analyses/paths/runPaths.js';
+import { parsePredictSpec } from '../../analyses/predict/predictSpec.js';
+import { runPredict } from '../../analyses/predict/runPredict.js';
 import { runStages } from '../../analyses/stages/runStages.js';
 import { parseStagesSpec } from '../../analyses/stages/stagesSpec.js';
 import { InputError } from '../../errors/errors.js';
@@ -32,6 +34,15 @@ export function analysesRoutes(router: Router, deps: ApiDeps): void {
     '/next-step/run',
     handle(async (req) =>
       runNextStep(deps.engine, parseNextStepSpec(req.body), {
+        goals: await goalsByName(deps),
+        ...timeout,
+      }),
+    ),
+  );
+  router.post(
+    '/predict/run',
+    handle(async (req) =>
+      runPredict(deps.engine, parsePredictSpec(req.body), {
         goals: await goalsByName(deps),
         ...timeout,
       }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { attributionSpecSchema } from '../../analyses/attribution/attributionSpec.js';
 import { funnelSpecSchema } from '../../analyses/funnel/funnelSpec.js';
 import { goalSchema } from '../../analyses/goals/goal.js';
+import { predictSpecSchema } from '../../analyses/predict/predictSpec.js';
 import { nextStepSpecSchema } from '../../analyses/nextStep/nextStepSpec.js';
 import { pathsSpecSchema } from '../../analyses/paths/pathsSpec.js';
 import { stagesSpecSchema } from '../../analyses/stages/stagesSpec.js';
@@ -94,6 +95,7 @@ export function openApiDocument(): Json {
         Goal: schemaOf(goalSchema),
         PathsSpec: schemaOf(pathsSpecSchema),
         NextStepSpec: schemaOf(nextStepSpecSchema),
+        PredictSpec: schemaOf(predictSpecSchema),
         StagesSpec: schemaOf(stagesSpecSchema),
         AttributionSpec: schemaOf(attributionSpecSchema),
         ScheduleSpec: schemaOf(scheduleSpecSchema),
@@ -178,6 +180,16 @@ export function openApiDocument(): Json {
           summary: 'Run a next-step analysis (viewers too)',
           requestBody: body({ $ref: '#/components/schemas/NextStepSpec' }),
           responses: ok('Next nodes with conversion estimates'),
+        },
+      },
+      '/api/predict/run': {
+        post: {
+          summary:
+            "Each active user's current stage and step, top 3 next steps and P(goal within H days), with a backtest against two baselines (viewers too)",
+          requestBody: body({ $ref: '#/components/schemas/PredictSpec' }),
+          responses: ok(
+            'Users with predictions; the backtest scores of the model, the overall rate and the first-order chain, calibration tenths and a verdict',
+          ),
         },
       },
       '/api/attribution/run': {

@@ -87,30 +87,34 @@ async function explore(deps: PageDeps, analysis: Analysis, q: unknown) {
     };
   }
   if (analysis === 'next-step') {
-    const result = await runNextStep(
-      deps.engine,
-      parseNextStepSpec({
-        dateRange,
-        scope,
-        nodeType: 'event',
-        goal: anchor || 'purchase',
-        minSupport: 1,
-      }),
-      { goals },
-    );
-    return {
-      summary: `${result.journeys} ${result.unit}, ${result.conversions} converted to ${result.goal}; overall ${pct(result.conversionProbability)}`,
+    const spec = parseNextStepSpec({
+      dateRange,
+      scope,
+      nodeType: 'event',
+      goal: anchor || 'purchase',
+      minSupport: 1,
+    });
+    const result = await runNextStep(deps.engine, spec, { goals });
+    // The report's own section: the counted share beside the chain's estimate, in the same words.
+    const definition = parseReportDefinition({
+      id: 'explore',
+      title: 'Next step',
+      goal: { event: result.goal },
+      dateRange,
+      comparison: 'none',
       sections: [
         {
-          heading: 'Chance of converting from each node',
-          rows: result.nodes.map((n) => ({
-            label: `${n.node} → ${n.next.map((x) => `${x.node} ${pct(x.probability)}`).join(', ')}`,
-            value: n.journeys,
-            share: pct(n.conversionProbability),
-            width: Math.round((n.conversionProbability ?? 0) * 100),
-          })),
+          type: 'next_step',
+          nodes: 20,
+          nextStep: { scope, nodeType: 'event', minSupport: 1, goal: spec.goal },
         },
       ],
+    });
+    const model = await buildReportModel(deps.engine, definition, new Date());
+    return {
+      summary: `${result.journeys} ${result.unit}, ${result.conversions} converted to ${result.goal}; overall ${pct(result.conversionProbability)}`,
+      sections: [],
+      html: model.sections.map(renderSectionHtml),
     };
   }
   const result = await runStages(

@@ -6,6 +6,7 @@ import { explorePage } from './explorePage.js';
 import { funnelPage } from './funnelPage.js';
 import { outboxPage } from './outboxPage.js';
 import type { PageDeps } from './pageDeps.js';
+import { predictPage } from './predictPage.js';
 import { reportEditPage } from './reportEditPage.js';
 import { reportsPage } from './reportsPage.js';
 import { schedulesPage } from './schedulesPage.js';
@@ -38,6 +39,7 @@ export function pagesRouter(deps: PageDeps & { access: AccessOptions }): Router 
   schedulesPage(router, deps);
   outboxPage(router, deps);
   explorePage(router, deps);
+  predictPage(router, deps);
   signOut(router);
   return router;
 }

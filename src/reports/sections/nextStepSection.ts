@@ -18,6 +18,9 @@ export interface NextStepContext {
     node: string;
     journeys: string;
     probability: string;
+    reached: string;
+    reachedSupport: string;
+    interval: string;
     next: { node: string; probability: string }[];
   }[];
 }
@@ -31,8 +34,9 @@ const NODE_NOUNS = {
 } as const;
 
 /**
- * From each of the most travelled nodes: the likeliest next nodes and the chance of reaching the
- * goal (absorbing Markov chain). Nodes below the minimum support get no estimate.
+ * From each of the most travelled nodes: the likeliest next nodes, the share of journeys through it
+ * that went on to the goal (counted) and the chain's chance of reaching it (modelled). Nodes below
+ * the minimum support get no estimate.
  */
 export const buildNextStepSection: SectionBuilder<'next_step', NextStepContext> = async (
   input,
@@ -73,14 +77,23 @@ export const buildNextStepSection: SectionBuilder<'next_step', NextStepContext> 
       hidden: hidden > 0 ? fmt.integer(hidden) : '',
       chartSvg: shown.length
         ? probabilityBarChart(
-            shown.map((n) => ({ label: n.node, value: n.conversionProbability as number })),
-            `Chance of ${goal}`,
+            // The counted share: it means what it says, where the chain's figure is a model's.
+            shown.map((n) => ({
+              label: n.node,
+              value: n.reached?.probability ?? (n.conversionProbability as number),
+            })),
+            `Reached ${goal} afterwards`,
           )
         : '',
       nodes: shown.map((n) => ({
         node: n.node,
         journeys: fmt.integer(n.journeys),
         probability: fmt.percent(n.conversionProbability as number),
+        reached: n.reached ? fmt.percent(n.reached.probability) : '–',
+        reachedSupport: n.reached
+          ? `${fmt.integer(n.reached.converted)} of ${fmt.integer(n.reached.journeys)}`
+          : '',
+        interval: n.reached ? `${fmt.percent(n.reached.low)}–${fmt.percent(n.reached.high)}` : '',
         next: n.next
           .slice(0, 3)
           .map((x) => ({ node: x.node, probability: fmt.percent(x.probability) })),
