@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { duckdbFile, type Config } from '../config/config.js';
 import { generateSample } from '../sample/generateSample.js';
+import { addJourneyExtras } from '../sample/sampleJourneyExtras.js';
 
 /**
  * Whether this start builds the sample: the embedded default with PATHLIGHT_SAMPLE_ON_START and no
@@ -37,5 +38,9 @@ export async function prepareSample(
       : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  logger.info({ file, events: result.events }, 'sample ready');
+  // Sign-ins across devices, offline visits and calls, and the paid campaigns' costs: the
+  // journeys the pages show are whole from the first start.
+  options.onProgress?.('adding sign-ins, offline events and ad costs');
+  const extras = await addJourneyExtras(file, 7);
+  logger.info({ file, events: result.events, ...extras }, 'sample ready');
 }

@@ -11,6 +11,7 @@ import { ConfigError } from '../errors/errors.js';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((x) => x === 'true' || x === '1' || x === 'yes');
+const TABLE_PATH = /^[a-z][a-z0-9-]{4,28}[a-z0-9][.][A-Za-z0-9_]{1,1024}[.][A-Za-z0-9_-]{1,1024}$/;
 const int = (min: number) => z.coerce.number().int().min(min);
 
 export const configSchema = z.object({
@@ -45,6 +46,16 @@ export const configSchema = z.object({
     .positive()
     .default(10 * 1024 ** 3),
   BIGQUERY_INCLUDE_INTRADAY: bool.default(false),
+  /** Imported offline events, read beside the export: `project.dataset.table`. */
+  PATHLIGHT_BQ_OFFLINE_TABLE: z
+    .string()
+    .regex(TABLE_PATH, 'expected a table as project.dataset.table')
+    .optional(),
+  /** Imported ad costs (GA4's cost-data shape): `project.dataset.table`. */
+  PATHLIGHT_BQ_COSTS_TABLE: z
+    .string()
+    .regex(TABLE_PATH, 'expected a table as project.dataset.table')
+    .optional(),
   GOOGLE_APPLICATION_CREDENTIALS: z.string().min(1).optional(),
   BIGQUERY_CREDENTIALS_JSON: z.string().min(1).optional(),
   BIGQUERY_API_ENDPOINT: z.string().url().optional(),

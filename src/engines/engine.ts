@@ -41,7 +41,15 @@ export interface QueryResult {
 /** Where rendered SQL will run: the dialect and, for BigQuery, the export's dataset. */
 export type SqlTarget =
   | { readonly kind: 'duckdb' }
-  | { readonly kind: 'bigquery'; readonly project: string; readonly dataset: string };
+  | {
+      readonly kind: 'bigquery';
+      readonly project: string;
+      readonly dataset: string;
+      /** `project.dataset.table` of imported offline events, read beside the export. */
+      readonly offlineTable?: string;
+      /** `project.dataset.table` of imported ad costs. */
+      readonly costsTable?: string;
+    };
 
 /** One wrapper per warehouse, with its guardrails in one place. */
 export interface Engine {

@@ -1,6 +1,7 @@
 /** One color per default channel group, the same in every section and report. */
 export const CHANNEL_COLORS: Readonly<Record<string, string>> = {
   Direct: '#4C5B74',
+  Offline: '#8D6E63',
   'Organic Search': '#2E8B57',
   'Paid Search': '#E07B39',
   'Organic Social': '#3B7DD8',

@@ -127,6 +127,15 @@ export const sectionSchema = z.discriminatedUnion('type', [
       model: z.enum(MODELS).optional(),
     })
     .strict(),
+  // What each touchpoint earns against its imported ad cost, by model.
+  z
+    .object({
+      type: z.literal('touchpoint_value'),
+      title: z.string().max(200).optional(),
+      touchpoint: z.enum(TOUCHPOINTS).optional(),
+      lookback: lookbackSchema.optional(),
+    })
+    .strict(),
   z
     .object({
       type: z.literal('conversion_paths'),

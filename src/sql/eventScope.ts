@@ -2,6 +2,7 @@ import type { Engine, ParamType, Params } from '../engines/engine.js';
 import { conditionSlots, type CondContext } from './vocabulary/conditionSlots.js';
 import type { Condition } from './vocabulary/condition.js';
 import type { Segment } from './vocabulary/segment.js';
+import type { Identity } from './vocabulary/identity.js';
 
 /** At most this many report-wide filters, and conditions in a scope's segment. */
 export const MAX_SCOPE_CONDITIONS = 10;
@@ -14,6 +15,8 @@ export const MAX_SCOPE_CONDITIONS = 10;
 export interface EventScope {
   readonly filters: readonly Condition[];
   readonly segment?: Pick<Segment, 'scope' | 'event' | 'where'>;
+  /** Whose journey each event belongs to; `device` (the export as it is) when absent. */
+  readonly identity?: Identity;
 }
 
 /** An engine whose queries all read only the events of `scope` (the base engine's owner closes it). */
@@ -35,8 +38,13 @@ export function scopeEngine(engine: Engine, scope: EventScope): ScopedEngine {
 export const eventScopeOf = (engine: Engine): EventScope | undefined =>
   'eventScope' in engine ? (engine as ScopedEngine).eventScope : undefined;
 
+/** The engine with its scope kept and `identity` set: how an analysis applies its spec's identity. */
+export const withIdentity = (engine: Engine, identity: Identity): ScopedEngine =>
+  scopeEngine(engine, { ...(eventScopeOf(engine) ?? { filters: [] }), identity });
+
 export const isEmptyScope = (scope: EventScope | undefined): boolean =>
-  !scope || (scope.filters.length === 0 && !scope.segment);
+  !scope ||
+  (scope.filters.length === 0 && !scope.segment && (scope.identity ?? 'device') === 'device');
 
 /** The template context of `sql/partials/event_scope.sql` and the values and types it binds. */
 export interface ScopeSlots {

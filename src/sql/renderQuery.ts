@@ -1,6 +1,9 @@
 import Handlebars from 'handlebars';
 import type { ParamType, Params, SqlTarget } from '../engines/engine.js';
 import { EVENTS_VIEW } from '../engines/duckdb/eventsView.js';
+import { EVENTS_SCHEMA } from '../schema/ga4Schema.js';
+import { AD_COSTS_TABLE } from '../schema/adCostsTable.js';
+import { OFFLINE_EVENTS_TABLE } from '../schema/offlineEventsTable.js';
 import { InputError } from '../errors/errors.js';
 import { renderMarkers, toDuckdbDialect } from './dialect.js';
 import { paramTypesOf } from './paramValues.js';
@@ -52,6 +55,53 @@ function eventsSource(target: SqlTarget, scopeSql: string): string {
   )`;
 }
 
+/** `project.dataset.table`, as the configuration names an imported table. */
+const OFFLINE_TABLE = /^[a-z][a-z0-9-]{4,28}[a-z0-9][.][A-Za-z0-9_]{1,1024}[.][A-Za-z0-9_-]{1,1024}$/;
+
+/**
+ * The date-bounded events before any scope: on BigQuery with an offline-events table configured,
+ * the export's columns of both, offline rows dated by `event_date` (the embedded engine's
+ * `events_*` view already includes its offline table the same way).
+ */
+function datedEvents(target: SqlTarget): string {
+  if (target.kind === 'duckdb' || !target.offlineTable) return eventsSource(target, '');
+  if (!OFFLINE_TABLE.test(target.offlineTable)) {
+    throw new InputError('bigquery: invalid offline events table name', 'offlineTable');
+  }
+  const columns = EVENTS_SCHEMA.map((field) => field.name).join(', ');
+  return `(
+    SELECT ${columns}, _TABLE_SUFFIX AS table_suffix
+    FROM ${eventsTable(target)}
+    WHERE ${DATE_WHERE}
+    UNION ALL
+    SELECT ${columns}, event_date AS table_suffix
+    FROM \`${target.offlineTable}\`
+    WHERE event_date BETWEEN ${suffix('start_date')} AND ${suffix('end_date')}
+  )`;
+}
+
+/** The imported ad costs: the embedded engine's table, or the one the configuration names. */
+function costsTable(target: SqlTarget): string {
+  if (target.kind === 'duckdb') return AD_COSTS_TABLE;
+  if (!target.costsTable) {
+    throw new InputError('bigquery: no ad costs table configured (PATHLIGHT_BQ_COSTS_TABLE)', 'costsTable');
+  }
+  if (!OFFLINE_TABLE.test(target.costsTable)) {
+    throw new InputError('bigquery: invalid ad costs table name', 'costsTable');
+  }
+  return `\`${target.costsTable}\``;
+}
+
+/** The imported offline events table itself (its content keys), on either engine. */
+function offlineEventsTable(target: SqlTarget): string {
+  if (target.kind === 'duckdb') return OFFLINE_EVENTS_TABLE;
+  const table = target.offlineTable ?? `${target.project}.${target.dataset}.offline_events`;
+  if (!OFFLINE_TABLE.test(table)) {
+    throw new InputError('bigquery: invalid offline events table name', 'offlineTable');
+  }
+  return `\`${table}\``;
+}
+
 /** One typed value of an event (or item) parameter, by literal key or by `@param` key. */
 function paramValue(target: SqlTarget, kind: ParamKind, key: string, array = 'event_params'): string {
   if (!PARAM_KINDS.includes(kind)) throw new Error(`param helper: unknown kind ${kind}`);
@@ -73,9 +123,12 @@ function paramValue(target: SqlTarget, kind: ParamKind, key: string, array = 'ev
 function handlebarsFor(target: SqlTarget): typeof Handlebars {
   const hb = Handlebars.create();
   // The scope arrives as template data (`@eventScope`), so one compiled template serves every scope.
-  hb.registerHelper('events', (options: Handlebars.HelperOptions) =>
-    eventsSource(target, String((options.data as { eventScope?: string } | undefined)?.eventScope ?? '')),
-  );
+  hb.registerHelper('events', (options: Handlebars.HelperOptions) => {
+    const data = options.data as { eventScope?: string; eventsSql?: string } | undefined;
+    return data?.eventsSql ?? eventsSource(target, String(data?.eventScope ?? ''));
+  });
+  hb.registerHelper('costs', () => costsTable(target));
+  hb.registerHelper('offline_events', () => offlineEventsTable(target));
   hb.registerHelper('param', (kind: ParamKind, key: string, ...rest: unknown[]) => {
     const array = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined;
     return paramValue(target, kind, key, array);
@@ -102,17 +155,47 @@ function compile(name: string, text: string, target: SqlTarget): HandlebarsTempl
 }
 
 /** The scope's WHERE terms for `{{events}}`, with the slot values and types they bind. */
-function renderScope(target: SqlTarget, scope: EventScope) {
+function renderScope(target: SqlTarget, scope: EventScope, table: string, dateWhere: string) {
   const slots = scopeSlots(scope);
   const sid = paramValue(target, 'int', 'ga_session_id');
   const sql = compile('partials/event_scope', '{{> event_scope}}', target)({
     ...slots.context,
-    table: eventsTable(target),
-    dateWhere: DATE_WHERE,
+    table,
+    dateWhere,
     // NULL without a user or a session on both engines (DuckDB's CONCAT would skip a NULL part).
     sessionKey: `IF(user_pseudo_id IS NULL OR ${sid} IS NULL, NULL, CONCAT(user_pseudo_id, '.', CAST(${sid} AS STRING)))`,
   });
   return { sql: sql.trimEnd(), params: slots.params, types: slots.types };
+}
+
+/**
+ * `{{events}}` for one scope. Device identity without offline tables keeps the plain form (the
+ * export table, date bounds and scope in one WHERE); otherwise the scope applies to the events
+ * after identity resolution (sql/partials/identified_events.sql), so a segment selects people.
+ */
+function scopedEvents(target: SqlTarget, scope: EventScope | undefined) {
+  const identity = scope?.identity ?? 'device';
+  const plain = identity === 'device' && (target.kind === 'duckdb' || !target.offlineTable);
+  if (plain) {
+    if (isEmptyScope(scope)) return { eventsSql: undefined, sql: '', params: {}, types: {} };
+    const scoped = renderScope(target, scope as EventScope, eventsTable(target), DATE_WHERE);
+    return { eventsSql: undefined, ...scoped };
+  }
+  const dated = datedEvents(target);
+  const relation =
+    identity === 'device'
+      ? dated
+      : compile('partials/identified_events', '{{> identified_events}}', target)({
+          source: dated,
+          identity,
+        }).trim();
+  const scoped = renderScope(target, scope ?? { filters: [] }, relation, 'TRUE');
+  const eventsSql = `(
+    SELECT *
+    FROM ${relation}
+    WHERE TRUE${scoped.sql}
+  )`;
+  return { eventsSql, ...scoped };
 }
 
 /**
@@ -127,10 +210,10 @@ export function renderQuery(
 ): RenderedQuery {
   const query = typeof nameOrQuery === 'string' ? loadQuery(nameOrQuery) : nameOrQuery;
   const template = compile(query.name, stripHeader(query.template), target);
-  const scoped = isEmptyScope(scope)
-    ? { sql: '', params: {}, types: {} }
-    : renderScope(target, scope as EventScope);
-  let sql = template(context ?? query.context, { data: { eventScope: scoped.sql } }).trim();
+  const scoped = scopedEvents(target, scope);
+  let sql = template(context ?? query.context, {
+    data: { eventScope: scoped.sql, eventsSql: scoped.eventsSql },
+  }).trim();
   // Only the slots the query reads (a query without `{{events}}` reads none) are declared and bound.
   const used = (name: string) => new RegExp(`@${name}\\b`).test(sql);
   const scopeNames = Object.keys(scoped.types).filter(used);

@@ -88,6 +88,7 @@ export class FakeBigquery {
     this.fail.job.length = 0;
     this.fail.results.length = 0;
     this.jobs.clear();
+    this.uploads.length = 0;
     this.dryRunBytes = () => 1_000_000;
     this.result = { schema: { fields: [] }, rows: [] };
     this.pageSize = 1000;
@@ -99,10 +100,42 @@ export class FakeBigquery {
     return this.requests.filter((r) => kindOf(r.method, r.path) === kind);
   }
 
+  /** Load jobs received as multipart uploads: the job's configuration and the uploaded data. */
+  readonly uploads: { job: JobBody; data: string }[] = [];
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let text = '';
     for await (const chunk of req) text += (chunk as Buffer).toString();
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/upload/bigquery/v2/projects/')) {
+      // A multipart/related body: the job resource as JSON, then the data.
+      const boundary = /boundary="?([^";]+)"?/.exec(req.headers['content-type'] ?? '')?.[1] ?? '';
+      const parts = text
+        .split(`--${boundary}`)
+        .map((part) =>
+          part
+            .split(/\r?\n\r?\n/)
+            .slice(1)
+            .join('\n\n')
+            .replace(/\r?\n$/, ''),
+        )
+        .filter((part) => part !== '' && part !== '--');
+      const job = JSON.parse(parts[0] ?? '{}') as JobBody;
+      const data = parts[1] ?? '';
+      this.uploads.push({ job, data });
+      const done = { ...job, id: job.jobReference.jobId, status: { state: 'DONE' } };
+      this.jobs.set(job.jobReference.jobId, done as JobBody);
+      const rows = data.split('\n').filter((line) => line.trim() !== '').length;
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=UTF-8' });
+      res.end(
+        JSON.stringify({
+          kind: 'bigquery#job',
+          ...done,
+          statistics: { load: { outputRows: String(rows) } },
+        }),
+      );
+      return;
+    }
     const request: RecordedRequest = {
       method: req.method ?? '',
       path: url.pathname,
@@ -184,7 +217,11 @@ export class FakeBigquery {
     if (kind === 'cancel') {
       return ok({ kind: 'bigquery#jobCancelResponse', job: { ...job, status: { state: 'DONE' } } });
     }
-    if (kind === 'get') return ok({ kind: 'bigquery#job', ...job, status: { state: 'RUNNING' } });
+    if (kind === 'get') {
+      // A load job is done once uploaded; a query job keeps running until cancelled.
+      const load = (job.configuration as { load?: unknown }).load !== undefined;
+      return ok({ kind: 'bigquery#job', ...job, status: { state: load ? 'DONE' : 'RUNNING' } });
+    }
     return bigqueryError(404, 'notFound', `no route ${request.method} ${request.path}`);
   }
 }

@@ -9,6 +9,10 @@ const cases: Record<string, Case[]> = {
     ['(direct)', '(none)', null],
     ['(direct)', '(not set)', null],
   ],
+  Offline: [
+    ['store_visit', 'offline', null],
+    ['shopping_mall', 'OFFLINE', 'winter-shopping'],
+  ],
   'Cross-network': [['google', 'cpc', 'summer cross-network pmax']],
   'Paid Shopping': [
     ['google', 'cpc', 'shopping_summer'],

@@ -60,7 +60,12 @@ async function analysisCatalogId(options: AnalyzeOptions): Promise<string> {
   if (entry?.generation !== server.generation) {
     const id = bigQueryLanguageOptions().then(async (languageOptions) => {
       const response = await server.client.registerCatalog({
-        simpleCatalog: ga4CatalogProto(languageOptions, { ...options, nestedPaths: true }),
+        // The offline-events table is always there: only renderings for OFFLINE_TARGET read it.
+        simpleCatalog: ga4CatalogProto(languageOptions, {
+          ...options,
+          nestedPaths: true,
+          offlineTable: true,
+        }),
       });
       if (!response?.registeredId) throw new Error('ZetaSQL did not register the catalog');
       return String(response.registeredId);

@@ -22,6 +22,9 @@ import {
   dailyTablePath,
   eventsTablePath,
   ga4CatalogProto,
+  offlineTablePath,
+  costsTablePath,
+  COSTS_COLUMNS,
   type Ga4CatalogOptions,
 } from './ga4Catalog.js';
 import {
@@ -36,6 +39,10 @@ import { rpc, startZetaSqlServer } from './zetasqlServer.js';
 export interface EvaluateTables {
   /** Rows of `events_*`, each with its `_TABLE_SUFFIX` (or an `event_date` standing for it). */
   readonly events: readonly Ga4EventRow[];
+  /** Rows of the offline-events table, when the rendering reads one. */
+  readonly offline?: readonly Ga4EventRow[];
+  /** Rows of the ad-costs table, as plain values (`date` as YYYY-MM-DD). */
+  readonly costs?: readonly Record<string, string | number | null>[];
 }
 
 export type EvaluateOptions = Pick<Ga4CatalogOptions, 'project' | 'dataset'>;
@@ -177,6 +184,31 @@ async function evaluationCatalogId(
 ): Promise<string> {
   const server = await startZetaSqlServer();
   const { content, dailySuffixes } = eventsTableContent(tables.events, options);
+  if (tables.costs) {
+    content[costsTablePath(options)] = {
+      tableData: {
+        row: tables.costs.map((row) => ({
+          cell: COSTS_COLUMNS.map(([name, type]) => encodeParam(row[name] ?? null, type, name)),
+        })),
+      },
+    };
+  }
+  if (tables.offline) {
+    content[offlineTablePath(options)] = {
+      tableData: {
+        row: tables.offline.map((row, i) => {
+          const { content_key: key, source_file: file, ...event } = row as Record<string, unknown>;
+          return {
+            cell: [
+              ...encodeEventRow(event, `offline[${i}]`).cells,
+              encodeParam((key as string | undefined) ?? null, 'STRING', 'content_key'),
+              encodeParam((file as string | undefined) ?? null, 'STRING', 'source_file'),
+            ],
+          };
+        }),
+      },
+    };
+  }
   const key = createHash('sha256')
     .update(JSON.stringify([options.project, options.dataset, content]))
     .digest('hex');
@@ -188,7 +220,11 @@ async function evaluationCatalogId(
   }
   const id = bigQueryLanguageOptions().then(async (languageOptions) => {
     const response = await server.client.registerCatalog({
-      simpleCatalog: ga4CatalogProto(languageOptions, { ...options, dailySuffixes }),
+      simpleCatalog: ga4CatalogProto(languageOptions, {
+        ...options,
+        dailySuffixes,
+        offlineTable: tables.offline !== undefined,
+      }),
       tableContent: content,
     });
     if (!response?.registeredId) throw new Error('ZetaSQL did not register the catalog');

@@ -19,6 +19,12 @@ export const ZETASQL_TARGET: SqlTarget = {
   kind: 'bigquery',
   project: TEST_PROJECT,
   dataset: TEST_DATASET,
+  costsTable: `${TEST_PROJECT}.${TEST_DATASET}.ad_costs`,
+};
+/** The harness target with an offline-events table configured beside the export. */
+export const OFFLINE_TARGET: SqlTarget = {
+  ...ZETASQL_TARGET,
+  offlineTable: `${TEST_PROJECT}.${TEST_DATASET}.offline_events`,
 };
 
 /** The column BigQuery adds to a wildcard table; a pseudo-column (not in `SELECT *`). */
@@ -35,7 +41,31 @@ export interface Ga4CatalogOptions {
    * of top-level tables only, so nested tables would evaluate as empty.
    */
   readonly nestedPaths?: boolean;
+  /** Also model the offline-events table (`offlineTablePath`): the export's columns, no suffix. */
+  readonly offlineTable?: boolean;
 }
+
+/** The ad-costs table (`ad_costs` in the test dataset): GA4's cost-data columns, typed. */
+export const costsTablePath = (options: Ga4CatalogOptions = {}): string =>
+  `${datasetPath(options)}.ad_costs`;
+export const COSTS_COLUMNS: readonly [string, 'STRING' | 'INT64' | 'FLOAT64' | 'DATE'][] = [
+  ['date', 'DATE'],
+  ['utm_source', 'STRING'],
+  ['utm_medium', 'STRING'],
+  ['utm_id', 'STRING'],
+  ['utm_campaign', 'STRING'],
+  ['impressions', 'INT64'],
+  ['clicks', 'INT64'],
+  ['cost', 'FLOAT64'],
+  ['currency', 'STRING'],
+];
+
+/** The offline-events table's columns after the export's: the import's content key and file. */
+export const OFFLINE_EXTRA_COLUMNS = ['content_key', 'source_file'] as const;
+
+/** The offline-events table a rendering reads when its target names one: render with `OFFLINE_TARGET`. */
+export const offlineTablePath = (options: Ga4CatalogOptions = {}): string =>
+  `${datasetPath(options)}.offline_events`;
 
 /** `project.dataset.events_*`, the single identifier inside the rendering's backticks. */
 export function eventsTablePath(options: Ga4CatalogOptions = {}): string {
@@ -121,6 +151,24 @@ export function ga4CatalogProto(
     table: [
       table(eventsTablePath(options), true),
       ...suffixes.map((suffix) => table(dailyTablePath(suffix, options), false)),
+      ...(options.offlineTable
+        ? [
+            {
+              name: offlineTablePath(options),
+              column: [
+                ...eventsColumns(false),
+                ...OFFLINE_EXTRA_COLUMNS.map((name) => ({
+                  name,
+                  type: { typeKind: 'TYPE_STRING' as const },
+                })),
+              ],
+            },
+          ]
+        : []),
+      {
+        name: costsTablePath(options),
+        column: COSTS_COLUMNS.map(([name, type]) => ({ name, type: paramTypeProto(type) })),
+      },
     ],
     builtinFunctionOptions: { languageOptions },
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dateRangeSchema } from '../../sql/vocabulary/dateRange.js';
+import { identitySchema } from '../../sql/vocabulary/identity.js';
 import { valueSourceSchema } from '../goals/goal.js';
 import { conditionSchema } from '../../sql/vocabulary/condition.js';
 import { durationMicros, durationSchema } from '../../sql/vocabulary/duration.js';
@@ -32,6 +33,7 @@ export const attributionGoalSchema = z
 export const attributionSpecSchema = z
   .object({
     dateRange: dateRangeSchema,
+    identity: identitySchema,
     includeIntraday: z.boolean().default(false),
     goal: attributionGoalSchema,
     lookback: lookbackSchema.default('30d'),

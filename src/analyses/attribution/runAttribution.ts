@@ -1,5 +1,10 @@
 import type { Engine } from '../../engines/engine.js';
+import { withIdentity } from '../../sql/eventScope.js';
 import { runQuery } from '../../sql/runQuery.js';
+import type { Row } from '../../engines/normalize.js';
+import { QueryError } from '../../errors/errors.js';
+import { AD_COSTS_TABLE } from '../../schema/adCostsTable.js';
+import { touchpointValue, type TouchpointValue } from './touchpointValue.js';
 import { durationMicros } from '../../sql/vocabulary/duration.js';
 import { attributionQuery } from './attributionQuery.js';
 import {
@@ -49,6 +54,8 @@ export interface AttributionResult {
   /** Converting paths by their number of touchpoints. */
   pathLengths: { touchpoints: number; conversions: number; share: number }[];
   nonConvertingPaths: number;
+  /** Cost, CPA and ROAS per touchpoint and model; null when no ad costs were imported. */
+  value: TouchpointValue | null;
   sql: string;
 }
 
@@ -162,20 +169,59 @@ export function attributionFromPaths(
     paths: topPaths(paths, spec.topPaths),
     pathLengths: pathLengths(paths, result.conversions),
     nonConvertingPaths: paths.reduce((s, p) => s + p.nonConversions, 0),
+    value: null,
     sql,
   };
 }
 
 /** Runs an attribution spec (journeys.md §1 "Channel paths and attribution"). */
 export async function runAttribution(
-  engine: Engine,
+  baseEngine: Engine,
   spec: AttributionSpec,
   options: { timeoutMs?: number } = {},
 ): Promise<AttributionResult> {
+  const engine = withIdentity(baseEngine, spec.identity);
   const query = attributionQuery(spec);
   const run = await runQuery(engine, 'attribution_paths', query.params, {
     context: query.context,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
-  return attributionFromPaths(spec, pathTableFromRows(run.rows), run.sql);
+  const result = attributionFromPaths(spec, pathTableFromRows(run.rows), run.sql);
+  const costs = await touchpointCosts(engine, spec, options.timeoutMs);
+  return costs === null
+    ? result
+    : {
+        ...result,
+        value: touchpointValue(result.channels, result.conversions, costs, spec.touchpoint),
+      };
+}
+
+/**
+ * The imported ad costs in the range, or null where none can be: BigQuery without a costs table
+ * configured, or an embedded file no cost import has created the table in.
+ */
+async function touchpointCosts(
+  engine: Engine,
+  spec: AttributionSpec,
+  timeoutMs: number | undefined,
+): Promise<Row[] | null> {
+  if (engine.target.kind === 'bigquery' && !engine.target.costsTable) return null;
+  try {
+    const run = await runQuery(
+      engine,
+      'touchpoint_costs',
+      { start_date: spec.dateRange.start, end_date: spec.dateRange.end },
+      timeoutMs === undefined ? {} : { timeoutMs },
+    );
+    return run.rows;
+  } catch (error) {
+    if (
+      engine.target.kind === 'duckdb' &&
+      error instanceof QueryError &&
+      new RegExp(`${AD_COSTS_TABLE}\\b.*does not exist`).test(error.message)
+    ) {
+      return null;
+    }
+    throw error;
+  }
 }

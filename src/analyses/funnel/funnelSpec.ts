@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dateRangeSchema } from '../../sql/vocabulary/dateRange.js';
+import { identitySchema } from '../../sql/vocabulary/identity.js';
 import { parseWith } from '../../errors/parseWith.js';
 import { conditionSchema, eventNameSchema } from '../../sql/vocabulary/condition.js';
 import { durationSchema } from '../../sql/vocabulary/duration.js';
@@ -47,6 +48,7 @@ export const exclusionSchema = z
 export const funnelSpecSchema = z
   .object({
     dateRange: dateRangeSchema,
+    identity: identitySchema,
     includeIntraday: z.boolean().optional(),
     scope: z.enum(['user', 'session']).default('user'),
     type: z.enum(['closed', 'open']).default('closed'),

@@ -1,4 +1,5 @@
 import type { Engine } from '../../engines/engine.js';
+import { withIdentity } from '../../sql/eventScope.js';
 import type { Row } from '../../engines/normalize.js';
 import { InputError } from '../../errors/errors.js';
 import { runQuery } from '../../sql/runQuery.js';
@@ -69,7 +70,7 @@ export function stepResults(spec: FunnelSpec, rows: readonly Row[]): FunnelStepR
 
 /** Runs a funnel (goal steps resolved from `goals`): steps, segments, trend, time to convert. */
 export async function runFunnel(
-  engine: Engine,
+  baseEngine: Engine,
   spec: FunnelSpec,
   options: {
     goals?: ReadonlyMap<string, Goal>;
@@ -77,6 +78,7 @@ export async function runFunnel(
     form?: FunnelQueryOptions['form'];
   } = {},
 ): Promise<FunnelResult> {
+  const engine = withIdentity(baseEngine, spec.identity);
   const resolved = resolveGoalSteps(spec, options.goals ?? new Map());
   let query;
   try {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dateRangeSchema } from '../../sql/vocabulary/dateRange.js';
+import { identitySchema } from '../../sql/vocabulary/identity.js';
 import { parseWith } from '../../errors/parseWith.js';
 import { anchorSchema, cleanRuleSchema, NODE_TYPES } from '../paths/pathsSpec.js';
 import { stageMapSchema } from '../stages/stageMap.js';
@@ -9,6 +10,7 @@ const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event n
 export const nextStepSpecSchema = z
   .object({
     dateRange: dateRangeSchema,
+    identity: identitySchema,
     includeIntraday: z.boolean().default(false),
     scope: z.enum(['session', 'user']).default('session'),
     nodeType: z.enum([...NODE_TYPES, 'stage']).default('page_path'),

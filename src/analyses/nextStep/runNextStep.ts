@@ -1,4 +1,5 @@
 import type { Engine } from '../../engines/engine.js';
+import { withIdentity } from '../../sql/eventScope.js';
 import type { Row } from '../../engines/normalize.js';
 import { InputError } from '../../errors/errors.js';
 import { runQuery } from '../../sql/runQuery.js';
@@ -200,10 +201,11 @@ export function nextStepQuery(spec: NextStepSpec, goals: ReadonlyMap<string, Goa
 
 /** Runs a next-step spec: transitions in SQL, the absorbing chain solved here. */
 export async function runNextStep(
-  engine: Engine,
+  baseEngine: Engine,
   spec: NextStepSpec,
   options: { goals?: ReadonlyMap<string, Goal>; timeoutMs?: number } = {},
 ): Promise<NextStepResult> {
+  const engine = withIdentity(baseEngine, spec.identity);
   const { goal, stageMap, params, context } = nextStepQuery(spec, options.goals);
   const clean =
     spec.nodeType === 'stage'

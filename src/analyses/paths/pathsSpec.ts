@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dateRangeSchema } from '../../sql/vocabulary/dateRange.js';
+import { identitySchema } from '../../sql/vocabulary/identity.js';
 import { InputError } from '../../errors/errors.js';
 import { conditionSchema, type Condition } from '../../sql/vocabulary/condition.js';
 import { parseWith } from '../../errors/parseWith.js';
@@ -55,6 +56,7 @@ export type CleanRule = z.infer<typeof cleanRuleSchema>;
 export const pathsSpecSchema = z
   .object({
     dateRange: dateRangeSchema,
+    identity: identitySchema,
     includeIntraday: z.boolean().default(false),
     scope: z.enum(['session', 'user']).default('session'),
     nodeType: z.enum(NODE_TYPES).default('event'),

@@ -1,4 +1,5 @@
 import type { Engine } from '../../engines/engine.js';
+import { withIdentity } from '../../sql/eventScope.js';
 import type { Row } from '../../engines/normalize.js';
 import { runQuery } from '../../sql/runQuery.js';
 import { dateRangeParams } from '../../sql/vocabulary/dateRange.js';
@@ -171,10 +172,11 @@ export function pathsFromRows(spec: PathsSpec, rows: readonly Row[], sql: string
 
 /** Runs a paths spec (journeys.md §1 "Paths"): nodes and edges per step, with (other) and (exit). */
 export async function runPaths(
-  engine: Engine,
+  baseEngine: Engine,
   spec: PathsSpec,
   options: { goals?: ReadonlyMap<string, Goal>; timeoutMs?: number } = {},
 ): Promise<PathsResult> {
+  const engine = withIdentity(baseEngine, spec.identity);
   const query = pathsQuery(spec, options.goals);
   const clean = await cleaningMap(engine, spec, options.timeoutMs);
   const run = await runQuery(

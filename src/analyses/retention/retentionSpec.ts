@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dateRangeSchema } from '../../sql/vocabulary/dateRange.js';
+import { identitySchema } from '../../sql/vocabulary/identity.js';
 import { conditionSchema } from '../../sql/vocabulary/condition.js';
 import { parseWith } from '../../errors/parseWith.js';
 
@@ -8,6 +9,7 @@ const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event n
 export const retentionSpecSchema = z
   .object({
     dateRange: dateRangeSchema,
+    identity: identitySchema,
     includeIntraday: z.boolean().default(false),
     period: z.enum(['week', 'month']).default('week'),
     /** Later periods to report after the cohort's own (period 0). */

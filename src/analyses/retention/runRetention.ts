@@ -1,4 +1,5 @@
 import type { Engine } from '../../engines/engine.js';
+import { withIdentity } from '../../sql/eventScope.js';
 import type { Row } from '../../engines/normalize.js';
 import { conditionSlots } from '../../sql/vocabulary/conditionSlots.js';
 import { runQuery } from '../../sql/runQuery.js';
@@ -95,10 +96,11 @@ export function retentionFromRows(
 
 /** Cohorts by first-visit week or month, activity in later periods, repeat conversion. */
 export async function runRetention(
-  engine: Engine,
+  baseEngine: Engine,
   spec: RetentionSpec,
   options: { timeoutMs?: number } = {},
 ): Promise<RetentionResult> {
+  const engine = withIdentity(baseEngine, spec.identity);
   const slots = conditionSlots(10, 'retention goal');
   const goalWhere = (spec.goalWhere ?? []).map((c, k) => slots.add(c, `goalWhere[${k}]`));
   const run = await runQuery(

@@ -1,4 +1,5 @@
 import type { Engine } from '../../engines/engine.js';
+import { withIdentity } from '../../sql/eventScope.js';
 import type { Row } from '../../engines/normalize.js';
 import { runQuery } from '../../sql/runQuery.js';
 import { dateRangeParams } from '../../sql/vocabulary/dateRange.js';
@@ -141,10 +142,11 @@ export function stagesFromRows(map: StageMap, rows: readonly Row[], sql: string)
 
 /** Users per stage, progression, median time between stages and pain points. */
 export async function runStages(
-  engine: Engine,
+  baseEngine: Engine,
   spec: StagesSpec,
   options: { timeoutMs?: number } = {},
 ): Promise<StagesResult> {
+  const engine = withIdentity(baseEngine, spec.identity);
   const map = spec.stageMap ?? parseStageMap(DEFAULT_STAGE_MAP);
   const query = stagesQuery(spec, map);
   const run = await runQuery(engine, 'stages', query.params, {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dateRangeSchema } from '../../sql/vocabulary/dateRange.js';
+import { identitySchema } from '../../sql/vocabulary/identity.js';
 import { conditionSchema } from '../../sql/vocabulary/condition.js';
 import { parseWith } from '../../errors/parseWith.js';
 import { stageMapSchema } from './stageMap.js';
@@ -9,6 +10,7 @@ const EVENT = z.string().regex(/^[A-Za-z0-9_.\- ]{1,100}$/, 'expected an event n
 export const stagesSpecSchema = z
   .object({
     dateRange: dateRangeSchema,
+    identity: identitySchema,
     includeIntraday: z.boolean().default(false),
     /** The stage map inline; the default map when absent. */
     stageMap: stageMapSchema.optional(),

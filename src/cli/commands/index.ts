@@ -3,6 +3,8 @@ import { registerAttribution } from './attribution.js';
 import { registerEvents } from './events.js';
 import { registerFunnel } from './funnel.js';
 import { registerImport } from './import.js';
+import { registerImportCosts } from './importCosts.js';
+import { registerImportOffline } from './importOffline.js';
 import { registerLink } from './link.js';
 import { registerNext } from './next.js';
 import { registerPaths } from './paths.js';
@@ -21,6 +23,8 @@ import { registerStages } from './stages.js';
 export function registerCommands(program: Command): void {
   registerSample(program);
   registerImport(program);
+  registerImportOffline(program);
+  registerImportCosts(program);
   registerEvents(program);
   registerSql(program);
   registerFunnel(program);

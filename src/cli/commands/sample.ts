@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { duckdbFile, loadConfig } from '../../config/config.js';
 import { InputError } from '../../errors/errors.js';
+import { addJourneyExtras } from '../../sample/sampleJourneyExtras.js';
 import { generateSample } from '../../sample/generateSample.js';
 import { progressBar } from '../progressBar.js';
 
@@ -39,9 +40,11 @@ export function registerSample(program: Command): void {
           ...(options.end ? { endDate: options.end } : {}),
           onProgress: (done, total, step) => bar.update(done, total, step),
         }).finally(() => bar.stop());
+        const extras = await addJourneyExtras(db, seed);
         const seconds = (performance.now() - started) / 1000;
         process.stdout.write(
-          `${result.events.toLocaleString('en-US')} events in ${result.tables.length} tables written to ${db} in ${seconds.toFixed(1)} s\n`,
+          `${result.events.toLocaleString('en-US')} events in ${result.tables.length} tables written to ${db} in ${seconds.toFixed(1)} s\n` +
+            `${extras.signedInDevices} devices signed in, ${extras.offlineRows} offline events, ${extras.costRows} ad cost rows\n`,
         );
       },
     );

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BigQuery, type BigQueryOptions, type Job } from '@google-cloud/bigquery';
 import type { Config } from '../../config/config.js';
 import { ConfigError, CostCapError, PathlightError, TimeoutError } from '../../errors/errors.js';
-import type { Engine, Params, QueryOptions, QueryResult } from '../engine.js';
+import type { Engine, Params, QueryOptions, QueryResult, SqlTarget } from '../engine.js';
 import type { Row } from '../normalize.js';
 import {
   bigqueryErrorInfo,
@@ -24,9 +24,21 @@ import {
 import { toQueryParameters } from './queryParameters.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 
+/** A column of a BigQuery table schema, as load jobs take it. */
+export interface BigqueryTableField {
+  name: string;
+  type: string;
+  mode?: string;
+  fields?: BigqueryTableField[];
+}
+
 export interface BigqueryEngineOptions {
   readonly project: string;
   readonly dataset: string;
+  /** `project.dataset.table` of imported offline events, read beside the export. */
+  readonly offlineTable?: string;
+  /** `project.dataset.table` of imported ad costs. */
+  readonly costsTable?: string;
   readonly location?: string;
   /** Hard cost cap: the dry run refuses above it and the job carries it as maximumBytesBilled. */
   readonly maximumBytesBilled: number;
@@ -60,17 +72,19 @@ const PAGE_ROWS = 50_000;
  */
 export class BigqueryEngine implements Engine {
   readonly kind = 'bigquery' as const;
-  readonly target: {
-    readonly kind: 'bigquery';
-    readonly project: string;
-    readonly dataset: string;
-  };
+  readonly target: Extract<SqlTarget, { kind: 'bigquery' }>;
 
   private constructor(
     private readonly client: BigQuery,
     private readonly options: BigqueryEngineOptions,
   ) {
-    this.target = { kind: 'bigquery', project: options.project, dataset: options.dataset };
+    this.target = {
+      kind: 'bigquery',
+      project: options.project,
+      dataset: options.dataset,
+      ...(options.offlineTable ? { offlineTable: options.offlineTable } : {}),
+      ...(options.costsTable ? { costsTable: options.costsTable } : {}),
+    };
   }
 
   static create(options: BigqueryEngineOptions): BigqueryEngine {
@@ -108,6 +122,36 @@ export class BigqueryEngine implements Engine {
   }
 
   async close(): Promise<void> {}
+
+  /**
+   * Appends a newline-delimited JSON file to `table` (`project.dataset.table`) in one load job,
+   * creating the table with `fields` when missing: a load job commits all of its rows or none.
+   */
+  async loadNdjson(
+    table: string,
+    file: string,
+    fields: readonly BigqueryTableField[],
+  ): Promise<{ rows: number }> {
+    const [project, dataset, name] = table.split('.') as [string, string, string];
+    const [job] = await this.client
+      .dataset(dataset, { projectId: project })
+      .table(name)
+      .load(file, {
+        sourceFormat: 'NEWLINE_DELIMITED_JSON',
+        schema: { fields: fields as BigqueryTableField[] },
+        writeDisposition: 'WRITE_APPEND',
+        createDisposition: 'CREATE_IF_NEEDED',
+        ...(this.options.location ? { location: this.options.location } : {}),
+      });
+    const status = job.status as { errorResult?: { message?: string } } | undefined;
+    if (status?.errorResult) {
+      throw new PathlightError(
+        `BigQuery load into ${table} failed: ${status.errorResult.message ?? ''}`,
+      );
+    }
+    const stats = job.statistics as { load?: { outputRows?: string } } | undefined;
+    return { rows: Number(stats?.load?.outputRows ?? 0) };
+  }
 
   private async run(
     sql: string,
@@ -246,6 +290,10 @@ export function bigqueryEngineFromConfig(config: Config): BigqueryEngine {
   return BigqueryEngine.create({
     project: config.BIGQUERY_PROJECT as string,
     dataset: config.BIGQUERY_DATASET as string,
+    ...(config.PATHLIGHT_BQ_OFFLINE_TABLE
+      ? { offlineTable: config.PATHLIGHT_BQ_OFFLINE_TABLE }
+      : {}),
+    ...(config.PATHLIGHT_BQ_COSTS_TABLE ? { costsTable: config.PATHLIGHT_BQ_COSTS_TABLE } : {}),
     ...(config.BIGQUERY_LOCATION ? { location: config.BIGQUERY_LOCATION } : {}),
     maximumBytesBilled: config.BIGQUERY_MAX_BYTES_BILLED,
     jobTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS,

@@ -70,6 +70,7 @@ async function explore(deps: PageDeps, analysis: Analysis, q: unknown) {
         sections: [
           { type: 'attribution_table', touchpoint, lookback },
           { type: 'conversion_paths', touchpoint, lookback },
+          { type: 'touchpoint_value', touchpoint, lookback },
         ],
       });
     } catch (error) {

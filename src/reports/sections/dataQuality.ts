@@ -2,6 +2,7 @@ import type { Ga4Totals } from '../../ga4/ga4DataApi.js';
 import type { Formatter } from '../format.js';
 import type { RangeTotals } from '../rangeTotals.js';
 import { addDays } from '../relativeDateRange.js';
+import { runIdentityStats } from '../../analyses/identity/identityStats.js';
 import type { SectionBuilder, SectionInput } from './sectionInput.js';
 
 export interface DataQualityContext {
@@ -127,7 +128,10 @@ export const buildDataQuality: SectionBuilder<'data_quality', DataQualityContext
   for (let day = range.start; day <= range.end; day = addDays(day, 1)) {
     if (!totals.days.some((d) => d.date === day)) missing.push(day);
   }
-  const ga4 = await compareWithGa4(input);
+  const [ga4, identity] = await Promise.all([
+    compareWithGa4(input),
+    runIdentityStats(input.engine, range, definition.includeIntraday),
+  ]);
   const bytes = input.bytesProcessed();
   return {
     type: 'data_quality',
@@ -152,6 +156,19 @@ export const buildDataQuality: SectionBuilder<'data_quality', DataQualityContext
           value: fmt.percent(events ? withoutUser / events : 0, 2),
           note: `${fmt.integer(withoutUser)} of ${fmt.integer(events)} events; counted in events and conversions, not in users`,
           warn: events > 0 && withoutUser / events > 0.1,
+        },
+        {
+          label: 'Devices stitched to a signed-in user',
+          value: fmt.integer(identity.stitchedDevices),
+          note: `seen with a user_id; blended identity joins them to their user (${fmt.integer(identity.signedInUsers)} users)`,
+          warn: false,
+        },
+        {
+          label: 'Offline events matching no web journey',
+          value: fmt.integer(identity.offlineUnmatched),
+          note: `of ${fmt.integer(identity.offlineEvents)} offline events; no web event has their ids`,
+          warn:
+            identity.offlineEvents > 0 && identity.offlineUnmatched / identity.offlineEvents > 0.5,
         },
         {
           label: 'Intraday tables',

@@ -9,6 +9,7 @@ import { buildNextStepSection } from './nextStepSection.js';
 import { buildRetentionSection } from './retentionSection.js';
 import { buildStagesSection } from './stagesSection.js';
 import { buildTrendedFunnelSection } from './trendedFunnelSection.js';
+import { buildTouchpointValue } from './touchpointValueSection.js';
 import type { BuiltSection, SectionInput } from './sectionInput.js';
 
 type Builders = {
@@ -27,6 +28,7 @@ export const SECTION_BUILDERS: Builders = {
   stages: buildStagesSection,
   attribution_table: buildAttributionTable,
   conversion_paths: buildConversionPaths,
+  touchpoint_value: buildTouchpointValue,
   trended_funnel: buildTrendedFunnelSection,
   journey_sankey: buildJourneySankey,
   next_step: buildNextStepSection,

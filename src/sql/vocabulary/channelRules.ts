@@ -7,6 +7,7 @@
  */
 export const CHANNEL_GROUPS = [
   'Direct',
+  'Offline',
   'Cross-network',
   'Paid Shopping',
   'Paid Search',
@@ -88,6 +89,9 @@ export const CHANNEL_RULES: readonly ChannelRule[] = [
     channel: 'Direct',
     anyOf: [[oneOf('source', '(direct)'), oneOf('medium', '(not set)', '(none)')]],
   },
+  // Not one of Google's groups: imported offline events (store visits, calls, till purchases)
+  // carry medium `offline`, and belong together rather than in Unassigned.
+  { channel: 'Offline', anyOf: [[oneOf('medium', 'offline')]] },
   { channel: 'Cross-network', anyOf: [[re('campaign', 'cross-network')]] },
   {
     channel: 'Paid Shopping',
