@@ -4,7 +4,7 @@ import { emailLink } from './emailLink.js';
 import type { BrowserPool } from '../render/browserPool.js';
 import { reportDateRangeSchema, type ReportDefinition } from '../reports/reportDefinition.js';
 import type { EmailSettings } from '../delivery/emailSettings.js';
-import { storedGoals, storedReportDefinition } from './storedDefinitions.js';
+import { storedGoals, storedPersonas, storedReportDefinition } from './storedDefinitions.js';
 import { renderReport } from '../reports/renderReport.js';
 import type { RunRenderer } from './processNextRun.js';
 import type { Queryable } from '../store/storeDb.js';
@@ -63,6 +63,7 @@ export function reportRunEmail(deps: {
       const rendered = await renderReport(deps.engine, definition, at, {
         format: wantPdf ? 'pdf' : 'html',
         goals: await storedGoals(deps.store),
+        personas: await storedPersonas(deps.store),
         ...(deps.pool ? { pool: deps.pool } : {}),
         onStage,
         ...(deps.ga4 ? { ga4: deps.ga4 } : {}),

@@ -1,4 +1,5 @@
 import type { DateRange } from '../sql/vocabulary/dateRange.js';
+import type { Persona } from '../analyses/personas/personaSpec.js';
 import type { Goal } from '../analyses/goals/goal.js';
 import type { Engine } from '../engines/engine.js';
 import type { Ga4DataApi } from '../ga4/ga4DataApi.js';
@@ -36,6 +37,8 @@ export interface BuildOptions {
   readonly ga4?: Pick<Ga4DataApi, 'totals'>;
   /** Saved goals, by name: a definition's `goal` may name one. */
   readonly goals?: ReadonlyMap<string, Goal>;
+  /** Saved personas, by name: a journey map section may name them. */
+  readonly personas?: ReadonlyMap<string, Persona>;
 }
 
 /** Sections that draw each segment beside all users; the others say they do not. */
@@ -79,6 +82,7 @@ export async function buildReportModel(
     goal,
     moreGoals,
     goals: options.goals ?? new Map(),
+    personas: options.personas ?? new Map(),
     range,
     comparison,
     now,

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { personaRefSchema } from '../analyses/map/mapSpec.js';
+import { MAX_PERSONAS } from '../analyses/personas/personaSpec.js';
 import { lookbackSchema, TOUCHPOINTS } from '../analyses/attribution/attributionSpec.js';
 import { MODELS } from '../analyses/attribution/models/index.js';
 import { dateRangeSchema } from '../sql/vocabulary/dateRange.js';
@@ -93,6 +95,18 @@ export const sectionSchema = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('stages'), title: z.string().max(200).optional() }).strict(),
+  z
+    .object({
+      type: z.literal('journey_map'),
+      title: z.string().max(200).optional(),
+      /** Saved personas by name, or inline; answered beside all users. */
+      personas: z
+        .array(personaRefSchema)
+        .max(MAX_PERSONAS, `expected at most ${MAX_PERSONAS} personas`)
+        .default([]),
+      minSupport: z.number().int().min(1).max(1_000_000).optional(),
+    })
+    .strict(),
   z
     .object({
       type: z.literal('journey_sankey'),

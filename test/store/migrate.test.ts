@@ -10,7 +10,7 @@ describe.each(['pglite', 'postgres'] as const)('migrations on %s', (kind) => {
 
   it('creates every table once and is a no-op the second time', async () => {
     store = await storeKinds[kind]();
-    expect(await migrate(store.db)).toEqual(['001_store', '002_report_links']);
+    expect(await migrate(store.db)).toEqual(['001_store', '002_report_links', '003_personas']);
     expect(await migrate(store.db)).toEqual([]);
     const tables = await store.db.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`,
@@ -21,6 +21,7 @@ describe.each(['pglite', 'postgres'] as const)('migrations on %s', (kind) => {
       'goals',
       'link_revocations',
       'outbox',
+      'personas',
       'report_links',
       'reports',
       'runs',
@@ -65,7 +66,7 @@ describe('migrations with two PostgreSQL instances starting together', () => {
     try {
       const other = await store.reopen();
       const results = await Promise.all([migrate(store.db), migrate(other)]);
-      expect(results.flat().sort()).toEqual(['001_store', '002_report_links']);
+      expect(results.flat().sort()).toEqual(['001_store', '002_report_links', '003_personas']);
     } finally {
       await store.dispose();
     }

@@ -7,6 +7,7 @@ import { goalsRoutes } from './goals.js';
 import { handle } from './handler.js';
 import { openApiDocument } from './openapi.js';
 import { outboxRoutes } from './outbox.js';
+import { personasRoutes } from './personas.js';
 import { reportLinksApi } from './reportLinksApi.js';
 import { reportsRoutes } from './reports.js';
 import { schedulesRoutes } from './schedules.js';
@@ -31,6 +32,7 @@ export function apiRouter(deps: ApiDeps, extend?: (router: Router) => void): Rou
   goalsRoutes(router, deps);
   funnelsRoutes(router, deps);
   analysesRoutes(router, deps);
+  personasRoutes(router, deps);
   reportsRoutes(router, deps);
   reportLinksApi(router, deps);
   schedulesRoutes(router, deps);

@@ -6,6 +6,8 @@ import { predictSpecSchema } from '../../analyses/predict/predictSpec.js';
 import { nextStepSpecSchema } from '../../analyses/nextStep/nextStepSpec.js';
 import { pathsSpecSchema } from '../../analyses/paths/pathsSpec.js';
 import { stagesSpecSchema } from '../../analyses/stages/stagesSpec.js';
+import { mapSpecSchema } from '../../analyses/map/mapSpec.js';
+import { personaSchema } from '../../analyses/personas/personaSpec.js';
 import { scheduleSpecSchema } from '../../delivery/scheduleSpec.js';
 import { funnelResultSchema } from './funnelResultSchema.js';
 import { reportDefinitionSchema } from './reports.js';
@@ -97,6 +99,8 @@ export function openApiDocument(): Json {
         NextStepSpec: schemaOf(nextStepSpecSchema),
         PredictSpec: schemaOf(predictSpecSchema),
         StagesSpec: schemaOf(stagesSpecSchema),
+        MapSpec: schemaOf(mapSpecSchema),
+        Persona: schemaOf(personaSchema),
         AttributionSpec: schemaOf(attributionSpecSchema),
         ScheduleSpec: schemaOf(scheduleSpecSchema),
         Report: schemaOf(reportDefinitionSchema),
@@ -207,6 +211,34 @@ export function openApiDocument(): Json {
           summary: 'Run a stages analysis (viewers too)',
           requestBody: body({ $ref: '#/components/schemas/StagesSpec' }),
           responses: ok('Users per stage, progression, pain points'),
+        },
+      },
+      '/api/map/run': {
+        post: {
+          summary: 'Run a journey map for all users and up to four personas (viewers too)',
+          requestBody: body({ $ref: '#/components/schemas/MapSpec' }),
+          responses: ok(
+            'Per persona and stage: who, doing, moments of truth, pain points; opportunities; overlap',
+          ),
+        },
+      },
+      '/api/personas': { get: { summary: 'List saved personas', responses: ok('Personas') } },
+      '/api/personas/{name}': {
+        get: {
+          summary: 'One persona',
+          parameters: [pathParam('name', 'Persona name')],
+          responses: ok('The persona'),
+        },
+        put: {
+          summary: 'Create or replace a persona (editors)',
+          parameters: [pathParam('name', 'Persona name')],
+          requestBody: body({ $ref: '#/components/schemas/Persona' }),
+          responses: ok('The saved persona'),
+        },
+        delete: {
+          summary: 'Delete a persona (editors)',
+          parameters: [pathParam('name', 'Persona name')],
+          responses: { '204': { description: 'Deleted' }, ...errors },
         },
       },
       '/api/reports': { get: { summary: 'List report definitions', responses: ok('Reports') } },

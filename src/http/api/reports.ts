@@ -3,7 +3,11 @@ import { InputError, NotFoundError } from '../../errors/errors.js';
 import { parseReportDefinition, reportDefinitionSchema } from '../../reports/reportDefinition.js';
 import { renderReport } from '../../reports/renderReport.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
-import { storedGoals, storedReportDefinition } from '../../app/storedDefinitions.js';
+import {
+  storedGoals,
+  storedPersonas,
+  storedReportDefinition,
+} from '../../app/storedDefinitions.js';
 import type { ApiDeps } from './apiDeps.js';
 import { handle, param } from './handler.js';
 
@@ -17,6 +21,7 @@ export function reportsRoutes(router: Router, deps: ApiDeps): void {
   // What a preview shares with a scheduled run: GA4's totals for the data-quality box, saved goals.
   const shared = async () => ({
     goals: await storedGoals(deps.store),
+    personas: await storedPersonas(deps.store),
     ...(deps.ga4 ? { ga4: deps.ga4 } : {}),
   });
   const repo = () => new DefinitionsRepo<Record<string, unknown>>(deps.store, 'reports');

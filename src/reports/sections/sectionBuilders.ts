@@ -3,6 +3,7 @@ import { buildAttributionTable } from './attributionTableSection.js';
 import { buildConversionPaths } from './conversionPathsSection.js';
 import { buildDataQuality } from './dataQuality.js';
 import { buildFunnelSection } from './funnelSection.js';
+import { buildJourneyMapSection } from './journeyMapSection.js';
 import { buildJourneySankey } from './journeySankeySection.js';
 import { buildKpiSummary } from './kpiSummary.js';
 import { buildNextStepSection } from './nextStepSection.js';
@@ -26,6 +27,7 @@ export const SECTION_BUILDERS: Builders = {
   funnel: buildFunnelSection,
   retention: buildRetentionSection,
   stages: buildStagesSection,
+  journey_map: buildJourneyMapSection,
   attribution_table: buildAttributionTable,
   conversion_paths: buildConversionPaths,
   touchpoint_value: buildTouchpointValue,

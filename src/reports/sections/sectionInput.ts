@@ -1,3 +1,4 @@
+import type { Persona } from '../../analyses/personas/personaSpec.js';
 import type { DateRange } from '../../sql/vocabulary/dateRange.js';
 import type { Goal } from '../../analyses/goals/goal.js';
 import type { Engine } from '../../engines/engine.js';
@@ -20,6 +21,8 @@ export interface SectionInput {
   readonly moreGoals: readonly ReportGoal[];
   /** Saved goals by name, for funnel steps that name one. */
   readonly goals: ReadonlyMap<string, Goal>;
+  /** Saved personas by name, for journey map sections that name one. */
+  readonly personas: ReadonlyMap<string, Persona>;
   readonly range: DateRange;
   readonly comparison: DateRange | null;
   readonly now: Date;
