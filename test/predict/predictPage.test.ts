@@ -10,7 +10,7 @@ import { predictionsCsv } from '../../src/analyses/predict/predictionsCsv.js';
 import { runPredict, type PredictResult } from '../../src/analyses/predict/runPredict.js';
 import { registerPredict } from '../../src/cli/commands/predict.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
-import type { RunningService } from '../../src/http/service.js';
+import type { RunningService } from '../../src/main/startService.js';
 import { runCommand } from '../paths/cliHarness.js';
 import { sampleDb } from '../render/sampleDb.js';
 import { call, startTestService } from '../http/support/testApp.js';
