@@ -359,6 +359,7 @@ describe('the report editor pages', () => {
         scope: 'session',
         type: 'open',
         breakdownLimit: 5,
+        identity: 'blended',
         steps: [{ event: 'page_view' }, { event: 'purchase', within: '1d' }],
       },
     });

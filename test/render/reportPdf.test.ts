@@ -202,7 +202,16 @@ describe('report PDF on the sample', () => {
     expect(next.nodes.some((n) => n.conversionProbability === null)).toBe(true);
     for (const n of estimated.slice(0, 8)) {
       const p = `${((n.conversionProbability as number) * 100).toFixed(1)}%`;
-      expect(text).toMatch(new RegExp(`${esc(n.node)}\\s+${num(n.journeys)}\\s+${esc(p)}`));
+      // The counted share sits between the journeys and the chain's estimate, wrapped over lines:
+      // "3.4% 3 of 88," above the row, "95% 1.2%–" on it, "9.5%" below.
+      const r = n.reached!;
+      const pct = (x: number) => esc(`${(x * 100).toFixed(1)}%`);
+      expect(text).toMatch(
+        new RegExp(`${pct(r.probability)} ${num(r.converted)} of ${num(r.journeys)},`),
+      );
+      expect(text).toMatch(
+        new RegExp(`${esc(n.node)}\\s+${num(n.journeys)}\\s+95% ${pct(r.low)}–\\s+${esc(p)}`),
+      );
     }
     // A node below the minimum support has no row.
     const rare = next.nodes.find((n) => n.conversionProbability === null && n.node.length > 6);

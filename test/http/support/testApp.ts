@@ -30,6 +30,9 @@ export async function startTestService(
     ...env,
   });
   const service = await startService(config, pino({ level: 'silent' }), options);
+  // The service listens before its embedded store is created; tests start once it is, so a
+  // readiness probe or a first request does not race the store's creation on a busy machine.
+  await service.store.query('SELECT 1');
   return Object.assign(service, { dataDir });
 }
 
