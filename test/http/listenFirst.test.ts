@@ -60,7 +60,7 @@ describe('listening first on a fresh data folder', () => {
     await service.stop();
     service = undefined;
     expect(existsSync(file)).toBe(false);
-  }, 60_000);
+  }, 180_000);
 
   it('becomes ready once the sample is written, and then answers data requests', async () => {
     service = await freshStart(3, 40);
@@ -82,5 +82,5 @@ describe('listening first on a fresh data folder', () => {
     });
     expect(data.status).toBe(200);
     expect(data.body.events.map((e: { name: string }) => e.name)).toContain('session_start');
-  }, 90_000);
+  }, 180_000);
 });
