@@ -1,28 +1,19 @@
 import type { Router } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
-import { emailSettings, transportFor, verifyTransport } from '../app/mailSetup.js';
-import { scheduledWorker } from '../app/scheduledWorker.js';
-import { openStore } from '../app/openStore.js';
-import { servingEngine } from '../app/preparingEngine.js';
+import { emailSettings } from '../app/mailSetup.js';
 import type { RunRenderer } from '../app/processNextRun.js';
 import { reportRunEmail } from '../app/reportRunEmail.js';
-import { storedGoals, storedReportDefinition } from '../app/storedDefinitions.js';
+import { scheduledWorker } from '../app/scheduledWorker.js';
 import type { Config } from '../config/config.js';
 import type { Engine } from '../engines/engine.js';
-import { ga4DataApi, type Ga4DataApi } from '../ga4/ga4DataApi.js';
-import { onAppEngine } from '../http/onAppEngine.js';
-import { reportLinksRouter } from '../http/routes/reportLinks.js';
-import { createApp, startServer, type RunningServer } from '../http/server.js';
-import type { LinkService } from '../links/linkService.js';
+import { startServer, type RunningServer } from '../http/server.js';
 import { linkServiceFor } from '../links/linkSettings.js';
-import { BrowserPool } from '../render/browserPool.js';
-import { findChrome } from '../render/findChrome.js';
 import { startSchedulerLoop, type SchedulerLoop } from '../scheduler/schedulerLoop.js';
-import { deferredStore } from '../store/deferredStore.js';
 import type { StoreDb } from '../store/storeDb.js';
-import { cachedKeyEvents } from './cachedKeyEvents.js';
 import { serviceAccess } from './serviceAccess.js';
+import { serviceApp } from './serviceApp.js';
+import { openServiceParts } from './serviceParts.js';
 
 export interface ServiceOptions {
   /** Renders a run's report and email; tests pass their own to watch the worker alone. */
@@ -46,51 +37,6 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** The configured browser, else the system's; none found leaves readiness to say so. */
-function browserPath(configured: string | undefined): { browserPath: string } | undefined {
-  if (configured) return { browserPath: configured };
-  try {
-    return { browserPath: findChrome({}) };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * One browser pool for scheduled PDFs, previews and signed links; Chromium starts on first use.
- * `none` turns PDFs off (App Engine standard has no Chromium): HTML emails and previews only.
- */
-function browserPoolFor(config: Config, logger: Logger): { pool?: BrowserPool; htmlOnly: boolean } {
-  if (config.PATHLIGHT_BROWSER_PATH === 'none') {
-    logger.warn('PATHLIGHT_BROWSER_PATH=none: reports go out as HTML only, no PDF');
-    return { htmlOnly: true };
-  }
-  const executable = config.PATHLIGHT_BROWSER_PATH;
-  return {
-    pool: new BrowserPool(executable ? { executablePath: executable } : {}),
-    htmlOnly: false,
-  };
-}
-
-/** The shared-links router (`/r/:token`) whenever sharing is on. */
-function sharedLinksRouter(
-  links: LinkService,
-  store: StoreDb,
-  engine: Engine,
-  pool: BrowserPool | undefined,
-  ga4: Ga4DataApi | undefined,
-): Router {
-  return reportLinksRouter({
-    keys: links.keys,
-    store,
-    loadDefinition: (id) => storedReportDefinition(store, id),
-    loadGoals: () => storedGoals(store),
-    engine,
-    ...(pool ? { pool } : {}),
-    ...(ga4 ? { ga4 } : {}),
-  });
-}
-
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** Wires the service: engine, store (migrated), mail transport, scheduler loop, HTTP server. */
@@ -105,21 +51,8 @@ export async function startService(
       'listening beyond loopback without IAP: the admin token is the only guard',
     );
   }
-  // Listen first: a first start's sample is built, and the embedded store created, behind the
-  // server; until then data requests say how far along the sample is and store calls wait.
-  const { engine } = await servingEngine(config, logger);
-  const opening = openStore(config).then(({ store, applied }) => {
-    if (applied.length > 0) logger.info({ applied }, 'store migrated');
-    return store;
-  });
-  const store = config.DATABASE_URL ? await opening : deferredStore('pglite', opening);
-  const { transport, outbox } = transportFor(config);
-  await verifyTransport(transport, logger);
-  const { pool, htmlOnly } = browserPoolFor(config, logger);
-  // GA4's Data API, when a property is configured: key events and the reports' totals check.
-  const ga4 = config.GA4_PROPERTY_ID
-    ? ga4DataApi({ propertyId: config.GA4_PROPERTY_ID })
-    : undefined;
+  const parts = await openServiceParts(config, logger);
+  const { engine, store, transport, pool, ga4 } = parts;
   // Shared links: env keys, else a key file made at first start; the own URL is known once listening.
   let ownUrl = `http://${config.PATHLIGHT_HOST}:${config.PORT}`;
   const links = linkServiceFor(config, () => ownUrl);
@@ -141,34 +74,13 @@ export async function startService(
     worker: scheduledWorker(config, { store, renderer, transport, logger }),
   });
   const access = serviceAccess(config, logger, options.iapKeys);
-  const linksRouter =
-    options.linksRouter ?? (links ? sharedLinksRouter(links, store, engine, pool, ga4) : undefined);
-  const keyEvents = options.keyEvents ?? (ga4 ? cachedKeyEvents(ga4, logger) : undefined);
-  const app = createApp({
-    engine,
-    logger,
-    store,
+  const app = serviceApp(config, logger, parts, {
     access,
-    scheduler: {
-      loop: scheduler,
-      auth: { appEngine: onAppEngine(process.env), secret: config.PATHLIGHT_TICK_SECRET },
-    },
-    ...(linksRouter ? { linksRouter } : {}),
+    scheduler,
     ...(links ? { links } : {}),
-    ...(pool ? { pool } : {}),
-    ...(ga4 ? { ga4 } : {}),
+    ...(options.linksRouter ? { linksRouter: options.linksRouter } : {}),
     ...(options.extendApi ? { extendApi: options.extendApi } : {}),
-    ...(outbox ? { outboxDir: outbox } : {}),
-    ...(htmlOnly ? { htmlOnly } : (browserPath(config.PATHLIGHT_BROWSER_PATH) ?? {})),
-    ...(keyEvents ? { keyEvents } : {}),
-    includeIntraday: config.BIGQUERY_INCLUDE_INTRADAY,
-    queryTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS,
-    limits: {
-      bodyKb: config.PATHLIGHT_BODY_LIMIT_KB,
-      apiPerMinute: config.PATHLIGHT_API_RATE_LIMIT,
-      linksPerMinute: config.PATHLIGHT_LINK_RATE_LIMIT,
-    },
-    trustProxy: config.PATHLIGHT_TRUST_IAP,
+    ...(options.keyEvents ? { keyEvents: options.keyEvents } : {}),
   });
   let server: RunningServer;
   try {
