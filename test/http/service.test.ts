@@ -81,7 +81,7 @@ describe('a service without its browser', () => {
     } finally {
       await again.stop();
     }
-  });
+  }, 180_000);
 });
 
 describe('a service with PDFs turned off (App Engine standard)', () => {
