@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * BigQuery's REST API at the HTTP boundary, just the jobs calls the engine makes: jobs.insert
- * (dry run or real), jobs.getQueryResults, jobs.get and jobs.cancel. Rows are served as the
+ * (dry run or real), jobs.getQueryResults, jobs.get and jobs.cancel, load jobs (multipart uploads),
+ * tables.get and tables.patch over the tables loads made. Rows are served as the
  * API encodes them (f/v cells, every scalar a string). Every request is recorded.
  */
 export interface RecordedRequest {
@@ -70,6 +71,8 @@ export class FakeBigquery {
   /** getQueryResults answers `jobComplete: false` this many times (after waiting) first. */
   incompletePolls = 0;
   private readonly jobs = new Map<string, JobBody>();
+  /** Tables by `project.dataset.table`: what loads and patches left (a test may seed one). */
+  readonly tables = new Map<string, TableResource>();
   private server: Server | undefined;
 
   async start(): Promise<string> {
@@ -88,6 +91,7 @@ export class FakeBigquery {
     this.fail.job.length = 0;
     this.fail.results.length = 0;
     this.jobs.clear();
+    this.tables.clear();
     this.uploads.length = 0;
     this.dryRunBytes = () => 1_000_000;
     this.result = { schema: { fields: [] }, rows: [] };
@@ -96,7 +100,9 @@ export class FakeBigquery {
   }
 
   /** The recorded calls of one kind, in order. */
-  calls(kind: 'insert' | 'results' | 'cancel' | 'get'): RecordedRequest[] {
+  calls(
+    kind: 'insert' | 'results' | 'cancel' | 'get' | 'table-get' | 'table-patch',
+  ): RecordedRequest[] {
     return this.requests.filter((r) => kindOf(r.method, r.path) === kind);
   }
 
@@ -123,17 +129,17 @@ export class FakeBigquery {
       const job = JSON.parse(parts[0] ?? '{}') as JobBody;
       const data = parts[1] ?? '';
       this.uploads.push({ job, data });
-      const done = { ...job, id: job.jobReference.jobId, status: { state: 'DONE' } };
-      this.jobs.set(job.jobReference.jobId, done as JobBody);
+      this.loaded(job);
       const rows = data.split('\n').filter((line) => line.trim() !== '').length;
+      const done = {
+        ...job,
+        id: job.jobReference.jobId,
+        status: { state: 'DONE' },
+        statistics: { load: { outputRows: String(rows) } },
+      };
+      this.jobs.set(job.jobReference.jobId, done as JobBody);
       res.writeHead(200, { 'Content-Type': 'application/json; charset=UTF-8' });
-      res.end(
-        JSON.stringify({
-          kind: 'bigquery#job',
-          ...done,
-          statistics: { load: { outputRows: String(rows) } },
-        }),
-      );
+      res.end(JSON.stringify({ kind: 'bigquery#job', ...done }));
       return;
     }
     const request: RecordedRequest = {
@@ -149,8 +155,40 @@ export class FakeBigquery {
     res.end(JSON.stringify(reply.body));
   }
 
+  /** A load job's effect on its table: replaced or appended to, created with its properties. */
+  private loaded(job: JobBody): void {
+    const load = (job.configuration as unknown as { load?: LoadConfiguration }).load;
+    if (!load) return;
+    const ref = load.destinationTable;
+    const key = `${ref.projectId}.${ref.datasetId}.${ref.tableId}`;
+    const before = this.tables.get(key);
+    const props = load.destinationTableProperties ?? {};
+    this.tables.set(key, {
+      tableReference: ref,
+      schema: load.schema ?? before?.schema ?? { fields: [] },
+      description: before ? before.description : props.description,
+      labels: before ? before.labels : props.labels,
+    });
+  }
+
+  private table(request: RecordedRequest): FakeReply {
+    const [, , , projectId = '', , datasetId = '', , tableId = ''] = request.path
+      .split('/')
+      .slice(1)
+      .map(decodeURIComponent);
+    const key = `${projectId}.${datasetId}.${tableId}`;
+    const table = this.tables.get(key);
+    if (!table) return bigqueryError(404, 'notFound', `Not found: Table ${key}`);
+    if (request.method === 'PATCH') {
+      const patch = request.body as Partial<TableResource>;
+      this.tables.set(key, { ...table, ...patch, tableReference: table.tableReference });
+    }
+    return ok({ kind: 'bigquery#table', id: key, ...this.tables.get(key) });
+  }
+
   private async answer(request: RecordedRequest): Promise<FakeReply> {
     const kind = kindOf(request.method, request.path);
+    if (kind === 'table-get' || kind === 'table-patch') return this.table(request);
     const jobId = decodeURIComponent(request.path.split('/')[6] ?? '');
     if (kind === 'insert') {
       const job = request.body as JobBody;
@@ -226,6 +264,25 @@ export class FakeBigquery {
   }
 }
 
+interface TableRef {
+  projectId: string;
+  datasetId: string;
+  tableId: string;
+}
+
+export interface TableResource {
+  tableReference: TableRef;
+  schema: { fields: unknown[] };
+  description?: string | undefined;
+  labels?: Record<string, string> | undefined;
+}
+
+interface LoadConfiguration {
+  destinationTable: TableRef;
+  schema?: { fields: unknown[] };
+  destinationTableProperties?: { description?: string; labels?: Record<string, string> };
+}
+
 function ok(body: unknown): FakeReply {
   return { status: 200, body };
 }
@@ -238,5 +295,9 @@ function kindOf(method: string, path: string): string {
   if (method === 'GET' && parts[4] === 'queries' && parts.length === 6) return 'results';
   if (method === 'POST' && parts[4] === 'jobs' && parts[6] === 'cancel') return 'cancel';
   if (method === 'GET' && parts[4] === 'jobs' && parts.length === 6) return 'get';
+  if (parts[4] === 'datasets' && parts[6] === 'tables' && parts.length === 8) {
+    if (method === 'GET') return 'table-get';
+    if (method === 'PATCH') return 'table-patch';
+  }
   return 'other';
 }

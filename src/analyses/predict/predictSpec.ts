@@ -48,6 +48,17 @@ export const predictSpecSchema = z
     /** The last day of data (UTC) the prediction sees; the cutoff is the end of it. */
     asOf: dateSchema.optional(),
     includeIntraday: z.boolean().default(true),
+    /**
+     * Where the predictions are also written, created or replaced each run: on BigQuery a
+     * `project.dataset.table` (for ads audiences), in the DuckDB file a table name.
+     */
+    table: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_.:-]{1,1100}$/,
+        'expected a table name (on BigQuery project.dataset.table)',
+      )
+      .optional(),
   })
   .strict();
 export type PredictSpec = z.infer<typeof predictSpecSchema>;

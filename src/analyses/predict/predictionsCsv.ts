@@ -1,3 +1,4 @@
+import { modelText } from './predictionTable.js';
 import type { PredictResult } from './runPredict.js';
 
 const cell = (v: string | number | null): string => {
@@ -27,7 +28,7 @@ export function predictionsCsv(result: PredictResult): string {
     'trained_from',
     'cutoff',
   ];
-  const model = `variable-order Markov, orders up to ${result.maxOrder}, min support ${result.minSupport}, ${result.nodeType} nodes`;
+  const model = modelText(result);
   const lines = result.users.map((u) =>
     [
       u.user,

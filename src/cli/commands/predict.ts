@@ -2,9 +2,14 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parsePredictSpec } from '../../analyses/predict/predictSpec.js';
 import { predictionsCsv } from '../../analyses/predict/predictionsCsv.js';
-import { runPredict, type PredictResult } from '../../analyses/predict/runPredict.js';
+import { predictToTable } from '../../analyses/predict/predictToTable.js';
+import type { PredictResult } from '../../analyses/predict/runPredict.js';
+import type { SavedPredictions } from '../../analyses/predict/savePredictions.js';
+import { loadConfig } from '../../config/config.js';
 import type { Scores } from '../../analyses/predict/scores.js';
 import { DuckdbEngine } from '../../engines/duckdb/DuckdbEngine.js';
+import type { Engine } from '../../engines/engine.js';
+import { openEngine } from '../../engines/openEngine.js';
 import { dbOption } from './dbOption.js';
 import { readDocument } from './funnel.js';
 import { goalsOption } from './paths.js';
@@ -13,7 +18,7 @@ const num = (x: number | null, digits = 4) => (x === null ? '–' : x.toFixed(di
 const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
 
 /** The backtest's scores side by side, then the verdict, then how many users were predicted. */
-export function predictSummary(result: PredictResult): string {
+export function predictSummary(result: PredictResult & { saved?: SavedPredictions }): string {
   const b = result.backtest;
   const rows: [string, (s: Scores) => string][] = [
     ['users scored', (s) => String(s.users)],
@@ -34,6 +39,9 @@ export function predictSummary(result: PredictResult): string {
     ),
     b.verdict,
     `Predicted ${result.users.length} users active from ${result.activeFrom} to ${result.cutoff}.`,
+    ...(result.saved
+      ? [`Wrote ${result.saved.rows} rows to ${result.saved.table} (${result.saved.engine}).`]
+      : []),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -48,6 +56,10 @@ export function registerPredict(program: Command): void {
     .option('--db <file>', 'the DuckDB events file')
     .option('--goals <file>', 'saved goals (JSON or YAML list) the spec refers to by name')
     .option('--csv <file>', 'write one row per user to this CSV file')
+    .option(
+      '--table <name>',
+      'also write one row per user to this table, created or replaced (BigQuery: project.dataset.table; DuckDB: a table in the --db file)',
+    )
     .option('--json', 'print JSON')
     .action(
       async (options: {
@@ -55,13 +67,19 @@ export function registerPredict(program: Command): void {
         db?: string;
         goals?: string;
         csv?: string;
+        table?: string;
         json?: boolean;
       }) => {
-        const spec = parsePredictSpec(readDocument(options.spec, '--spec'));
+        const read = readDocument(options.spec, '--spec');
+        const spec = parsePredictSpec(
+          options.table === undefined || typeof read !== 'object' || read === null
+            ? read
+            : { ...read, table: options.table },
+        );
         const goals = goalsOption(options.goals);
-        const engine = await DuckdbEngine.open(dbOption(options.db));
+        const engine = await predictEngine(options.db, spec.table !== undefined);
         try {
-          const result = await runPredict(engine, spec, { goals });
+          const result = await predictToTable(engine, spec, { goals });
           if (options.csv) writeFileSync(options.csv, predictionsCsv(result));
           process.stdout.write(
             options.json ? `${JSON.stringify(result, null, 2)}\n` : predictSummary(result),
@@ -71,4 +89,17 @@ export function registerPredict(program: Command): void {
         }
       },
     );
+}
+
+/**
+ * The configured engine (BigQuery when set and no --db), else the DuckDB file: read-only unless
+ * the predictions are written into it.
+ */
+async function predictEngine(db: string | undefined, writes: boolean): Promise<Engine> {
+  const config = loadConfig();
+  if (!db && config.PATHLIGHT_ENGINE === 'bigquery') return openEngine(config);
+  return DuckdbEngine.open(dbOption(db), {
+    mode: writes ? 'write' : 'read',
+    defaultTimeoutMs: config.PATHLIGHT_QUERY_TIMEOUT_MS,
+  });
 }

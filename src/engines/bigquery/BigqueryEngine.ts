@@ -29,7 +29,14 @@ export interface BigqueryTableField {
   name: string;
   type: string;
   mode?: string;
+  description?: string;
   fields?: BigqueryTableField[];
+}
+
+/** What a table says about itself: its description and labels. */
+export interface BigqueryTableProperties {
+  readonly description: string;
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface BigqueryEngineOptions {
@@ -132,17 +139,69 @@ export class BigqueryEngine implements Engine {
     file: string,
     fields: readonly BigqueryTableField[],
   ): Promise<{ rows: number }> {
+    return this.load(table, file, fields, 'WRITE_APPEND');
+  }
+
+  /**
+   * Replaces `table`'s rows and schema with a newline-delimited JSON file in one load job (the
+   * old rows stay until the job commits), then sets its description and labels: a new table gets
+   * them from the job, an existing one by a patch after it.
+   */
+  async replaceTableNdjson(
+    table: string,
+    file: string,
+    fields: readonly BigqueryTableField[],
+    properties: BigqueryTableProperties,
+  ): Promise<{ rows: number }> {
+    const loaded = await this.load(table, file, fields, 'WRITE_TRUNCATE', properties);
+    await this.retrying(() =>
+      this.table(table).setMetadata({
+        description: properties.description,
+        labels: { ...properties.labels },
+      }),
+    );
+    return loaded;
+  }
+
+  /** A table's description and labels, or null when there is no such table. */
+  async tableProperties(table: string): Promise<BigqueryTableProperties | null> {
+    try {
+      const [metadata] = await this.retrying(() => this.table(table).getMetadata());
+      const m = metadata as { description?: string; labels?: Record<string, string> };
+      return { description: m.description ?? '', labels: m.labels ?? {} };
+    } catch (error) {
+      if (bigqueryErrorInfo(error).code === 404) return null;
+      throw error;
+    }
+  }
+
+  private table(table: string) {
     const [project, dataset, name] = table.split('.') as [string, string, string];
-    const [job] = await this.client
-      .dataset(dataset, { projectId: project })
-      .table(name)
-      .load(file, {
-        sourceFormat: 'NEWLINE_DELIMITED_JSON',
-        schema: { fields: fields as BigqueryTableField[] },
-        writeDisposition: 'WRITE_APPEND',
-        createDisposition: 'CREATE_IF_NEEDED',
-        ...(this.options.location ? { location: this.options.location } : {}),
-      });
+    return this.client.dataset(dataset, { projectId: project }).table(name);
+  }
+
+  private async load(
+    table: string,
+    file: string,
+    fields: readonly BigqueryTableField[],
+    writeDisposition: 'WRITE_APPEND' | 'WRITE_TRUNCATE',
+    properties?: BigqueryTableProperties,
+  ): Promise<{ rows: number }> {
+    const [job] = await this.table(table).load(file, {
+      sourceFormat: 'NEWLINE_DELIMITED_JSON',
+      schema: { fields: fields as BigqueryTableField[] },
+      writeDisposition,
+      createDisposition: 'CREATE_IF_NEEDED',
+      ...(properties
+        ? {
+            destinationTableProperties: {
+              description: properties.description,
+              labels: { ...properties.labels },
+            },
+          }
+        : {}),
+      ...(this.options.location ? { location: this.options.location } : {}),
+    });
     const status = job.status as { errorResult?: { message?: string } } | undefined;
     if (status?.errorResult) {
       throw new PathlightError(

@@ -57,6 +57,11 @@ export class DuckdbEngine implements Engine {
     }
   }
 
+  /** Whether this instance may write to the file (opened by a writer, not to serve reports). */
+  get writable(): boolean {
+    return this.options.mode === 'write' || this.path === ':memory:';
+  }
+
   /** A connection with the BigQuery-compatibility macros defined; the caller closes it. */
   async connect(): Promise<DuckDBConnection> {
     const connection = await this.instance.connect();

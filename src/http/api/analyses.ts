@@ -9,10 +9,11 @@ import { runNextStep } from '../../analyses/nextStep/runNextStep.js';
 import { parsePathsSpec } from '../../analyses/paths/pathsSpec.js';
 import { runPaths } from '../../analyses/paths/runPaths.js';
 import { parsePredictSpec } from '../../analyses/predict/predictSpec.js';
-import { runPredict } from '../../analyses/predict/runPredict.js';
+import { predictToTable } from '../../analyses/predict/predictToTable.js';
 import { runStages } from '../../analyses/stages/runStages.js';
 import { parseStagesSpec } from '../../analyses/stages/stagesSpec.js';
 import { InputError } from '../../errors/errors.js';
+import { ForbiddenError } from '../auth/access.js';
 import { runQuery } from '../../sql/runQuery.js';
 import type { ApiDeps } from './apiDeps.js';
 import { goalsByName } from './goals.js';
@@ -41,12 +42,16 @@ export function analysesRoutes(router: Router, deps: ApiDeps): void {
   );
   router.post(
     '/predict/run',
-    handle(async (req) =>
-      runPredict(deps.engine, parsePredictSpec(req.body), {
-        goals: await goalsByName(deps),
-        ...timeout,
-      }),
-    ),
+    handle(async (req) => {
+      const spec = parsePredictSpec(req.body);
+      // Viewers may run a prediction; writing a table is a change, an editor's.
+      if (spec.table !== undefined && req.principal?.role !== 'editor') {
+        throw new ForbiddenError(
+          `table: ${req.principal?.email ?? 'a viewer'} may run predictions, not write them to a table`,
+        );
+      }
+      return predictToTable(deps.engine, spec, { goals: await goalsByName(deps), ...timeout });
+    }),
   );
   router.post(
     '/attribution/run',

@@ -36,7 +36,7 @@ export function analysisPaths(): Record<string, Json> {
     '/api/predict/run': {
       post: {
         summary:
-          "Each active user's current stage and step, top 3 next steps and P(goal within H days), with a backtest against two baselines (viewers too)",
+          "Each active user's current stage and step, top 3 next steps and P(goal within H days), with a backtest against two baselines (viewers too); with `table` (editors only) also written to that table, created or replaced: on BigQuery project.dataset.table, described and labelled with the model and data range",
         requestBody: body({ $ref: '#/components/schemas/PredictSpec' }),
         responses: ok(
           'Users with predictions; the backtest scores of the model, the overall rate and the first-order chain, calibration tenths and a verdict',
