@@ -10,6 +10,7 @@ import { parseWith } from '../errors/parseWith.js';
 import { refuseDuplicateSegments, segmentSchema } from '../sql/vocabulary/segment.js';
 import { valueSourceSchema } from '../analyses/goals/goal.js';
 import { nextStepSpecSchema } from '../analyses/nextStep/nextStepSpec.js';
+import { predictSpecSchema } from '../analyses/predict/predictSpec.js';
 import { pathsSpecSchema } from '../analyses/paths/pathsSpec.js';
 import { RELATIVE_RANGES } from './relativeDateRange.js';
 
@@ -53,6 +54,13 @@ const nextStepSectionSpec = z
   .object(nextStepSpecSchema.shape)
   .omit({ dateRange: true, includeIntraday: true })
   .extend({ goal: nextStepSpecSchema.shape.goal.optional() })
+  .strict();
+
+/** A prediction at the report's last day, with the report's goal unless the section names another. */
+const predictSectionSpec = z
+  .object(predictSpecSchema.shape)
+  .omit({ asOf: true, includeIntraday: true, table: true })
+  .extend({ goal: predictSpecSchema.shape.goal.optional() })
   .strict();
 
 /**
@@ -121,6 +129,13 @@ export const sectionSchema = z.discriminatedUnion('type', [
       /** How many nodes (the most travelled) the table lists. */
       nodes: z.number().int().min(1, 'expected 1 to 20').max(20, 'expected 1 to 20').default(8),
       nextStep: nextStepSectionSpec.prefault({}),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('prediction'),
+      title: z.string().max(200).optional(),
+      predict: predictSectionSpec.prefault({}),
     })
     .strict(),
   z

@@ -145,6 +145,16 @@ describe('predict on the sample', () => {
     expect(ok.status).toBe(200);
     expect(ok.body.users).toEqual(JSON.parse(JSON.stringify(result.users)));
     expect(ok.body.backtest.verdict).toBe(result.backtest.verdict);
+    // The service reads the DuckDB file read-only: a table is refused, naming the field, at once.
+    const table = await call(`${service.url}/api/predict/run`, {
+      method: 'POST',
+      headers: auth,
+      body: { ...SPEC, table: 'audience' },
+    });
+    expect(table.status).toBe(400);
+    expect(JSON.stringify(table.body)).toContain(
+      'table: the DuckDB events file is open read-only here (the service reads it so); write predictions into it with `pathlight predict --table`',
+    );
   }, 120_000);
 
   it('the page shows the backtest beside both baselines, the calibration and the users', async () => {
@@ -158,6 +168,17 @@ describe('predict on the sample', () => {
       ths.map((t) => t.textContent),
     );
     expect(header).toEqual(['', 'model', 'overall rate', 'current step only']);
+    // Each figure said in words beside the table.
+    expect(await page.$$eval('#score-terms dt', (d) => d.map((x) => x.textContent))).toEqual([
+      'Model',
+      'Overall rate',
+      'Current step only',
+      'Log loss, Brier score',
+      'AUC',
+      'Top guess right, in the top 3',
+      'Lift in the top tenth',
+      'Calibration',
+    ]);
     expect(await page.$$eval('#calibration tbody tr', (r) => r.length)).toBe(
       result.backtest.model.calibration.length,
     );

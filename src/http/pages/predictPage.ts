@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { parsePredictSpec, type PredictSpec } from '../../analyses/predict/predictSpec.js';
 import { predictionsCsv } from '../../analyses/predict/predictionsCsv.js';
 import { runPredict, type PredictResult } from '../../analyses/predict/runPredict.js';
+import { scoreTerms } from '../../analyses/predict/scoreTerms.js';
 import type { Scores } from '../../analyses/predict/scores.js';
 import { InputError } from '../../errors/errors.js';
 import { goalsByName } from '../api/goals.js';
@@ -98,6 +99,7 @@ function view(r: PredictResult) {
       verdict: r.backtest.verdict,
       beats: r.backtest.beatsOverall.logLoss && r.backtest.beatsOverall.brier,
       rows: scoreRows(r),
+      terms: scoreTerms(r.goal),
       calibration: r.backtest.model.calibration.map((c) => ({
         decile: c.decile,
         users: c.users,

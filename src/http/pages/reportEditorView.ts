@@ -159,4 +159,6 @@ const EXAMPLES: Record<string, string> = {
     'Paths: {"start": "page_view", "steps": 4, "scope": "session"}: the journeys from the start event, 2 to 6 steps on.',
   next_step:
     'Next step: {"goal": "purchase", "nodeType": "event", "minSupport": 5}: from each event, the chance of converting and the likeliest next events.',
+  prediction:
+    'Prediction: {"horizonDays": 7, "trainDays": 28, "minSupport": 30}: the chance of the goal within 7 days, fitted on 28 days and backtested on the week before.',
 };

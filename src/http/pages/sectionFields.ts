@@ -61,6 +61,11 @@ const WORDS: Record<string, { label: string; help: string; fields?: Record<strin
     label: 'Journey stages',
     help: 'Progression through the journey stages, time between them and pain points.',
   },
+  prediction: {
+    label: 'Prediction',
+    help: "Who converts next, as of the report's last day: the model's backtest against the overall rate and the current step alone, in words and by tenth.",
+    fields: { predict: 'Prediction' },
+  },
   retention: {
     label: 'Retention',
     help: 'Cohorts by first visit: returning share and repeat conversion.',

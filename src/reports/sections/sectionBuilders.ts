@@ -7,6 +7,7 @@ import { buildJourneyMapSection } from './journeyMapSection.js';
 import { buildJourneySankey } from './journeySankeySection.js';
 import { buildKpiSummary } from './kpiSummary.js';
 import { buildNextStepSection } from './nextStepSection.js';
+import { buildPredictionSection } from './predictionSection.js';
 import { buildRetentionSection } from './retentionSection.js';
 import { buildStagesSection } from './stagesSection.js';
 import { buildTrendedFunnelSection } from './trendedFunnelSection.js';
@@ -34,6 +35,7 @@ export const SECTION_BUILDERS: Builders = {
   trended_funnel: buildTrendedFunnelSection,
   journey_sankey: buildJourneySankey,
   next_step: buildNextStepSection,
+  prediction: buildPredictionSection,
 };
 
 export function buildSection(
