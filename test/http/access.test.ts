@@ -225,6 +225,33 @@ describe('behind Identity-Aware Proxy', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('lets a viewer run a prediction but not write it to a table', async () => {
+    const viewer = await token('ceo@example.com');
+    const csrf = (await as(viewer)).body.csrfToken as string;
+    const spec = { goal: 'purchase', asOf: RANGE.to, table: 'audience' };
+    const refused = await as(
+      viewer,
+      { method: 'POST', body: spec, headers: { 'X-CSRF-Token': csrf } },
+      '/api/predict/run',
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toBe(
+      'table: ceo@example.com may run predictions, not write them to a table',
+    );
+    // An editor gets past the role; this service's DuckDB file is read-only, which is named next.
+    const editor = await token('lead@example.com');
+    const editorCsrf = (await as(editor)).body.csrfToken as string;
+    const editorRun = await as(
+      editor,
+      { method: 'POST', body: spec, headers: { 'X-CSRF-Token': editorCsrf } },
+      '/api/predict/run',
+    );
+    expect(editorRun.status).toBe(400);
+    expect(editorRun.body.error.message).toMatch(
+      /^table: the DuckDB events file is open read-only/,
+    );
+  });
+
   it('keeps a viewer out of the report editor and its saves, and lets an editor in', async () => {
     const viewer = await token('ceo@example.com');
     const csrf = (await as(viewer)).body.csrfToken as string;
