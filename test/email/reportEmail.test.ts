@@ -394,7 +394,7 @@ describe('the scheduled email body', { timeout: 180_000 }, () => {
     for (const n of estimated.slice(0, 5)) {
       const top = n.next[0]!;
       expect(nextText).toContain(
-        `- ${n.node} (${int.format(n.journeys)} ${next.unit}): ${pct(n.conversionProbability!)}; most go next to ${top.node} (${pct(top.probability)})`,
+        `- ${n.node} (${int.format(n.journeys)} ${next.unit}): ${pct(n.reached!.probability)} went on to purchase (${int.format(n.reached!.converted)} of ${int.format(n.reached!.journeys)}), the chain's estimate ${pct(n.conversionProbability!)}; most go next to ${top.node} (${pct(top.probability)})`,
       );
     }
     expect(nextText.match(/^- /gm)).toHaveLength(5);
