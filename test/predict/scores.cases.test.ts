@@ -112,7 +112,27 @@ describe('the backtest verdict', () => {
     expect(r.model.brier).toBe(0.25);
     expect(r.overall.brier).toBe(0.25);
     expect(r.beatsOverall).toEqual({ logLoss: false, brier: false });
-    expect(r.verdict).toMatch(/does not beat the overall rate/);
+    expect(r.verdict).toBe(
+      'The model does not beat the overall rate: its P(goal) is no better than giving everyone the same rate. Only 1 scored user reached the goal, too few for these scores to settle it either way.',
+    );
+  });
+
+  it('with ten converters the scores stand without the caveat', () => {
+    const many = Array.from({ length: 20 }, (_, i) => ({
+      user_pseudo_id: `u${i}`,
+      c1: i % 2 ? 'B' : 'A',
+      c2: null,
+      c3: null,
+      next_node: null,
+      goal: i % 2 === 0,
+    }));
+    const telling = [
+      { ...flat[0], goals: 2 },
+      { ...flat[1], goals: 0 },
+    ];
+    expect(backtestFromRows(spec, window, telling, many).verdict).toBe(
+      'The model beats the overall rate on log loss and Brier score.',
+    );
   });
 
   it('and when it does', () => {
@@ -124,7 +144,9 @@ describe('the backtest verdict', () => {
     // Overall 2/4 = 1/2; A → (2 + 1/2)/3 = 5/6, B → (0 + 1/2)/3 = 1/6.
     expect(r.model.brier).toBeCloseTo((1 / 6) ** 2, 12);
     expect(r.overall.brier).toBe(0.25);
-    expect(r.verdict).toBe('The model beats the overall rate on log loss and Brier score.');
+    expect(r.verdict).toBe(
+      'The model beats the overall rate on log loss and Brier score. Only 1 scored user reached the goal, too few for these scores to settle it either way.',
+    );
     expect(r.trainingPositions).toBe(4);
   });
 });

@@ -53,6 +53,12 @@ export interface PredictResult {
   readonly sql: { contexts: string; users: string };
 }
 
+/**
+ * Below this many converters among the scored users, one more or less moves every score: the
+ * verdict says the comparison is not settled.
+ */
+const FEW_GOALS = 10;
+
 const iso = (us: number) => new Date(us / 1000).toISOString();
 const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
@@ -150,6 +156,11 @@ export function backtestFromRows(
           : beats.logLoss || beats.brier
             ? `The model beats the overall rate on ${beats.logLoss ? 'log loss' : 'Brier score'} only, not on ${beats.logLoss ? 'Brier score' : 'log loss'}.`
             : 'The model does not beat the overall rate: its P(goal) is no better than giving everyone the same rate.';
+  const goals = scores.model.goals;
+  const caveat =
+    goals > 0 && goals < FEW_GOALS
+      ? ` Only ${goals} scored user${goals === 1 ? '' : 's'} reached the goal, too few for these scores to settle it either way.`
+      : '';
   return {
     cutoff: iso(window.cutoffUs),
     trainFrom: iso(window.trainFromUs),
@@ -157,7 +168,7 @@ export function backtestFromRows(
     trainingPositions: model.positions,
     ...scores,
     beatsOverall: beats,
-    verdict,
+    verdict: verdict + caveat,
   };
 }
 
