@@ -2,6 +2,7 @@ import type { AttributionTableContext } from '../reports/sections/attributionTab
 import type { ConversionPathsContext } from '../reports/sections/conversionPathsSection.js';
 import type { JourneySankeyContext } from '../reports/sections/journeySankeySection.js';
 import type { NextStepContext } from '../reports/sections/nextStepSection.js';
+import type { PredictionContext } from '../reports/sections/predictionSection.js';
 import type { TrendedFunnelSectionContext } from '../reports/sections/trendedFunnelSection.js';
 import type { BuiltSection } from '../reports/sections/sectionInput.js';
 
@@ -40,6 +41,11 @@ const SUMMARIES: Summaries = {
   journeySankey: (c: JourneySankeyContext) => ({
     ...c,
     flows: c.flows.slice(0, EMAIL_ROWS),
+  }),
+  // The scores that carry the verdict; counts, ranks and lift stay in the full report.
+  prediction: (c: PredictionContext) => ({
+    ...c,
+    scores: c.scores.filter((r) => /^(Log loss|Brier|AUC)/.test(r.label)),
   }),
   nextStep: (c: NextStepContext) => ({
     ...c,
