@@ -1,6 +1,7 @@
 import type { PathEdge, PathStep } from '../analyses/paths/runPaths.js';
 import { PALETTE, channelColor } from './channelColors.js';
 import { renderSvg } from './charts.js';
+import type * as echarts from 'echarts';
 
 /** Colors for nodes that are not channels: one per label, so a node keeps its color in every step. */
 const NODE_COLORS = [
@@ -55,9 +56,18 @@ export function labelOrder(steps: readonly PathStep[]): Map<string, number> {
  * nodes at the foot of each column; a flow's width is the journeys that took it.
  */
 export function sankeyChart(input: SankeyInput, size = { width: 680, height: 360 }): string {
+  return renderSvg(sankeyOption(input, size.width), size.width, size.height);
+}
+
+/**
+ * The Sankey's ECharts option, shared by the reports (as SVG, `width` known) and the pages (drawn
+ * live at the box's width: column captions placed in percent, labels sized by the page's script).
+ * Chart node names are `step · label`; each node's `label.formatter` is its label alone.
+ */
+export function sankeyOption(input: SankeyInput, width?: number): echarts.EChartsOption {
   const order = labelOrder(input.steps);
   const columns = Math.max(1, input.steps.length);
-  const labelWidth = Math.max(60, Math.floor(size.width / columns) - 30);
+  const labelWidth = Math.max(60, Math.floor((width ?? 680) / columns) - 30);
   const kindRank = { node: 0, other: 1, exit: 2 };
   const data = input.steps.flatMap((step) =>
     step.nodes.map((n) => ({
@@ -80,52 +90,39 @@ export function sankeyChart(input: SankeyInput, size = { width: 680, height: 360
       value: e.count,
     }))
     .filter((l) => l.value > 0 && known.has(l.source) && known.has(l.target));
-  const top = 22;
   const nodeWidth = 12;
-  const stride = columns > 1 ? (size.width - 16 - nodeWidth) / (columns - 1) : 0;
-  return renderSvg(
-    {
-      // Column captions: a Sankey without them does not say that a column is a step.
-      graphic: input.steps.map((step, i) => ({
-        type: 'text',
-        left: i === columns - 1 && columns > 1 ? undefined : 8 + i * stride,
-        right: i === columns - 1 && columns > 1 ? 8 : undefined,
-        top: 2,
-        style: {
-          text: `Step ${step.index}`,
-          fontSize: 10,
-          fontWeight: 'bold',
-          fill: PALETTE.muted,
-        },
-      })),
-      series: [
-        {
-          type: 'sankey',
-          left: 8,
-          right: 8,
-          top,
-          bottom: 8,
-          nodeWidth,
-          nodeGap: 6,
-          layoutIterations: 0,
-          draggable: false,
-          // Within a column: named nodes by size, then (other), then (exit), as the table lists them.
-          data: data
-            .sort((a, b) => a.depth - b.depth || a.rank - b.rank || b.value - a.value)
-            .map(({ rank: _rank, ...d }) => d),
-          links,
-          lineStyle: { color: 'source', opacity: 0.35, curveness: 0.5 },
-          label: {
-            fontSize: 9.5,
-            color: PALETTE.text,
-            width: labelWidth,
-            overflow: 'truncate',
-          },
-          emphasis: { disabled: true },
-        },
-      ],
-    },
-    size.width,
-    size.height,
-  );
+  const stride = columns > 1 && width !== undefined ? (width - 16 - nodeWidth) / (columns - 1) : 0;
+  const captionLeft = (i: number) =>
+    width === undefined ? `${Math.round((i / Math.max(1, columns - 1)) * 100)}%` : 8 + i * stride;
+  return {
+    // Column captions: a Sankey without them does not say that a column is a step.
+    graphic: input.steps.map((step, i) => ({
+      type: 'text',
+      left: i === columns - 1 && columns > 1 ? undefined : captionLeft(i),
+      right: i === columns - 1 && columns > 1 ? 8 : undefined,
+      top: 2,
+      style: { text: `Step ${step.index}`, fontSize: 10, fontWeight: 'bold', fill: PALETTE.muted },
+    })),
+    series: [
+      {
+        type: 'sankey',
+        left: 8,
+        right: 8,
+        top: 22,
+        bottom: 8,
+        nodeWidth,
+        nodeGap: 6,
+        layoutIterations: 0,
+        draggable: false,
+        // Within a column: named nodes by size, then (other), then (exit), as the table lists them.
+        data: data
+          .sort((a, b) => a.depth - b.depth || a.rank - b.rank || b.value - a.value)
+          .map(({ rank: _rank, ...d }) => d),
+        links,
+        lineStyle: { color: 'source', opacity: 0.35, curveness: 0.5 },
+        label: { fontSize: 9.5, color: PALETTE.text, width: labelWidth, overflow: 'truncate' },
+        emphasis: { disabled: true },
+      },
+    ],
+  };
 }
