@@ -19,33 +19,42 @@ const explore = async (query: Record<string, string>) => {
 };
 
 describe('the attribution explore page', () => {
-  it('draws the report’s attribution sections: the fixture’s two purchases, both direct', async () => {
+  it('shows every model’s credit side by side: the fixture’s two purchases, both direct', async () => {
     // u1 buys on day 1 and u3 on day 2, each in a session without campaign data: every model
-    // gives both conversions to Direct, whose removal leaves none (removal effect 100%).
+    // gives both conversions to Direct. An older link's `anchor` still names the goal.
     const { status, html } = await explore({ from: RANGE.from, to: RANGE.to, anchor: 'purchase' });
     expect(status).toBe(200);
-    expect(html).toContain('Attribution by channel');
     expect(html).toContain('2 conversions (purchase) with a path');
-    const direct = /<tr><td>Direct<\/td>((?:<td class="num">[^<]*<\/td>)+)<\/tr>/.exec(html);
-    const cells = [...(direct?.[1] ?? '').matchAll(/<td class="num">([^<]*)<\/td>/g)].map(
-      (m) => m[1],
+    const direct = /<tr data-touchpoint='Direct'>(.*?)<\/tr>/.exec(html);
+    const cells = [...(direct?.[1] ?? '').matchAll(/data-model='(\w+)' ?>([^<]*)<\/td>/g)].map(
+      (m) => [m[1], m[2]],
     );
-    // Seven models, then revenue, removal effect and the change against last touch.
-    expect(cells.slice(0, 7)).toEqual(['2.0', '2.0', '2.0', '2.0', '2.0', '2.0', '2.0']);
-    expect(cells[8]).toBe('100%');
-    expect(cells[9]).toBe('0.0');
-    // The chart is the report's server-drawn SVG, and the top paths section follows.
-    expect(html).toMatch(/<svg[^>]*width="680"/);
-    expect(html).toContain('section-conversion_paths');
+    expect(cells).toEqual(
+      [
+        'first_touch',
+        'last_touch',
+        'last_non_direct',
+        'linear',
+        'position_based',
+        'time_decay',
+        'markov',
+      ].map((m) => [m, '2.0']),
+    );
+    // The grouped bars are drawn in the browser from the options the page carries.
+    expect(html).toContain("id='explore-models'");
+    expect(html).toMatch(/"name":"Markov","data":\[2\]/);
   });
 
-  it('names the page field when the lookback is wrong', async () => {
+  it('names the page field when the lookback is wrong, once', async () => {
     const { status, html } = await explore({
       from: RANGE.from,
       to: RANGE.to,
       lookback: 'a month',
     });
-    expect(status).toBe(200);
-    expect(html).toMatch(/data-field='lookback'>lookback: /);
+    expect(status).toBe(400);
+    expect(html.match(/is not a lookback/g)).toHaveLength(1);
+    expect(html).toMatch(
+      /name='attrLookback' value='a month' size='5' placeholder='30d' aria-invalid="true" aria-describedby="error-attrLookback"/,
+    );
   });
 });

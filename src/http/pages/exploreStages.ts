@@ -1,0 +1,41 @@
+import { runStages } from '../../analyses/stages/runStages.js';
+import { parseStagesSpec } from '../../analyses/stages/stagesSpec.js';
+import { funnelBarOption } from '../../render/charts.js';
+import { readPicked, type Picked } from './exploreForm.js';
+import { pct, rangeWords, type ExploreInput, type ExploreResult } from './exploreResult.js';
+
+/** Users per journey stage as the report's bars (no drop-off stack), progression and exit pages below. */
+export async function exploreStages({
+  deps,
+  form,
+  goals,
+  run,
+}: ExploreInput): Promise<ExploreResult> {
+  const picked = readPicked(form.stagesGoal) as Picked;
+  const saved = picked.kind === 'goal' ? goals.get(picked.name) : undefined;
+  const spec = parseStagesSpec({
+    dateRange: { start: form.from, end: form.to },
+    goal: saved ? saved.event : picked.name,
+    ...(saved?.where?.length ? { goalWhere: saved.where } : {}),
+  });
+  const result = await runStages(deps.engine, spec, run);
+  return {
+    summary: `${result.users} users ${rangeWords(form)}.`,
+    ...(result.users === 0
+      ? { empty: `No users ${rangeWords(form)}: there are no stages to show.` }
+      : {}),
+    charts: {
+      stages: funnelBarOption(
+        result.stages.map((s) => ({ name: s.name, count: s.users })),
+        false,
+      ),
+    },
+    sql: result.sql,
+    stages: {
+      stages: result.stages.map((s) => ({ ...s, share: pct(s.shareOfUsers) })),
+      progression: result.progression.map((p) => ({ ...p, rate: pct(p.rate) })),
+      exitPages: result.painPoints.exitPages.map((e) => ({ ...e, share: pct(e.share) })),
+    },
+    report: { title: 'Journey stages', goal: picked, section: { type: 'stages' } },
+  };
+}
