@@ -1,0 +1,28 @@
+import type { SqlTarget } from '../engines/engine.js';
+import { inlineParams } from './dialect.js';
+import { resolveParams } from './paramValues.js';
+import { loadQuery } from './queryFiles.js';
+import { renderQuery } from './renderQuery.js';
+
+/** Where a BigQuery rendering reads from when the service runs on its embedded engine. */
+export const EXAMPLE_BIGQUERY: SqlTarget = {
+  kind: 'bigquery',
+  project: 'your-project',
+  dataset: 'analytics_123456789',
+};
+
+/**
+ * A `sql/` query rendered for BigQuery with its values written in, to paste into the BigQuery
+ * console (display only: the engines always bind values). `target` is the service's BigQuery
+ * target, or EXAMPLE_BIGQUERY's dataset to be replaced by the reader's.
+ */
+export function pasteableSql(
+  name: string,
+  query: { params: Record<string, unknown>; context?: Record<string, unknown> },
+  target: SqlTarget,
+): string {
+  const file = loadQuery(name);
+  const values = resolveParams(file, query.params);
+  const rendered = renderQuery(file, target, query.context);
+  return inlineParams(rendered.sql, values, rendered.paramTypes, target);
+}
