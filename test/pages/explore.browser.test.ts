@@ -111,7 +111,11 @@ describe('the Explore page in a real browser', () => {
       '5 sessions starting at page_view from 2024-03-01 to 2024-03-02, followed for 4 steps.',
     );
     await page.click('#explore-sql summary');
-    expect(await page.$eval('#explore-sql pre', (p) => p.textContent)).toMatch(/SELECT/i);
+    // BigQuery's rendering with the values written in, ready to paste into its console.
+    const sql = await page.$eval('#explore-sql pre', (p) => p.textContent ?? '');
+    expect(sql).toContain('`your-project.analytics_123456789.events_*`');
+    expect(sql).toContain("DATE '2024-03-01'");
+    expect(sql).toContain("'page_view'");
     await shots(page, '40-explore-paths');
   });
 
@@ -251,7 +255,16 @@ describe('the Explore page in a real browser', () => {
     expect(await page.$eval('#explore-summary', (p) => p.textContent)).toMatch(
       /^5 sessions, 3 converted to purchase from 2024-03-01 to 2024-03-02/,
     );
-    expect(await page.$('.report-section svg')).not.toBeNull();
+    // From add_to_cart every session bought (u1, u2); from view_item 3 of 4 (u1, u2, u3).
+    const rows = await page.$$eval('#next-step-table tbody tr', (trs) =>
+      trs.map((tr) => [
+        tr.children[0]?.textContent,
+        tr.children[2]?.textContent?.replace(/\s+/g, ' ').trim(),
+      ]),
+    );
+    expect(rows.find(([n]) => n === 'add_to_cart')?.[1]).toMatch(/^100\.0% 2 of 2, 95% /);
+    expect(rows.find(([n]) => n === 'view_item')?.[1]).toMatch(/^75\.0% 3 of 4, 95% /);
+    expect(await page.$('#explore-next-chart svg')).not.toBeNull();
     await shots(page, '42-explore-next-step');
     await page.goto(explore({ analysis: 'stages', stagesGoal: 'goal:USD purchase' }));
     expect(await page.$eval('#explore-summary', (p) => p.textContent)).toBe(

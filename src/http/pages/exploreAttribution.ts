@@ -1,10 +1,11 @@
 import { parseAttributionSpec } from '../../analyses/attribution/attributionSpec.js';
 import { MODELS } from '../../analyses/attribution/models/index.js';
+import { attributionQuery } from '../../analyses/attribution/attributionQuery.js';
 import { runAttribution } from '../../analyses/attribution/runAttribution.js';
 import { attributionModelsOption } from '../../render/attributionModelsChart.js';
 import { MODEL_LABEL } from '../../reports/sections/attributionTableSection.js';
 import { readPicked, type Picked } from './exploreForm.js';
-import { rangeWords, type ExploreInput, type ExploreResult } from './exploreResult.js';
+import { bigquerySql, rangeWords, type ExploreInput, type ExploreResult } from './exploreResult.js';
 
 /** Credited conversions per touchpoint under every model: grouped bars, the numbers below. */
 export async function exploreAttribution({
@@ -38,7 +39,7 @@ export async function exploreAttribution({
       ? { empty: `No conversions (${goalName}) ${rangeWords(form)}: there is nothing to credit.` }
       : {}),
     charts: { models: attributionModelsOption(models, rows) },
-    sql: result.sql,
+    sql: bigquerySql(deps, 'attribution_paths', attributionQuery(spec)),
     attribution: {
       models: models.map((m) => m.label),
       rows: result.channels.map((c) => ({

@@ -144,6 +144,8 @@ export function explorePage(router: Router, deps: PageDeps): void {
               goals,
             ),
             result,
+            // The embedded engine has no BigQuery dataset: the SQL names an example one.
+            sqlExample: deps.engine.target.kind !== 'bigquery',
             chartsJson: result ? JSON.stringify(result.charts).replace(/</g, '\\u003c') : '',
             error,
           }),

@@ -1,14 +1,20 @@
 import { parsePathsSpec } from '../../analyses/paths/pathsSpec.js';
-import { runPaths } from '../../analyses/paths/runPaths.js';
+import { pathsQuery, runPaths } from '../../analyses/paths/runPaths.js';
 import { sankeyOption } from '../../render/sankeyChart.js';
 import { readPicked } from './exploreForm.js';
 import {
+  bigquerySql,
   exploreHref,
   pct,
   rangeWords,
   type ExploreInput,
   type ExploreResult,
 } from './exploreResult.js';
+
+const withoutCleaning = (q: ReturnType<typeof pathsQuery>) => ({
+  context: q.context,
+  params: { ...q.params, clean_map: [], clean_sep: '|' },
+});
 
 /** The chart's name for a step's node (labels repeat across steps); see render/sankeyChart. */
 const chartNode = (step: number, label: string) => `${step}\u2009·\u2009${label}`;
@@ -58,7 +64,8 @@ export async function explorePaths({
       ? { empty: `No ${result.unit}${from} ${rangeWords(form)}: there are no paths to draw.` }
       : {}),
     charts: { sankey: sankeyOption({ ...result, channels: false }) },
-    sql: result.sql,
+    // No cleaning rules here, so no cleaning map: the query as the page ran it.
+    sql: bigquerySql(deps, 'paths', withoutCleaning(pathsQuery(spec, goals))),
     paths: { unit: result.unit, nodes, flows },
     report: {
       title: 'Journeys',

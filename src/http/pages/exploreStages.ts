@@ -1,8 +1,15 @@
-import { runStages } from '../../analyses/stages/runStages.js';
+import { runStages, stagesQuery } from '../../analyses/stages/runStages.js';
+import { DEFAULT_STAGE_MAP, parseStageMap } from '../../analyses/stages/stageMap.js';
 import { parseStagesSpec } from '../../analyses/stages/stagesSpec.js';
 import { funnelBarOption } from '../../render/charts.js';
 import { readPicked, type Picked } from './exploreForm.js';
-import { pct, rangeWords, type ExploreInput, type ExploreResult } from './exploreResult.js';
+import {
+  bigquerySql,
+  pct,
+  rangeWords,
+  type ExploreInput,
+  type ExploreResult,
+} from './exploreResult.js';
 
 /** Users per journey stage as the report's bars (no drop-off stack), progression and exit pages below. */
 export async function exploreStages({
@@ -30,7 +37,7 @@ export async function exploreStages({
         false,
       ),
     },
-    sql: result.sql,
+    sql: bigquerySql(deps, 'stages', stagesQuery(spec, parseStageMap(DEFAULT_STAGE_MAP))),
     stages: {
       stages: result.stages.map((s) => ({ ...s, share: pct(s.shareOfUsers) })),
       progression: result.progression.map((p) => ({ ...p, rate: pct(p.rate) })),
