@@ -16,6 +16,18 @@
   select.addEventListener('change', showChosen);
   showChosen();
 
+  // Labels as wide as a column of the box allows, so they truncate instead of overlapping; the
+  // last column's labels sit left of its nodes, sharing the last gap with the column before.
+  function sizeSankeyLabels(option, boxWidth) {
+    var columns = Math.max(1, (option.graphic || []).length);
+    var width = Math.max(48, Math.floor(boxWidth / columns) - 28);
+    option.series[0].label.width = width;
+    option.series[0].data.forEach(function (node) {
+      node.label.width =
+        columns > 1 && node.depth >= columns - 2 ? Math.max(36, Math.floor(width / 2) - 4) : width;
+    });
+  }
+
   var data = document.getElementById('explore-charts');
   if (!data || !window.echarts) return;
   var options = JSON.parse(data.textContent || '{}');
@@ -23,16 +35,8 @@
     var option = options[box.dataset.option];
     if (!option) return;
     var chart = window.echarts.init(box, null, { renderer: 'svg' });
-    if (box.dataset.option === 'sankey') {
-      // Labels as wide as a column of this box allows, so they truncate instead of overlapping.
-      var columns = Math.max(1, (option.graphic || []).length);
-      var width = Math.max(48, Math.floor(box.clientWidth / columns) - 28);
-      option.series[0].label.width = width;
-      // The last column's labels sit left of its nodes, sharing the last gap with the column before.
-      option.series[0].data.forEach(function (node) {
-        if (columns > 1 && node.depth >= columns - 2)
-          node.label.width = Math.max(40, Math.floor(width / 2) - 4);
-      });
+    var sankey = box.dataset.option === 'sankey';
+    if (sankey)
       chart.on('click', function (params) {
         if (params.dataType !== 'node') return;
         var link = document.querySelector(
@@ -40,12 +44,14 @@
         );
         if (link) window.location.assign(link.href);
       });
-    }
     // Drawn at once, not grown: what is on screen is the answer, not a frame of an animation.
     option.animation = false;
-    chart.setOption(option, true);
-    window.addEventListener('resize', function () {
+    var draw = function () {
+      if (sankey) sizeSankeyLabels(option, box.clientWidth);
+      chart.setOption(option, true);
       chart.resize();
-    });
+    };
+    draw();
+    window.addEventListener('resize', draw);
   });
 })();

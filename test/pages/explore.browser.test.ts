@@ -1,13 +1,33 @@
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../http/support/testApp.js';
 import { fieldErrorOf, shots, signIn, startHarness, type Harness } from './pagesHarness.js';
 import { RANGE } from './pagesFixture.js';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's serious and critical violations on the page as it is: rule ids and where. */
+async function seriousViolations(): Promise<string[]> {
+  await h.page.addScriptTag({ path: AXE });
+  return h.page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe;
+    const results = await axe.run();
+    return results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+interface AxeResults {
+  violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+}
 
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
   // The machine is shared: a first page of a cold service may take longer than the default.
   h.page.setDefaultTimeout(60_000);
+  // axe-core is injected as a script, which the pages' own policy would refuse.
+  await h.page.setBypassCSP(true);
   await signIn(h);
   // A saved goal the pickers offer: u1 (day 1) and u3 (day 2) paid in USD.
   await call(`${h.service.url}/api/goals/USD purchase`, {
@@ -116,6 +136,7 @@ describe('the Explore page in a real browser', () => {
     expect(sql).toContain('`your-project.analytics_123456789.events_*`');
     expect(sql).toContain("DATE '2024-03-01'");
     expect(sql).toContain("'page_view'");
+    expect(await seriousViolations()).toEqual([]);
     await shots(page, '40-explore-paths');
   });
 
@@ -243,6 +264,7 @@ describe('the Explore page in a real browser', () => {
         'Markov',
       ].map((m) => [m, [2]]),
     );
+    expect(await seriousViolations()).toEqual([]);
     await shots(page, '41-explore-attribution');
   });
 
@@ -265,12 +287,14 @@ describe('the Explore page in a real browser', () => {
     expect(rows.find(([n]) => n === 'add_to_cart')?.[1]).toMatch(/^100\.0% 2 of 2, 95% /);
     expect(rows.find(([n]) => n === 'view_item')?.[1]).toMatch(/^75\.0% 3 of 4, 95% /);
     expect(await page.$('#explore-next-chart svg')).not.toBeNull();
+    expect(await seriousViolations()).toEqual([]);
     await shots(page, '42-explore-next-step');
     await page.goto(explore({ analysis: 'stages', stagesGoal: 'goal:USD purchase' }));
     expect(await page.$eval('#explore-summary', (p) => p.textContent)).toBe(
       '5 users from 2024-03-01 to 2024-03-02.',
     );
     expect(await page.$('#explore-stages svg')).not.toBeNull();
+    expect(await seriousViolations()).toEqual([]);
     await shots(page, '43-explore-stages');
   });
 
@@ -315,6 +339,7 @@ describe('the Explore page in a real browser', () => {
     expect(await page.$eval(lookback, (i) => (i as HTMLInputElement).value)).toBe('a month');
     expect(await page.$$('.field-error')).toHaveLength(1);
     expect(await shownFieldsets()).toEqual(['attribution']);
+    expect(await seriousViolations()).toEqual([]);
     await shots(page, '45-explore-bad-lookback');
 
     await page.goto(explore({ analysis: 'attribution', attrGoal: 'goal:Nope' }));
