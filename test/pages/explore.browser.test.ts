@@ -374,6 +374,16 @@ describe('the Explore page in a real browser', () => {
     await shots(page, '46-explore-bad-steps');
   });
 
+  it('opens links written before each analysis had its own fields', async () => {
+    const res = await fetch(explore({ analysis: 'paths', anchor: 'page_view', scope: 'user' }), {
+      headers: h.auth,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain(
+      '5 users starting at page_view from 2024-03-01 to 2024-03-02, followed for 4 steps.',
+    );
+  });
+
   it('answers malformed values with a 400 on a field, never a 500', async () => {
     const bad: Record<string, string>[] = [
       { analysis: 'funnels' },
