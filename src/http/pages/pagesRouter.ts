@@ -6,6 +6,8 @@ import { explorePage } from './explorePage.js';
 import { funnelPage } from './funnelPage.js';
 import { outboxPage } from './outboxPage.js';
 import type { PageDeps } from './pageDeps.js';
+import { personasPage } from './personasPage.js';
+import { mapPage } from './mapPage.js';
 import { predictPage } from './predictPage.js';
 import { reportEditPage } from './reportEditPage.js';
 import { reportsPage } from './reportsPage.js';
@@ -40,6 +42,8 @@ export function pagesRouter(deps: PageDeps & { access: AccessOptions }): Router 
   outboxPage(router, deps);
   explorePage(router, deps);
   predictPage(router, deps);
+  personasPage(router, deps);
+  mapPage(router, deps);
   signOut(router);
   return router;
 }
