@@ -22,6 +22,7 @@ interface Ev {
   page: string | null;
   title: string | null;
   search: string | null;
+  item: string | null;
   source: string | null;
   medium: string | null;
   campaign: string | null;
@@ -31,6 +32,9 @@ interface Ev {
 type Param = { key: string; value: { string_value: string | null; int_value: number | null } };
 const param = (row: EventRow, key: string) =>
   ((row.event_params as Param[] | undefined) ?? []).find((p) => p.key === key)?.value;
+
+const collected = (row: EventRow, key: string): string | null =>
+  (row.collected_traffic_source as Record<string, string | null> | null | undefined)?.[key] ?? null;
 
 const SIGNAL_LABELS: Record<string, string> = {
   repeated_search: 'searched again',
@@ -74,9 +78,19 @@ function toEv(row: EventRow): Ev {
       row.event_name === 'view_search_results'
         ? (param(row, 'search_term')?.string_value ?? null)
         : null,
-    source: param(row, 'source')?.string_value ?? null,
-    medium: param(row, 'medium')?.string_value ?? null,
-    campaign: param(row, 'campaign')?.string_value ?? null,
+    // The first item of a viewed item, by name; the touch's source from the collected traffic
+    // source when the row has one, else its event parameters.
+    item:
+      row.event_name === 'view_item'
+        ? (((row.items as { item_name?: string | null }[] | null | undefined) ?? [])
+            .map((it) => it.item_name ?? null)
+            .filter((n): n is string => n !== null)
+            .sort(cmp)[0] ?? null)
+        : null,
+    source: collected(row, 'manual_source') ?? param(row, 'source')?.string_value ?? null,
+    medium: collected(row, 'manual_medium') ?? param(row, 'medium')?.string_value ?? null,
+    campaign:
+      collected(row, 'manual_campaign_name') ?? param(row, 'campaign')?.string_value ?? null,
     device: (row.device as { category?: string } | undefined)?.category ?? null,
   };
 }
@@ -186,6 +200,7 @@ export function referenceMap(
             ['page', e.page],
             ['title', e.title],
             ['search', e.search],
+            ['item', e.item],
             [
               'channel',
               e.source !== null || e.medium !== null
