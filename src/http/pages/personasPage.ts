@@ -116,9 +116,11 @@ export function personasPage(router: Router, deps: PageDeps): void {
   ) => {
     const range = pageRange(field(query, 'from'), field(query, 'to'));
     const saved = (await repo().list()).map((s) => s.persona);
-    const counted = range.error
-      ? { byName: new Map<string, string[]>(), note: '' }
-      : await sizes(deps, saved, range.from, range.to);
+    // Counting runs the map's query over the range: only when asked, so the list opens at once.
+    const counting = field(query, 'count') !== '' && !range.error;
+    const counted = counting
+      ? await sizes(deps, saved, range.from, range.to)
+      : { byName: new Map<string, string[]>(), note: '' };
     const saveNote = field(query, 'saved');
     res
       .status(status)
@@ -131,6 +133,7 @@ export function personasPage(router: Router, deps: PageDeps): void {
           from: range.from,
           to: range.to,
           rangeError: range.error,
+          counted: counting,
           personas: saved.map((p) => {
             const size = counted.byName.get(p.name);
             return {
