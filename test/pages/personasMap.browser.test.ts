@@ -181,7 +181,7 @@ describe('the journey map page in a real browser', () => {
     await fill(`${M} textarea[name="stageMap"]`, broken);
     await submit(`${M} button[type="submit"]`);
     expect(await fieldErrorOf(page, M, 'stageMap')).toBe(
-      'the JSON does not parse at line 3, column 1: a comma before ] (remove it). What you typed is kept below.',
+      'the JSON does not parse at line 3, column 1: a comma before ] (remove it). What you typed is kept above.',
     );
     expect(await valueOf(`${M} textarea[name="stageMap"]`)).toBe(broken);
     await shots(page, '62-map-stage-map-error');
@@ -280,5 +280,29 @@ describe('the journey map page in a real browser', () => {
       'No users match this persona in the range, so there is nothing to map.',
     );
     expect(await page.$$eval('table.lane-table', (l) => l.length)).toBe(1);
+  });
+
+  it('refuses five personas on the persona boxes, keeping them ticked', async () => {
+    const { page, service } = h;
+    for (const name of ['Tablet', 'Desktop']) {
+      const put = await call(`${service.url}/api/personas/${name}`, {
+        method: 'PUT',
+        headers: h.auth,
+        body: { device: { category: [name.toLowerCase()] } },
+      });
+      expect(put.status).toBe(201);
+    }
+    const five = ['Desktop', 'Mobile', 'Nobody', 'Searchers', 'Tablet'];
+    await page.goto(
+      `${service.url}/map?run=1&from=${DAY}&to=${DAY}&${five.map((p) => `persona=${p}`).join('&')}`,
+    );
+    expect(await fieldErrorOf(page, M, 'persona')).toBe('pick at most 4 personas (5 are ticked)');
+    expect(
+      await page.$$eval(`${M} input[name="persona"]:checked`, (l) =>
+        l.map((i) => (i as HTMLInputElement).value),
+      ),
+    ).toEqual(five);
+    expect(await page.$('#map-result')).toBeNull();
+    await shots(page, '64-map-too-many-personas');
   });
 });

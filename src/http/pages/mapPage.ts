@@ -48,7 +48,12 @@ function specInput(values: ReturnType<typeof formValues>, from: string, to: stri
   let stageMap: unknown;
   if (values.custom) {
     const parsed = parseJsonField(values.stageMap);
-    if (!parsed.ok) throw new InputError(`stageMap: ${jsonFieldMessage(parsed)}`, 'stageMap');
+    // The text stays in its box, above the message.
+    if (!parsed.ok)
+      throw new InputError(
+        `stageMap: ${jsonFieldMessage(parsed).replace('kept below', 'kept above')}`,
+        'stageMap',
+      );
     stageMap = parsed.value;
   }
   return {
