@@ -83,6 +83,152 @@ const SIGNAL_LABELS: Record<FrictionSignal, string> = {
   long_gap: 'long gap inside a session',
 };
 
+/** The query's rows of one type for one persona (0 is all users). */
+type RowsOf = (type: string, persona: number) => Row[];
+const num = (x: unknown) => Number(x ?? 0);
+
+interface Touch {
+  kind: TouchKind;
+  label: string;
+  users: number;
+  converted: number;
+}
+
+/** The top touchpoints of each kind at a stage, with their share of the stage's users. */
+function doingOf(touches: readonly Touch[], stageUsers: number): StageCell['doing'] {
+  return Object.fromEntries(
+    TOUCH_KINDS.map((kind) => [
+      kind,
+      touches
+        .filter((t) => t.kind === kind)
+        .slice(0, DOING_TOP)
+        .map((t) => ({ kind, label: t.label, users: t.users, share: ratio(t.users, stageUsers) })),
+    ]),
+  ) as StageCell['doing'];
+}
+
+/** What a stage loses: drop-off to the next stage, exit pages, friction signals. */
+function painPointsOf(
+  of: RowsOf,
+  persona: number,
+  stageNames: readonly string[],
+  k: number,
+  cell: { users: number; converted: number; progressed: number | null },
+): PainPoint[] {
+  const stage = stageNames[k - 1] as string;
+  // Conversions at stake: the users lost times the stage's own conversion rate.
+  const stake = (n: number) => round(n * (cell.users > 0 ? cell.converted / cell.users : 0), 2);
+  const atStage = (type: string) => of(type, persona).filter((x) => Number(x.stage) === k);
+  const pains: PainPoint[] = [];
+  if (cell.progressed !== null && cell.users - cell.progressed > 0) {
+    const lost = cell.users - cell.progressed;
+    const next = stageNames[k] as string;
+    pains.push({
+      stage,
+      kind: 'drop_off',
+      label: `left before ${next}`,
+      users: lost,
+      conversionsAtStake: stake(lost),
+    });
+  }
+  for (const r of atStage('exit')) {
+    const users = num(r.n);
+    pains.push({
+      stage,
+      kind: 'exit_page',
+      label: String(r.label),
+      users,
+      conversionsAtStake: stake(users),
+    });
+  }
+  for (const r of atStage('friction')) {
+    const signal = String(r.kind) as FrictionSignal;
+    const users = num(r.n);
+    pains.push({
+      stage,
+      kind: signal,
+      label: SIGNAL_LABELS[signal],
+      users,
+      conversionsAtStake: stake(users),
+    });
+  }
+  return pains;
+}
+
+/** One stage of one persona: who, doing, moments of truth, pain points. */
+function stageCell(
+  spec: MapSpec,
+  of: RowsOf,
+  persona: number,
+  personaUsers: number,
+  stageNames: readonly string[],
+  k: number,
+): StageCell {
+  const name = stageNames[k - 1] as string;
+  const row = of('stage', persona).find((r) => Number(r.stage) === k);
+  const users = num(row?.n);
+  const converted = num(row?.converted);
+  const touches: Touch[] = of('touch', persona)
+    .filter((r) => Number(r.stage) === k)
+    .map((r) => ({
+      kind: String(r.kind) as TouchKind,
+      label: String(r.label),
+      users: num(r.n),
+      converted: num(r.converted),
+    }));
+  const progressed =
+    k === stageNames.length
+      ? null
+      : num(of('progress', persona).find((r) => Number(r.stage) === k)?.n);
+  const medianRaw = row?.median_s;
+  const pains = painPointsOf(of, persona, stageNames, k, { users, converted, progressed });
+  return {
+    stage: name,
+    users,
+    shareOfPersona: ratio(users, personaUsers),
+    medianSecondsSincePrevious:
+      medianRaw === null || medianRaw === undefined ? null : round(Number(medianRaw), 3),
+    converted,
+    conversionRate: ratio(converted, users),
+    progressed,
+    doing: doingOf(touches, users),
+    moments: momentsOfTruth(name, users, converted, touches, spec.minSupport, spec.momentsPerStage),
+    painPoints: rankOpportunities(pains, stageNames),
+  };
+}
+
+/** One persona's (or all users') column set, from its rows. */
+function personaMap(
+  spec: MapSpec,
+  of: RowsOf,
+  stageNames: readonly string[],
+  allUsers: number,
+  entry: { name: string; description: string },
+  index: number,
+): PersonaMap {
+  const head = of('persona', index)[0];
+  const users = num(head?.n);
+  const stages =
+    users === 0
+      ? []
+      : stageNames.map((_name, s) => stageCell(spec, of, index, users, stageNames, s + 1));
+  return {
+    name: entry.name,
+    description: entry.description,
+    users,
+    shareOfAll: ratio(users, allUsers),
+    converted: num(head?.converted),
+    overlapUsers: index === 0 ? 0 : num(of('overlap', index)[0]?.n),
+    empty: users === 0,
+    stages,
+    opportunities: rankOpportunities(
+      stages.flatMap((s) => s.painPoints),
+      stageNames,
+    ).slice(0, 5),
+  };
+}
+
+/** The journey map from the query's rows: per persona and stage, and how far the personas overlap. */
 export function mapFromRows(
   spec: MapSpec,
   map: StageMap,
@@ -91,123 +237,16 @@ export function mapFromRows(
   sql: string,
 ): JourneyMapResult {
   const stageNames = map.stages.map((s) => s.name);
-  const of = (type: string, persona: number) =>
+  const of: RowsOf = (type, persona) =>
     rows.filter((r) => r.row_type === type && Number(r.persona) === persona);
-  const num = (x: unknown) => Number(x ?? 0);
   const allUsers = num(of('persona', 0)[0]?.n);
   const entries = [
     { name: 'All users', description: 'Every user with an event in the range.' },
     ...personas.map((p) => ({ name: p.name, description: p.description })),
   ];
-  const result: PersonaMap[] = entries.map((entry, index) => {
-    const head = of('persona', index)[0];
-    const users = num(head?.n);
-    const stageRows = of('stage', index);
-    const stageRow = (k: number) => stageRows.find((r) => Number(r.stage) === k);
-    const stages: StageCell[] =
-      users === 0
-        ? []
-        : stageNames.map((name, s) => {
-            const k = s + 1;
-            const row = stageRow(k);
-            const stageUsers = num(row?.n);
-            const converted = num(row?.converted);
-            const rate = ratio(converted, stageUsers);
-            const touches = of('touch', index)
-              .filter((r) => Number(r.stage) === k)
-              .map((r) => ({
-                kind: String(r.kind) as TouchKind,
-                label: String(r.label),
-                users: num(r.n),
-                converted: num(r.converted),
-              }));
-            const doing = Object.fromEntries(
-              TOUCH_KINDS.map((kind) => [
-                kind,
-                touches
-                  .filter((t) => t.kind === kind)
-                  .slice(0, DOING_TOP)
-                  .map((t) => ({
-                    kind,
-                    label: t.label,
-                    users: t.users,
-                    share: ratio(t.users, stageUsers),
-                  })),
-              ]),
-            ) as StageCell['doing'];
-            const last = k === stageNames.length;
-            const progressed = last
-              ? null
-              : num(of('progress', index).find((r) => Number(r.stage) === k)?.n);
-            const stake = (n: number) =>
-              round(n * (stageUsers > 0 ? converted / stageUsers : 0), 2);
-            const pains: PainPoint[] = [];
-            if (progressed !== null && stageUsers - progressed > 0) {
-              const lost = stageUsers - progressed;
-              pains.push({
-                stage: name,
-                kind: 'drop_off',
-                label: `left before ${stageNames[k] as string}`,
-                users: lost,
-                conversionsAtStake: stake(lost),
-              });
-            }
-            for (const r of of('exit', index).filter((x) => Number(x.stage) === k)) {
-              pains.push({
-                stage: name,
-                kind: 'exit_page',
-                label: String(r.label),
-                users: num(r.n),
-                conversionsAtStake: stake(num(r.n)),
-              });
-            }
-            for (const r of of('friction', index).filter((x) => Number(x.stage) === k)) {
-              const signal = String(r.kind) as FrictionSignal;
-              pains.push({
-                stage: name,
-                kind: signal,
-                label: SIGNAL_LABELS[signal],
-                users: num(r.n),
-                conversionsAtStake: stake(num(r.n)),
-              });
-            }
-            const medianRaw = row?.median_s;
-            return {
-              stage: name,
-              users: stageUsers,
-              shareOfPersona: ratio(stageUsers, users),
-              medianSecondsSincePrevious:
-                medianRaw === null || medianRaw === undefined ? null : round(Number(medianRaw), 3),
-              converted,
-              conversionRate: rate,
-              progressed,
-              doing,
-              moments: momentsOfTruth(
-                name,
-                stageUsers,
-                converted,
-                touches,
-                spec.minSupport,
-                spec.momentsPerStage,
-              ),
-              painPoints: rankOpportunities(pains, stageNames),
-            };
-          });
-    return {
-      name: entry.name,
-      description: entry.description,
-      users,
-      shareOfAll: ratio(users, allUsers),
-      converted: num(head?.converted),
-      overlapUsers: index === 0 ? 0 : num(of('overlap', index)[0]?.n),
-      empty: users === 0,
-      stages,
-      opportunities: rankOpportunities(
-        stages.flatMap((s) => s.painPoints),
-        stageNames,
-      ).slice(0, 5),
-    };
-  });
+  const result = entries.map((entry, index) =>
+    personaMap(spec, of, stageNames, allUsers, entry, index),
+  );
   const together = result.slice(1).reduce((n, p) => n + p.users, 0);
   const several = num(of('overlap', 0)[0]?.n);
   return {
