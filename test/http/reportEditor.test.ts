@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECTION_TYPES } from '../../src/reports/reportDefinition.js';
 import { applyOp, draftFromForm, type ReportDraft } from '../../src/http/pages/reportForm.js';
 import { reportEditorView } from '../../src/http/pages/reportEditorView.js';
-import { SECTION_DESCRIPTORS, sectionsFromForm } from '../../src/http/pages/sectionFields.js';
+import { SECTION_DESCRIPTORS } from '../../src/http/pages/sectionFields.js';
+import { sectionsFromForm } from '../../src/http/pages/sectionsFromForm.js';
 import type { RunningService } from '../../src/main/startService.js';
 import { RANGE } from './support/eventsFixture.js';
 import { call, startTestService } from './support/testApp.js';
@@ -32,7 +33,37 @@ describe('section descriptors from the definition schema', () => {
     const funnel = SECTION_DESCRIPTORS.find((d) => d.type === 'funnel');
     expect(funnel?.fields.map((f) => [f.key, f.optional, f.editor.kind])).toEqual([
       ['title', true, 'text'],
-      ['funnel', false, 'funnel'],
+      ['funnel.identity', true, 'choice'],
+      ['funnel.includeIntraday', true, 'checkbox'],
+      ['funnel.scope', true, 'choice'],
+      ['funnel.type', true, 'choice'],
+      ['funnel.window', true, 'text'],
+      ['funnel.steps', false, 'steps'],
+      ['funnel.breakdown', true, 'choice'],
+      ['funnel.breakdownLimit', true, 'number'],
+    ]);
+    const sankey = SECTION_DESCRIPTORS.find((d) => d.type === 'journey_sankey');
+    expect(sankey?.fields.map((f) => [f.key, f.editor])).toEqual([
+      ['title', { kind: 'text', maxLength: 200 }],
+      [
+        'paths.identity',
+        { kind: 'choice', options: ['blended', 'user_id', 'device'], fallback: 'blended' },
+      ],
+      ['paths.scope', { kind: 'choice', options: ['session', 'user'], fallback: 'session' }],
+      [
+        'paths.nodeType',
+        {
+          kind: 'choice',
+          options: ['event', 'page_path', 'page_title', 'channel'],
+          fallback: 'event',
+        },
+      ],
+      ['paths.start', { kind: 'anchor' }],
+      ['paths.end', { kind: 'anchor' }],
+      ['paths.steps', { kind: 'number', min: 2, max: 6, step: 1 }],
+      ['paths.topK', { kind: 'number', min: 1, max: 8, step: 1 }],
+      ['paths.collapseRepeats', { kind: 'checkbox', defaultOn: true }],
+      ['paths.exclude', { kind: 'events' }],
     ]);
   });
 });
@@ -46,11 +77,28 @@ describe('the editor form', () => {
       'section.0.type': 'kpi_summary',
       'section.0.title': '  Headline  ',
       'section.1.type': 'funnel',
-      'section.1.funnel': '{"steps":[{"event":"a"},{"event":"b"}]}',
+      'section.1.funnel.steps.0.ref': 'event:a',
+      'section.1.funnel.steps.1.ref': 'goal:B',
+      'section.1.funnel.steps.1.within': '1h',
+      'section.1.funnel.steps.1.directly': 'on',
+      'section.1.funnel.steps.2.ref': '',
+      'section.1.funnel.breakdown': 'device_category',
+      // What no control edits comes from the JSON box, a step's conditions by position.
+      'section.1.more':
+        '{"funnel": {"steps": [{"where": [{"param": "x", "op": "eq", "value": 1}]}]}}',
     });
     expect(sections).toEqual([
       { type: 'kpi_summary', title: 'Headline' },
-      { type: 'funnel', funnel: { steps: [{ event: 'a' }, { event: 'b' }] } },
+      {
+        type: 'funnel',
+        funnel: {
+          steps: [
+            { event: 'a', where: [{ param: 'x', op: 'eq', value: 1 }] },
+            { goal: 'B', within: '1h', directly: true },
+          ],
+          breakdown: 'device_category',
+        },
+      },
       { type: 'retention', periods: 6 },
     ]);
   });
@@ -62,11 +110,11 @@ describe('the editor form', () => {
         'section.4.type': 'retention',
         'section.4.periods': 'six',
       }),
-    ).toThrow('sections[1].periods: expected a number');
+    ).toThrow('sections[1].periods: must be a number');
     expect(() =>
-      sectionsFromForm({ 'section.0.type': 'funnel', 'section.0.funnel': '{steps' }),
+      sectionsFromForm({ 'section.0.type': 'funnel', 'section.0.more': '{steps' }),
     ).toThrow(
-      'sections[0].funnel: the JSON does not parse at line 1, column 2: unexpected "s": expected a "quoted" field name.',
+      'sections[0].more: the JSON does not parse at line 1, column 2: unexpected "s": expected a "quoted" field name.',
     );
     expect(() => sectionsFromForm({ 'section.0.type': 'pie_chart' })).toThrow(
       /^sections\[0\]\.type: expected one of kpi_summary, /,
@@ -104,31 +152,50 @@ describe('the editor form', () => {
     const draft = draftFromForm({
       ...base,
       goalEvent: 'purchase',
-      goalWhere: '[{"param": "currency", "op": "eq", "value": "USD"}]',
+      'goalWhere.0.subject': 'param:currency',
+      'goalWhere.0.op': 'eq',
+      'goalWhere.0.value': 'USD',
+      'goalWhere.1.subject': 'param:value',
+      'goalWhere.1.op': 'between',
+      'goalWhere.1.value': '10, 50',
+      'goalWhere.2.subject': 'param:order',
+      'goalWhere.2.op': 'eq',
+      'goalWhere.2.value': '"42"',
+      'goalWhere.3.subject': '',
       goalValue: 'param:value',
-      filters: '[{"field": "device.category", "op": "eq", "value": "mobile"}]',
+      'filters.0.subject': 'field:device.category',
+      'filters.0.op': 'in',
+      'filters.0.value': 'mobile, tablet',
       segments: '[{"name": "Cart users", "event": "add_to_cart"}]',
       goals: '["Newsletter"]',
     });
     expect(draft).toMatchObject({
       goal: {
         event: 'purchase',
-        where: [{ param: 'currency', op: 'eq', value: 'USD' }],
+        where: [
+          { param: 'currency', op: 'eq', value: 'USD' },
+          { param: 'value', op: 'between', values: [10, 50] },
+          { param: 'order', op: 'eq', value: '42' },
+        ],
         value: 'param:value',
       },
-      filters: [{ field: 'device.category', op: 'eq', value: 'mobile' }],
+      filters: [{ field: 'device.category', op: 'in', values: ['mobile', 'tablet'] }],
       segments: [{ name: 'Cart users', event: 'add_to_cart' }],
     });
     expect(draftFromForm({ ...base, goalEvent: 'purchase', savedGoal: 'USD' }).goal).toBe('USD');
-    expect(() => draftFromForm({ ...base, goalEvent: 'purchase', filters: '[{' })).toThrow(
-      'filters: the JSON does not parse at line 1, column 3: the text ends too early',
-    );
-    expect(() => draftFromForm({ ...base, goalEvent: 'purchase', goalWhere: 'x' })).toThrow(
-      'goal.where: the JSON does not parse at line 1, column 1: unexpected "x": expected a value',
+    expect(() => draftFromForm({ ...base, goalEvent: 'purchase', segments: '[{' })).toThrow(
+      'segments: the JSON does not parse at line 1, column 3: the text ends too early',
     );
     // What the form shows of a stored definition is what it reads back.
-    const view = reportEditorView(draft, { events: [] }).draft;
-    const again = draftFromForm({ ...base, goalEvent: 'purchase', ...view });
+    const shown = reportEditorView(draft, { events: [] });
+    const rows = Object.fromEntries(
+      [...shown.goalWhere, ...shown.filters].flatMap((r) => [
+        [r.subjectName, r.subjects.find((s) => s.selected)?.value ?? ''],
+        [r.opName, r.ops.find((o) => o.selected)?.value ?? ''],
+        [r.valueName, r.value],
+      ]),
+    );
+    const again = draftFromForm({ ...base, goalEvent: 'purchase', ...shown.draft, ...rows });
     expect(again.goal).toEqual(draft.goal);
     expect(again.filters).toEqual(draft.filters);
     expect(again.segments).toEqual(draft.segments);
@@ -252,9 +319,9 @@ describe('the report editor pages', () => {
       'section.0.type': 'kpi_summary',
       'section.1.type': 'funnel',
       'section.1.title': 'Checkout',
-      'section.1.funnel': JSON.stringify({
-        steps: [{ goal: 'Product view' }, { event: 'add_to_cart' }, { event: 'purchase' }],
-      }),
+      'section.1.funnel.steps.0.ref': 'goal:Product view',
+      'section.1.funnel.steps.1.ref': 'event:add_to_cart',
+      'section.1.funnel.steps.2.ref': 'event:purchase',
       'section.2.type': 'retention',
       'section.2.period': 'week',
       'section.2.periods': '4',
@@ -292,7 +359,9 @@ describe('the report editor pages', () => {
     const html = await page(
       await fetch(`${service.url}/reports/march-checkout/edit`, { headers: auth }),
     );
-    expect(html).toContain('Product view → add_to_cart → purchase · users, closed');
+    expect(html).toMatch(
+      /name="section\.1\.funnel\.steps\.0\.ref"(?:(?!<\/select>).)*<option value="goal:Product view" selected ?>/,
+    );
     expect(html).toMatch(
       /name="section\.2\.period"[^>]*>(?:(?!<\/select>).)*<option value="week" selected ?>/,
     );
@@ -316,9 +385,9 @@ describe('the report editor pages', () => {
       ...header,
       id: 'not-saved',
       'section.0.type': 'funnel',
-      'section.0.funnel': JSON.stringify({
-        steps: [{ goal: 'Product view' }, { event: 'add_to_cart' }, { event: 'purchase' }],
-      }),
+      'section.0.funnel.steps.0.ref': 'goal:Product view',
+      'section.0.funnel.steps.1.ref': 'event:add_to_cart',
+      'section.0.funnel.steps.2.ref': 'event:purchase',
     };
     const html = await form('/reports/preview', { ...draft, format: 'html' });
     expect(html.status).toBe(200);
@@ -356,6 +425,7 @@ describe('the report editor pages', () => {
       type: 'funnel',
       title: 'Checkout',
       funnel: {
+        identity: 'blended',
         scope: 'session',
         type: 'open',
         breakdownLimit: 5,
@@ -368,6 +438,177 @@ describe('the report editor pages', () => {
       'funnel',
       'retention',
     ]);
+  });
+
+  // One bad value per section type, each posted alone: the form comes back with the value as it
+  // was typed in its field, the error under it in plain words, and the rest of the draft.
+  const long = 'x'.repeat(201);
+  const BAD: [string, Record<string, string>, string, string, string][] = [
+    ['kpi_summary', { title: long }, 'title', long, 'can have at most 200 characters'],
+    ['data_quality', { title: long }, 'title', long, 'can have at most 200 characters'],
+    [
+      'funnel',
+      {
+        'funnel.steps.0.ref': 'event:page_view',
+        'funnel.steps.1.ref': 'event:purchase',
+        'funnel.steps.1.within': 'soon',
+      },
+      'funnel.steps.1.within',
+      'soon',
+      'expected a duration like 30m, 2h, 7d',
+    ],
+    [
+      'trended_funnel',
+      { 'funnel.steps.0.ref': 'event:page_view', 'funnel.window': '2h' },
+      'funnel.steps',
+      '',
+      'expected 2 to 20 steps',
+    ],
+    ['stages', { title: long }, 'title', long, 'can have at most 200 characters'],
+    ['journey_map', { minSupport: '0' }, 'minSupport', '0', 'must be 1 or more'],
+    ['journey_sankey', { 'paths.steps': '9' }, 'paths.steps', '9', 'expected 2 to 6 steps'],
+    ['next_step', { nodes: '30', 'nextStep.top': '3' }, 'nodes', '30', 'expected 1 to 20'],
+    ['retention', { periods: 'six' }, 'periods', 'six', 'must be a number'],
+    ['attribution_table', { lookback: '120d' }, 'lookback', '120d', 'expected at most 90d'],
+    [
+      'touchpoint_value',
+      { lookback: 'forever' },
+      'lookback',
+      'forever',
+      'expected a duration like 30m, 2h, 7d',
+    ],
+    ['conversion_paths', { top: '0' }, 'top', '0', 'must be 1 or more'],
+    [
+      'journey_sankey',
+      { more: '{"paths": {"clean": [{"pattern": "(", }]}}' },
+      'more',
+      '{&quot;paths&quot;: {&quot;clean&quot;: [{&quot;pattern&quot;: &quot;(&quot;, }]}}',
+      'the JSON does not parse at line 1, column 39: a comma before } (remove it). What you typed is kept below.',
+    ],
+  ];
+  it.each(BAD)(
+    'keeps the draft and names the bad value of a %s section',
+    async (type, values, key, kept, message) => {
+      const sectionFields = Object.fromEntries(
+        Object.entries(values).map(([k, v]) => [`section.1.${k}`, v]),
+      );
+      const res = await form('/reports/edit', {
+        ...header,
+        id: 'bad-values',
+        'section.0.type': 'kpi_summary',
+        'section.0.title': 'Headline',
+        'section.1.type': type,
+        ...sectionFields,
+        op: 'save',
+      });
+      const html = await page(res);
+      expect(res.status).toBe(400);
+      const name = `section.1.${key}`;
+      const id = `error-${name.replace(/[^A-Za-z0-9-]/g, '-')}`;
+      expect(html).toContain(`<p class="field-error" id="${id}" role="alert">${message}</p>`);
+      expect(html).toContain(`<a href="#${id}">Section 2 · `);
+      if (kept && key !== 'more')
+        expect(html).toMatch(
+          new RegExp(`name="${name.replaceAll('.', '\\.')}"[^>]*value="${kept}"`),
+        );
+      if (key === 'more') expect(html).toContain(`>${kept}</textarea>`);
+      // Everything else typed is still there.
+      expect(html).toContain('value="March checkout"');
+      expect(html).toContain('name="section.0.title" id="section-0-title" value="Headline"');
+      for (const [k, v] of Object.entries(values))
+        if (k !== key && !k.endsWith('.ref') && k !== 'more')
+          expect(html).toMatch(
+            new RegExp(`name="section\\.1\\.${k.replaceAll('.', '\\.')}"[^>]*value="${v}"`),
+          );
+      expect((await call(`${service.url}/api/reports/bad-values`, { headers: auth })).status).toBe(
+        404,
+      );
+    },
+  );
+
+  it('saves every section type from its controls alone', async () => {
+    const res = await form('/reports/edit', {
+      ...header,
+      id: 'all-sections',
+      'goalWhere.0.subject': 'param:currency',
+      'goalWhere.0.op': 'eq',
+      'goalWhere.0.value': 'USD',
+      'filters.0.subject': 'field:device.category',
+      'filters.0.op': 'neq',
+      'filters.0.value': 'tablet',
+      'section.0.type': 'kpi_summary',
+      'section.1.type': 'trended_funnel',
+      'section.1.funnel.steps.0.ref': 'goal:Product view',
+      'section.1.funnel.steps.1.ref': 'event:purchase',
+      'section.1.funnel.steps.1.within': '1d',
+      'section.1.funnel.scope': 'session',
+      'section.1.interval': 'week',
+      'section.2.type': 'journey_sankey',
+      'section.2.paths.start': 'goal:Product view',
+      'section.2.paths.nodeType': 'event',
+      'section.2.paths.steps': '3',
+      'section.2.paths.collapseRepeats': ['off'],
+      'section.2.paths.exclude': ['view_item', 'add_to_cart'],
+      'section.3.type': 'next_step',
+      'section.3.nodes': '5',
+      'section.3.nextStep.goal': 'event:purchase',
+      'section.3.nextStep.nodeType': 'event',
+      'section.3.nextStep.minSupport': '1',
+      'section.3.nextStep.collapseRepeats': ['off', 'on'],
+      'section.4.type': 'conversion_paths',
+      'section.4.touchpoint': 'source_medium',
+      'section.4.lookback': '14d',
+      'section.4.top': '5',
+      'section.5.type': 'journey_map',
+      'section.5.minSupport': '2',
+      op: 'save',
+    });
+    expect(res.status).toBe(303);
+    const stored = await call(`${service.url}/api/reports/all-sections`, { headers: auth });
+    expect(stored.body).toMatchObject({
+      goal: { event: 'purchase', where: [{ param: 'currency', op: 'eq', value: 'USD' }] },
+      filters: [{ field: 'device.category', op: 'neq', value: 'tablet' }],
+      sections: [
+        { type: 'kpi_summary' },
+        {
+          type: 'trended_funnel',
+          interval: 'week',
+          funnel: {
+            scope: 'session',
+            steps: [{ goal: 'Product view' }, { event: 'purchase', within: '1d' }],
+          },
+        },
+        {
+          type: 'journey_sankey',
+          paths: {
+            start: { goal: 'Product view' },
+            nodeType: 'event',
+            steps: 3,
+            collapseRepeats: false,
+            exclude: ['view_item', 'add_to_cart'],
+          },
+        },
+        {
+          type: 'next_step',
+          nodes: 5,
+          nextStep: { goal: 'purchase', nodeType: 'event', minSupport: 1, collapseRepeats: true },
+        },
+        { type: 'conversion_paths', touchpoint: 'source_medium', lookback: '14d', top: 5 },
+        { type: 'journey_map', minSupport: 2 },
+      ],
+    });
+    // Reopened, the form shows what was saved in its controls.
+    const html = await page(
+      await fetch(`${service.url}/reports/all-sections/edit`, { headers: auth }),
+    );
+    expect(html).toMatch(
+      /name="section\.2\.paths\.start"(?:(?!<\/select>).)*<option value="goal:Product view" selected ?>/,
+    );
+    expect(html).toMatch(
+      /name="section\.3\.nextStep\.goal"(?:(?!<\/select>).)*<option value="event:purchase" selected ?>/,
+    );
+    expect(html).toMatch(/name="filters\.0\.value" value="tablet"/);
+    await form('/reports/all-sections/delete', {});
   });
 
   it('deletes a report', async () => {

@@ -24,43 +24,61 @@ async function submit(selector: string) {
 }
 
 describe('the report editor in a real browser', () => {
-  it('keeps the whole draft when a JSON box has a typo, pointing at line and column', async () => {
+  it('builds a report from controls alone, then keeps the whole draft when a JSON box has a typo', async () => {
     const { page, service } = h;
     await page.goto(`${service.url}/reports/new`);
+    await shots(page, '20a-report-editor-empty');
     await page.type('#report-form input[name="id"]', 'weekly');
     await page.type('#report-form input[name="title"]', 'Weekly');
     await page.select('#report-form select[name="savedGoal"]', 'USD purchase');
+    await page.select('#report-range', 'fixed');
+    await page.$eval(
+      '#report-form input[name="start"]',
+      (i) => ((i as HTMLInputElement).value = '2024-03-01'),
+    );
+    await page.$eval(
+      '#report-form input[name="end"]',
+      (i) => ((i as HTMLInputElement).value = '2024-03-02'),
+    );
+    await page.select('#report-form select[name="filters.0.subject"]', 'field:device.category');
+    await page.type('#report-form input[name="filters.0.value"]', 'mobile');
     await submit('button.add-section-button[data-type="attribution_table"]');
     await submit('button.add-section-button[data-type="retention"]');
+    await submit('button.add-section-button[data-type="funnel"]');
     expect(
       await page.$$eval('#sections .section', (s) => s.map((x) => (x as HTMLElement).dataset.type)),
-    ).toEqual(['kpi_summary', 'attribution_table', 'retention']);
-    await page.click('#report-form details:nth-of-type(2) summary');
-    // A trailing comma on line 2.
-    await page.type(
-      '#report-form textarea[name="filters"]',
-      '[\n {"field": "device.category", "op": "eq", "value": "mobile",}\n]',
-    );
+    ).toEqual(['kpi_summary', 'attribution_table', 'retention', 'funnel']);
+    // The funnel's steps are picked from the range's events and the saved goals.
+    expect(
+      await page.$$eval('select[name="section.3.funnel.steps.1.ref"] option[selected]', (o) =>
+        o.map((x) => (x as HTMLOptionElement).value),
+      ),
+    ).toEqual(['goal:USD purchase']);
+    await page.select('select[name="section.3.funnel.steps.2.ref"]', 'event:add_to_cart');
+    await page.select('select[name="section.3.funnel.breakdown"]', 'device_category');
+    await shots(page, '20b-report-editor-filled');
+    // A trailing comma on line 2 of the funnel's JSON box.
+    await page.click('#sections .section:nth-child(4) .section-more summary');
+    await page.type('#section-3-more', '{"funnel":\n {"exclusions": [],}\n}');
     await submit('#report-save');
-    expect(await fieldErrorOf(page, '#report-form', 'filters')).toBe(
-      'the JSON does not parse at line 2, column 61: a comma before } (remove it). What you typed is kept below.',
+    expect(await fieldErrorOf(page, '#report-form', 'section.3.more')).toBe(
+      'the JSON does not parse at line 2, column 20: a comma before } (remove it). What you typed is kept below.',
     );
     expect(await value('#report-form input[name="id"]')).toBe('weekly');
     expect(await value('#report-form input[name="title"]')).toBe('Weekly');
     expect(await value('#report-form select[name="savedGoal"]')).toBe('USD purchase');
-    expect(await value('#report-form textarea[name="filters"]')).toBe(
-      '[\n {"field": "device.category", "op": "eq", "value": "mobile",}\n]',
-    );
-    expect(await page.$$eval('#sections .section', (s) => s.length)).toBe(3);
+    expect(await value('#report-form input[name="filters.0.value"]')).toBe('mobile');
+    expect(await value('select[name="section.3.funnel.steps.2.ref"]')).toBe('event:add_to_cart');
+    expect(await value('select[name="section.3.funnel.breakdown"]')).toBe('device_category');
+    expect(await value('#section-3-more')).toBe('{"funnel":\n {"exclusions": [],}\n}');
+    expect(await page.$$eval('#sections .section', (s) => s.length)).toBe(4);
     await shots(page, '20-report-editor-json-typo');
+    await page.$eval('#section-3-more', (t) => ((t as HTMLTextAreaElement).value = ''));
+    await page.click('.section:nth-child(4) .section-remove');
   });
 
   it("names a section's field as the page counts it, in plain words, on the field", async () => {
     const { page } = h;
-    await page.$eval(
-      '#report-form textarea[name="filters"]',
-      (t) => ((t as HTMLTextAreaElement).value = ''),
-    );
     await page.type('#section-1-lookback', 'forever');
     await page.$eval('#section-2-periods', (i) => ((i as HTMLInputElement).value = '40'));
     await submit('#report-save');
@@ -81,7 +99,6 @@ describe('the report editor in a real browser', () => {
   it('shows a bad fixed date of the preview on its field in the editor, draft kept', async () => {
     const { page, service } = h;
     await page.$eval('#section-2-periods', (i) => ((i as HTMLInputElement).value = '6'));
-    await page.select('#report-range', 'fixed');
     await page.$eval('#report-form input[name="start"]', (i) => {
       // What a browser without a date picker lets through.
       (i as HTMLInputElement).type = 'text';
@@ -108,6 +125,7 @@ describe('the report editor in a real browser', () => {
     const saved = await call(`${service.url}/api/reports/weekly`, { headers: h.auth });
     expect(saved.body).toMatchObject({
       goal: 'USD purchase',
+      filters: [{ field: 'device.category', op: 'eq', value: 'mobile' }],
       dateRange: { start: '2024-03-01', end: '2024-03-02' },
       sections: [
         { type: 'kpi_summary' },

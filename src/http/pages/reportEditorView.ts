@@ -7,25 +7,10 @@ import {
   isRelativeRange,
   type ReportDraft,
 } from './reportForm.js';
+import { conditionRows } from './conditionRows.js';
 import { builderQueryOf } from './reportsPage.js';
-import { SECTION_DESCRIPTORS, descriptorOf, sectionFieldName } from './sectionFields.js';
-
-type Step = Partial<FunnelSpec['steps'][number]> & { goal?: string };
-
-/** A funnel in one line a marketer reads: `page_view → add_to_cart → purchase · users, closed`. */
-export function funnelSummary(funnel: Partial<FunnelSpec> | undefined): string {
-  const steps = ((funnel?.steps ?? []) as Step[]).map((s) => {
-    const name = s.name ?? s.goal ?? s.event ?? '?';
-    return s.directly ? `${name} (directly)` : name;
-  });
-  const options = [
-    funnel?.scope === 'session' ? 'sessions' : 'users',
-    funnel?.type ?? 'closed',
-    ...(funnel?.window ? [`within ${funnel.window}`] : []),
-    ...(funnel?.breakdown ? [`by ${funnel.breakdown.replaceAll('_', ' ')}`] : []),
-  ];
-  return `${steps.join(' → ')} · ${options.join(', ')}`;
-}
+import { sectionFieldNames, sectionView, type Pickers } from './sectionFieldView.js';
+import { SECTION_DESCRIPTORS, descriptorOf } from './sectionFields.js';
 
 const text = (value: unknown) =>
   value === undefined || value === null
@@ -35,34 +20,115 @@ const text = (value: unknown) =>
       : String(value as string | number | boolean);
 
 /**
- * The editor's template context: one fieldset per section, its fields from the section type's
- * descriptor, each with a flag for its kind (templates hold no logic beyond `each` and `if`).
+ * The editor's template context: one fieldset per section, its controls from the section type's
+ * descriptor, each with a flag for its kind (templates hold no logic beyond `each` and `if`), and
+ * `fieldNames`, every field the page holds, for an error to find its field.
  */
 export function reportEditorView(
   draft: ReportDraft,
   options: {
     events: readonly string[];
+    /** Parameter keys the property's events carry, for the condition pickers. */
+    params?: readonly string[];
     storedId?: string;
     fromFile?: string | null;
     /** Saved goals by name, for the goal picker. */
     savedGoals?: readonly string[];
+    personas?: readonly string[];
     /** Form text that could not be read, by field name: shown back as it was typed. */
     raw?: Readonly<Record<string, string>>;
   },
 ) {
-  const raw = options.raw ?? {};
+  const raw = { ...options.raw };
+  const goal = (typeof draft.goal === 'object' && draft.goal !== null ? draft.goal : {}) as {
+    event?: string;
+    where?: unknown[];
+  };
+  const pickers: Pickers = {
+    events: [...new Set([...options.events, ...(goal.event ? [goal.event] : [])])].sort(),
+    savedGoals: options.savedGoals ?? [],
+    personas: options.personas ?? [],
+  };
+  const params = options.params ?? [];
+  const header = headerView(draft, options, raw);
+  const goalWhere = conditionRows('goalWhere', goal.where, params, raw);
+  const filters = conditionRows('filters', draft.filters, params, raw);
+  const sections = draft.sections.map((section, index) => {
+    const type = String(section.type);
+    const descriptor = descriptorOf(type);
+    const view = descriptor
+      ? sectionView(index, section, descriptor, pickers, raw)
+      : { fields: [], more: undefined };
+    return {
+      index,
+      number: index + 1,
+      type,
+      label: descriptor?.label ?? type,
+      help: descriptor?.help ?? '',
+      first: index === 0,
+      last: index === draft.sections.length - 1,
+      ...view,
+      builderLink: builderLinkOf(section, index, options.storedId),
+      names: descriptor ? sectionFieldNames(view as ReturnType<typeof sectionView>) : [],
+    };
+  });
+  return {
+    ...header,
+    goalEvents: pickers.events.map((e) => ({ value: e, selected: e === goal.event })),
+    goalWhere,
+    filters,
+    sectionTypes: SECTION_DESCRIPTORS.map((d) => ({ type: d.type, label: d.label })),
+    sections,
+    fieldNames: [
+      ...HEADER_FIELDS,
+      ...[...goalWhere, ...filters].flatMap((r) => [r.subjectName, r.opName, r.valueName]),
+      ...sections.flatMap((s) => [`section.${s.index}.type`, ...s.names]),
+    ],
+  };
+}
+
+/** A stored report's funnel opens in the funnel builder, which can put it back into the section. */
+function builderLinkOf(section: Record<string, unknown>, index: number, storedId?: string) {
+  const query =
+    section.type === 'funnel' ? builderQueryOf(section.funnel as Partial<FunnelSpec>) : null;
+  return query !== null && storedId
+    ? `/funnel?${query}&report=${encodeURIComponent(storedId)}&section=${index}`
+    : null;
+}
+
+const HEADER_FIELDS = [
+  'id',
+  'title',
+  'savedGoal',
+  'goalEvent',
+  'goalName',
+  'goalValue',
+  'goals',
+  'segments',
+  'dateRange',
+  'start',
+  'end',
+  'comparison',
+  'timeZone',
+  'locale',
+  'currency',
+];
+
+/** The report's own fields: id, title, goal, range, comparison, locale. */
+function headerView(
+  draft: ReportDraft,
+  options: { storedId?: string; fromFile?: string | null; savedGoals?: readonly string[] },
+  raw: Record<string, string>,
+) {
   const range = draft.dateRange;
   const fixed =
     typeof range === 'object' && range !== null ? (range as Record<string, string>) : {};
   const saved = typeof draft.goal === 'string' ? draft.goal : '';
   const goal = (typeof draft.goal === 'object' && draft.goal !== null ? draft.goal : {}) as {
-    event?: string;
     name?: string;
-    where?: unknown[];
     value?: string;
   };
   const json = (v: unknown) => (Array.isArray(v) && v.length ? JSON.stringify(v, null, 1) : '');
-  const events = [...new Set([...options.events, ...(goal.event ? [goal.event] : [])])].sort();
   return {
     draft: {
       id: text(draft.id),
@@ -73,17 +139,15 @@ export function reportEditorView(
       includeIntraday: draft.includeIntraday === true,
       goalName: goal.name ?? '',
       savedGoal: saved,
-      goalWhere: raw.goalWhere ?? json(goal.where),
       goalValue: goal.value ?? '',
-      filters: raw.filters ?? json(draft.filters),
       segments: raw.segments ?? json(draft.segments),
       goals: raw.goals ?? json(draft.goals),
       start: fixed.start ?? '',
       end: fixed.end ?? '',
+      advancedOpen: Boolean(raw.segments ?? raw.goals ?? json(draft.segments) + json(draft.goals)),
     },
     storedId: options.storedId,
     fromFile: options.fromFile ?? null,
-    goalEvents: events.map((e) => ({ value: e, selected: e === goal.event })),
     savedGoals: [...new Set([...(options.savedGoals ?? []), ...(saved ? [saved] : [])])].map(
       (g) => ({ value: g, selected: g === saved }),
     ),
@@ -101,64 +165,5 @@ export function reportEditorView(
       label: COMPARISON_LABELS[c] ?? c,
       selected: c === (draft.comparison || 'previous_period'),
     })),
-    sectionTypes: SECTION_DESCRIPTORS.map((d) => ({ type: d.type, label: d.label })),
-    sections: draft.sections.map((section, index) => {
-      const type = String(section.type);
-      const descriptor = descriptorOf(type);
-      return {
-        index,
-        number: index + 1,
-        type,
-        label: descriptor?.label ?? type,
-        help: descriptor?.help ?? '',
-        example: EXAMPLES[type] ?? '',
-        first: index === 0,
-        last: index === draft.sections.length - 1,
-        fields: (descriptor?.fields ?? []).map((f) => {
-          const value = section[f.key];
-          const editor = f.editor;
-          const funnel = value as Partial<FunnelSpec> | undefined;
-          const builder = editor.kind === 'funnel' ? builderQueryOf(funnel) : null;
-          return {
-            name: sectionFieldName(index, f.key),
-            id: `section-${index}-${f.key}`,
-            label: f.label,
-            optional: f.optional,
-            value: raw[sectionFieldName(index, f.key)] ?? text(value),
-            isText: editor.kind === 'text',
-            isNumber: editor.kind === 'number',
-            isChoice: editor.kind === 'choice',
-            isCheckbox: editor.kind === 'checkbox',
-            isJson: editor.kind === 'json',
-            isFunnel: editor.kind === 'funnel',
-            checked: value === true,
-            ...(editor.kind === 'text' ? { maxLength: editor.maxLength } : {}),
-            ...(editor.kind === 'number'
-              ? { min: editor.min, max: editor.max, step: editor.step }
-              : {}),
-            choices:
-              editor.kind === 'choice'
-                ? editor.options.map((o) => ({ value: o, selected: o === value }))
-                : [],
-            summary: editor.kind === 'funnel' ? funnelSummary(funnel) : '',
-            // The builder edits a stored report's funnel in place and comes back here.
-            builderLink:
-              builder !== null && options.storedId
-                ? `/funnel?${builder}&report=${encodeURIComponent(options.storedId)}&section=${index}`
-                : null,
-          };
-        }),
-      };
-    }),
   };
 }
-
-/** What a JSON option of a section looks like filled in, shown beside its empty box. */
-const EXAMPLES: Record<string, string> = {
-  journey_sankey:
-    'Paths: {"start": "page_view", "steps": 4, "scope": "session"}: the journeys from the start event, 2 to 6 steps on.',
-  next_step:
-    'Next step: {"goal": "purchase", "nodeType": "event", "minSupport": 5}: from each event, the chance of converting and the likeliest next events.',
-  prediction:
-    'Prediction: {"horizonDays": 7, "trainDays": 28, "minSupport": 30}: the chance of the goal within 7 days, fitted on 28 days and backtested on the week before.',
-};

@@ -3,7 +3,9 @@ import { RELATIVE_RANGES } from '../../reports/relativeDateRange.js';
 import { reportDefinitionSchema } from '../../reports/reportDefinition.js';
 import { jsonFieldMessage, parseJsonField } from './jsonField.js';
 import { field } from './pageDeps.js';
-import { descriptorOf, sectionsFromForm, type FormProblem } from './sectionFields.js';
+import { readConditions } from './conditionRows.js';
+import { descriptorOf, type FormProblem } from './sectionFields.js';
+import { sectionsFromForm } from './sectionsFromForm.js';
 
 /** A report definition as the editor holds it: raw input, checked by the schema only on save. */
 export type ReportDraft = Record<string, unknown> & { sections: Record<string, unknown>[] };
@@ -63,7 +65,7 @@ function goalFromForm(body: Record<string, unknown>, problems?: FormProblem[]): 
   const saved = field(body, 'savedGoal').trim();
   if (saved) return saved;
   const name = field(body, 'goalName');
-  const where = jsonField(body, 'goalWhere', 'goal.where', problems);
+  const where = readConditions(body, 'goalWhere', 'goal.where', problems);
   const value = field(body, 'goalValue').trim();
   return {
     event: field(body, 'goalEvent'),
@@ -79,7 +81,7 @@ export function draftFromForm(
   problems?: FormProblem[],
 ): ReportDraft {
   const range = field(body, 'dateRange');
-  const filters = jsonField(body, 'filters', 'filters', problems);
+  const filters = readConditions(body, 'filters', 'filters', problems);
   const segments = jsonField(body, 'segments', 'segments', problems);
   const goals = jsonField(body, 'goals', 'goals', problems);
   return {
@@ -116,9 +118,12 @@ export function readDraft(body: Record<string, unknown>): {
 export function newSection(type: string, draft: ReportDraft): Record<string, unknown> {
   const descriptor = descriptorOf(type);
   if (!descriptor) throw new InputError(`add: no section type ${type}`, 'add');
-  if (type !== 'funnel') return { type };
-  const goal = (draft.goal as { event?: string } | undefined)?.event || 'purchase';
-  return { type, funnel: { steps: [{ event: 'page_view' }, { event: goal }] } };
+  if (type !== 'funnel' && type !== 'trended_funnel') return { type };
+  const goal =
+    typeof draft.goal === 'string' && draft.goal
+      ? { goal: draft.goal }
+      : { event: (draft.goal as { event?: string } | undefined)?.event || 'purchase' };
+  return { type, funnel: { steps: [{ event: 'page_view' }, goal] } };
 }
 
 /**

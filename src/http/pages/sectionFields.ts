@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import { InputError } from '../../errors/errors.js';
 import { sectionSchema } from '../../reports/reportDefinition.js';
-import { jsonFieldMessage, parseJsonField } from './jsonField.js';
+import { SECTION_WORDS } from './sectionWords.js';
 
 /** A form value that could not be read: the schema path, the form field's name, the text kept. */
 export interface FormProblem {
@@ -15,12 +14,19 @@ export interface FormProblem {
 export type FieldKind =
   | { kind: 'text'; maxLength?: number }
   | { kind: 'number'; min?: number; max?: number; step: number }
-  | { kind: 'choice'; options: readonly string[] }
-  | { kind: 'checkbox' }
-  | { kind: 'funnel' }
-  | { kind: 'json' };
+  | { kind: 'choice'; options: readonly string[]; fallback?: string }
+  | { kind: 'checkbox'; defaultOn: boolean }
+  /** A funnel's steps: one row per step, each an event or a saved goal. */
+  | { kind: 'steps' }
+  /** A start, end or goal point: an event or a saved goal. */
+  | { kind: 'anchor' }
+  /** Events to leave out: a list picked from the property's events. */
+  | { kind: 'events' }
+  /** Saved personas by name. */
+  | { kind: 'personas' };
 
 export interface FieldDescriptor {
+  /** Where the value sits in the section, dotted: `title`, `paths.scope`, `funnel.steps`. */
   readonly key: string;
   readonly label: string;
   readonly optional: boolean;
@@ -34,52 +40,9 @@ export interface SectionDescriptor {
   readonly fields: readonly FieldDescriptor[];
 }
 
-/**
- * Words for people, per section type. Only labels live here: the fields and their limits come
- * from the schema, so a section type added to the union is editable at once (with generic labels).
- */
-const WORDS: Record<string, { label: string; help: string; fields?: Record<string, string> }> = {
-  kpi_summary: {
-    label: 'Key figures',
-    help: 'Users, sessions, conversions and revenue, against the comparison period.',
-  },
-  data_quality: {
-    label: 'Data quality',
-    help: 'Which days are complete, intraday or missing, so nobody reads a partial day as a drop.',
-  },
-  funnel: {
-    label: 'Funnel',
-    help: 'A conversion funnel: edit its steps and options in the funnel builder.',
-    fields: { funnel: 'Funnel' },
-  },
-  trended_funnel: {
-    label: 'Trended funnel',
-    help: 'Conversion to the last step per day or week of entry, against the comparison period.',
-    fields: { funnel: 'Funnel', interval: 'Per' },
-  },
-  stages: {
-    label: 'Journey stages',
-    help: 'Progression through the journey stages, time between them and pain points.',
-  },
-  prediction: {
-    label: 'Prediction',
-    help: "Who converts next, as of the report's last day: the model's backtest against the overall rate and the current step alone, in words and by tenth.",
-    fields: { predict: 'Prediction' },
-  },
-  retention: {
-    label: 'Retention',
-    help: 'Cohorts by first visit: returning share and repeat conversion.',
-    fields: { period: 'Cohort by', periods: 'Number of cohorts' },
-  },
-};
-
-const humanize = (key: string) => {
-  const words = key.replace(/([a-z])([A-Z])/g, '$1 $2').replaceAll('_', ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase();
-};
-
 type AnySchema = z.ZodType & {
-  def: { type: string; innerType?: AnySchema };
+  def: { type: string; innerType?: AnySchema; defaultValue?: unknown };
+  shape?: Record<string, AnySchema>;
   options?: readonly string[];
   minValue?: number | null;
   maxValue?: number | null;
@@ -87,62 +50,96 @@ type AnySchema = z.ZodType & {
   maxLength?: number | null;
 };
 
-function editorOf(key: string, schema: AnySchema): { optional: boolean; editor: FieldKind } {
+const humanize = (key: string) => {
+  const words = key.replace(/([a-z])([A-Z])/g, '$1 $2').replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase();
+};
+
+const finite = (n: number | null | undefined) =>
+  typeof n === 'number' && Number.isFinite(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER
+    ? n
+    : undefined;
+
+/** The schema under optional/default/prefault/nullable, whether it may be left out, its default. */
+function unwrap(schema: AnySchema): { inner: AnySchema; optional: boolean; fallback: unknown } {
   let inner = schema;
   let optional = false;
-  while ((inner.def.type === 'optional' || inner.def.type === 'default') && inner.def.innerType) {
-    optional = true;
+  let fallback: unknown;
+  while (inner.def.innerType) {
+    if (['optional', 'default', 'prefault'].includes(inner.def.type)) optional = true;
+    if (inner.def.type === 'default') fallback = inner.def.defaultValue;
     inner = inner.def.innerType;
   }
-  const finite = (n: number | null | undefined) =>
-    typeof n === 'number' && Number.isFinite(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER
-      ? n
-      : undefined;
-  const editor: FieldKind = (() => {
-    if (key === 'funnel' && inner.def.type === 'object') return { kind: 'funnel' };
-    switch (inner.def.type) {
-      case 'string': {
-        const max = finite(inner.maxLength);
-        return { kind: 'text', ...(max === undefined ? {} : { maxLength: max }) };
-      }
-      case 'number': {
-        const min = finite(inner.minValue);
-        const max = finite(inner.maxValue);
-        return {
-          kind: 'number',
-          step: inner.isInt ? 1 : 0.01,
-          ...(min === undefined ? {} : { min }),
-          ...(max === undefined ? {} : { max }),
-        };
-      }
-      case 'enum':
-        return { kind: 'choice', options: inner.options ?? [] };
-      case 'boolean':
-        return { kind: 'checkbox' };
-      default:
-        return { kind: 'json' };
+  return { inner, optional, fallback };
+}
+
+/** The control for one value, or undefined when the form leaves it to the JSON view. */
+function editorOf(key: string, schema: AnySchema): FieldKind | undefined {
+  const { inner, fallback } = unwrap(schema);
+  const leaf = key.split('.').pop() ?? key;
+  switch (inner.def.type) {
+    case 'string': {
+      const max = finite(inner.maxLength);
+      return { kind: 'text', ...(max === undefined ? {} : { maxLength: max }) };
     }
-  })();
-  return { optional, editor };
+    case 'number': {
+      const min = finite(inner.minValue);
+      const max = finite(inner.maxValue);
+      return {
+        kind: 'number',
+        step: inner.isInt ? 1 : 0.01,
+        ...(min === undefined ? {} : { min }),
+        ...(max === undefined ? {} : { max }),
+      };
+    }
+    case 'enum':
+      return {
+        kind: 'choice',
+        options: inner.options ?? [],
+        ...(typeof fallback === 'string' ? { fallback } : {}),
+      };
+    case 'boolean':
+      return { kind: 'checkbox', defaultOn: fallback === true };
+    case 'union':
+      return ['start', 'end', 'goal'].includes(leaf) ? { kind: 'anchor' } : undefined;
+    case 'array':
+      if (leaf === 'steps') return { kind: 'steps' };
+      if (leaf === 'exclude') return { kind: 'events' };
+      if (leaf === 'personas') return { kind: 'personas' };
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The section's fields: its own, and one level into a nested spec (funnel, paths, next step). */
+function fieldsOf(type: string, shape: Record<string, AnySchema>): FieldDescriptor[] {
+  const words = SECTION_WORDS[type]?.fields ?? {};
+  return Object.entries(shape).flatMap(([key, schema]): FieldDescriptor[] => {
+    if (key === 'type') return [];
+    const { inner, optional } = unwrap(schema);
+    const entries: [string, AnySchema, boolean][] =
+      inner.def.type === 'object' && inner.shape
+        ? Object.entries(inner.shape).map(([k, s]) => [`${key}.${k}`, s, unwrap(s).optional])
+        : [[key, schema, optional]];
+    return entries.flatMap(([k, s, opt]) => {
+      const editor = editorOf(k, s);
+      const label = words[k] ?? humanize(k.split('.').pop() ?? k);
+      return editor ? [{ key: k, label, optional: opt, editor }] : [];
+    });
+  });
 }
 
 /** Every section type the definition schema accepts, with its fields, in the union's order. */
 export const SECTION_DESCRIPTORS: readonly SectionDescriptor[] = sectionSchema.options.map(
   (option) => {
     const type = option.shape.type.value;
-    const words = WORDS[type];
-    const fields = Object.entries(option.shape as Record<string, AnySchema>)
-      .filter(([key]) => key !== 'type')
-      .map(([key, schema]) => ({
-        key,
-        label: words?.fields?.[key] ?? humanize(key),
-        ...editorOf(key, schema),
-      }));
+    const words = SECTION_WORDS[type];
     return {
       type,
       label: words?.label ?? humanize(type),
       help: words?.help ?? '',
-      fields,
+      fields: fieldsOf(type, option.shape as Record<string, AnySchema>),
     };
   },
 );
@@ -150,64 +147,5 @@ export const SECTION_DESCRIPTORS: readonly SectionDescriptor[] = sectionSchema.o
 export const descriptorOf = (type: string): SectionDescriptor | undefined =>
   SECTION_DESCRIPTORS.find((d) => d.type === type);
 
-/** A form field's name for a section's option: `section.2.periods`. */
+/** A form field's name for a section's option: `section.2.periods`, `section.1.paths.scope`. */
 export const sectionFieldName = (index: number, key: string): string => `section.${index}.${key}`;
-
-/**
- * The sections of a report form, in the form's order, as raw definitions for the schema to check.
- * A value the form cannot even read (a number that is not one, JSON that does not parse) is an
- * InputError naming the section's path, as the schema's own errors do.
- */
-export function sectionsFromForm(
-  body: Record<string, unknown>,
-  problems?: FormProblem[],
-): Record<string, unknown>[] {
-  const indexes = [
-    ...new Set(
-      Object.keys(body)
-        .map((k) => /^section\.(\d{1,2})\.type$/.exec(k)?.[1])
-        .filter((i): i is string => i !== undefined)
-        .map(Number),
-    ),
-  ].sort((a, b) => a - b);
-  return indexes.map((formIndex, position) => {
-    const read = (key: string) => {
-      const raw = body[sectionFieldName(formIndex, key)];
-      const first = Array.isArray(raw) ? raw[0] : raw;
-      return typeof first === 'string' ? first.trim() : undefined;
-    };
-    const type = read('type') ?? '';
-    const descriptor = descriptorOf(type);
-    if (!descriptor)
-      throw new InputError(
-        `sections[${position}].type: expected one of ${SECTION_DESCRIPTORS.map((d) => d.type).join(', ')}`,
-        `sections[${position}].type`,
-      );
-    const section: Record<string, unknown> = { type };
-    for (const f of descriptor.fields) {
-      const value = read(f.key);
-      const path = `sections[${position}].${f.key}`;
-      // With a collector, a value the form cannot read is noted (its text kept) and skipped.
-      const fault = (message: string) => {
-        if (!problems) throw new InputError(`${path}: ${message}`, path);
-        problems.push({ path, name: sectionFieldName(position, f.key), raw: value ?? '', message });
-      };
-      if (f.editor.kind === 'checkbox') {
-        if (value !== undefined) section[f.key] = true;
-        else if (!f.optional) section[f.key] = false;
-        continue;
-      }
-      if (value === undefined || value === '') continue;
-      if (f.editor.kind === 'number') {
-        const n = Number(value);
-        if (!Number.isFinite(n)) fault('expected a number');
-        else section[f.key] = n;
-      } else if (f.editor.kind === 'funnel' || f.editor.kind === 'json') {
-        const parsed = parseJsonField(value);
-        if (parsed.ok) section[f.key] = parsed.value;
-        else fault(jsonFieldMessage(parsed));
-      } else section[f.key] = value;
-    }
-    return section;
-  });
-}

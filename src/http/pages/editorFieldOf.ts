@@ -1,0 +1,36 @@
+/** The report editor's header field for a path of the report definition, outside sections and lists. */
+function headerFieldOf(path: string): string | undefined {
+  if (/^(id|title|timeZone|locale|currency|comparison)$/.test(path)) return path;
+  if (path === 'dateRange.start' || path === 'dateRange.end')
+    return path === 'dateRange.start' ? 'start' : 'end';
+  if (path === 'dateRange') return 'dateRange';
+  if (path === 'goal.value') return 'goalValue';
+  if (path === 'goal.name') return 'goalName';
+  if (path === 'goal' || path.startsWith('goal.')) return 'goalEvent';
+  for (const list of ['segments', 'goals'])
+    if (path === list || path.startsWith(`${list}[`) || path.startsWith(`${list}.`)) return list;
+  return undefined;
+}
+
+/**
+ * The editor's field for a path of the report definition: the control nearest the path among
+ * the fields the page holds (`names`), a section's JSON box for what no control edits, else the
+ * section itself. `sections[1].funnel.steps[2].goal` → `section.1.funnel.steps.2.ref`.
+ */
+export function editorFieldOf(path: string, names: readonly string[]): string | undefined {
+  if (!/^(sections\[|goal\.where|filters)/.test(path)) return headerFieldOf(path);
+  const known = new Set(names);
+  const parts = path
+    .replace(/^sections\[(\d+)\]/, 'section.$1')
+    .replace(/^goal\.where/, 'goalWhere')
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.');
+  for (let n = parts.length; n > 0; n--) {
+    const at = parts.slice(0, n).join('.');
+    for (const name of [at, `${at}.ref`, `${at}.subject`, `${at}.0.subject`])
+      if (known.has(name)) return name;
+  }
+  const section = /^section\.(\d+)/.exec(parts.join('.'))?.[0];
+  if (!section) return undefined;
+  return known.has(`${section}.more`) ? `${section}.more` : `${section}.type`;
+}
