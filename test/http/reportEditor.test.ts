@@ -611,6 +611,65 @@ describe('the report editor pages', () => {
     await form('/reports/all-sections/delete', {});
   });
 
+  it('answers every malformed value the form can send with the form again, never a 500', async () => {
+    // Every field of a form holding one section of each type, as the page names them.
+    const draft: ReportDraft = {
+      goal: { event: 'purchase', where: [{ param: 'currency', op: 'eq', value: 'USD' }] },
+      filters: [{ field: 'device.category', op: 'eq', value: 'mobile' }],
+      sections: SECTION_TYPES.map((type) => ({ type })),
+    };
+    const names = reportEditorView(draft, { events: ['purchase'] }).fieldNames.filter(
+      (n) => !n.endsWith('.type'),
+    );
+    expect(names.length).toBeGreaterThan(80);
+    const nasty = [
+      '',
+      ' ',
+      'x'.repeat(5000),
+      '{',
+      '-1',
+      '1e400',
+      '<script>alert(1)</script>',
+      'event:',
+      'goal:no such goal',
+      '__proto__:x',
+      'NaN',
+      '[]',
+    ];
+    const base = {
+      id: 'fuzz',
+      title: 'Fuzz',
+      goalEvent: 'purchase',
+      dateRange: 'fixed',
+      start: RANGE.from,
+      end: RANGE.to,
+      ...Object.fromEntries(SECTION_TYPES.map((type, i) => [`section.${i}.type`, type])),
+    };
+    const statuses = new Set<number>();
+    // All fields at once with one bad value (a long one would pass the body's size limit), then
+    // each field alone with a bad value in turn.
+    for (const value of nasty.filter((v) => v.length < 100)) {
+      const res = await form('/reports/edit', {
+        ...base,
+        ...Object.fromEntries(names.map((n) => [n, value])),
+        op: 'save',
+      });
+      statuses.add(res.status);
+      await res.arrayBuffer();
+    }
+    for (const [i, name] of names.entries()) {
+      const res = await form('/reports/edit', {
+        ...base,
+        [name]: [nasty[i % nasty.length]!, nasty[(i + 3) % nasty.length]!],
+        op: 'save',
+      });
+      statuses.add(res.status);
+      await res.arrayBuffer();
+    }
+    expect([...statuses].filter((st) => st !== 400 && st !== 303)).toEqual([]);
+    await form('/reports/fuzz/delete', {});
+  });
+
   it('deletes a report', async () => {
     const res = await form('/reports/march-checkout/delete', {});
     expect(res.status).toBe(303);
