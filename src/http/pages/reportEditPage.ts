@@ -156,6 +156,12 @@ export function reportEditPage(router: Router, deps: PageDeps): void {
     '/reports/preview',
     editorPost(deps, (draft, body, res) => previewDraft(deps, res, draft, body)),
   );
+  storedReportRoutes(router, deps);
+}
+
+/** A stored report deleted, or one of its sections given the funnel the builder sends back. */
+function storedReportRoutes(router: Router, deps: PageDeps): void {
+  const repo = () => new DefinitionsRepo<Record<string, unknown>>(deps.store, 'reports');
 
   router.post('/reports/:id/delete', async (req, res, next) => {
     try {
