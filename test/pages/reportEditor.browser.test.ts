@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../http/support/testApp.js';
 import { fieldErrorOf, shots, signIn, startHarness, type Harness } from './pagesHarness.js';
@@ -5,6 +7,8 @@ import { fieldErrorOf, shots, signIn, startHarness, type Harness } from './pages
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
+  // Chromium's first pages on a busy machine can take longer than the harness's default.
+  h.page.setDefaultTimeout(60_000);
   await signIn(h);
   await call(`${h.service.url}/api/goals/USD purchase`, {
     method: 'PUT',
@@ -19,6 +23,28 @@ afterAll(async () => {
 const value = (selector: string) =>
   h.page.$eval(selector, (e) => (e as HTMLInputElement | HTMLTextAreaElement).value);
 
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The serious and critical accessibility violations axe-core finds on the page as it is. */
+async function seriousViolations(): Promise<string[]> {
+  await h.page.evaluate(AXE);
+  const found = await h.page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(): Promise<{
+            violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+          }>;
+        };
+      }
+    ).axe;
+    return (await axe.run()).violations;
+  });
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 async function submit(selector: string) {
   await Promise.all([h.page.waitForNavigation(), h.page.click(selector)]);
 }
@@ -28,6 +54,7 @@ describe('the report editor in a real browser', () => {
     const { page, service } = h;
     await page.goto(`${service.url}/reports/new`);
     await shots(page, '20a-report-editor-empty');
+    expect(await seriousViolations()).toEqual([]);
     await page.type('#report-form input[name="id"]', 'weekly');
     await page.type('#report-form input[name="title"]', 'Weekly');
     await page.select('#report-form select[name="savedGoal"]', 'USD purchase');
@@ -73,6 +100,7 @@ describe('the report editor in a real browser', () => {
     expect(await value('#section-3-more')).toBe('{"funnel":\n {"exclusions": [],}\n}');
     expect(await page.$$eval('#sections .section', (s) => s.length)).toBe(4);
     await shots(page, '20-report-editor-json-typo');
+    expect(await seriousViolations()).toEqual([]);
     await page.$eval('#section-3-more', (t) => ((t as HTMLTextAreaElement).value = ''));
     await page.click('.section:nth-child(4) .section-remove');
   });
