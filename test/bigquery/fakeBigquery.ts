@@ -66,6 +66,8 @@ export class FakeBigquery {
   /** Bytes the dry run reports for a job. */
   dryRunBytes: (job: JobBody) => number = () => 1_000_000;
   result: FakeResult = { schema: { fields: [] }, rows: [] };
+  /** A job's own result by its SQL, where one answer for every job is not enough. */
+  resultFor: (sql: string) => FakeResult | undefined = () => undefined;
   /** Rows per page of getQueryResults (BigQuery pages by size; tests page by count). */
   pageSize = 1000;
   /** getQueryResults answers `jobComplete: false` this many times (after waiting) first. */
@@ -95,6 +97,7 @@ export class FakeBigquery {
     this.uploads.length = 0;
     this.dryRunBytes = () => 1_000_000;
     this.result = { schema: { fields: [] }, rows: [] };
+    this.resultFor = () => undefined;
     this.pageSize = 1000;
     this.incompletePolls = 0;
   }
@@ -236,16 +239,18 @@ export class FakeBigquery {
           jobComplete: false,
         });
       }
+      const result =
+        this.resultFor((job.configuration.query as { query?: string }).query ?? '') ?? this.result;
       const start = Number(request.query.pageToken ?? 0);
       const size = Math.min(this.pageSize, Number(request.query.maxResults ?? this.pageSize));
-      const rows = this.result.rows.slice(start, start + size);
-      const next = start + size < this.result.rows.length ? String(start + size) : undefined;
+      const rows = result.rows.slice(start, start + size);
+      const next = start + size < result.rows.length ? String(start + size) : undefined;
       return ok({
         kind: 'bigquery#getQueryResultsResponse',
         jobReference: job.jobReference,
-        schema: this.result.schema,
+        schema: result.schema,
         ...(rows.length > 0 ? { rows } : {}),
-        totalRows: String(this.result.rows.length),
+        totalRows: String(result.rows.length),
         ...(next ? { pageToken: next } : {}),
         totalBytesProcessed: String(this.dryRunBytes(job)),
         jobComplete: true,

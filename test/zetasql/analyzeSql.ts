@@ -135,3 +135,46 @@ function sqlError(detail: string): Extract<AnalyzeResult, { ok: false }> {
     detail,
   };
 }
+
+/**
+ * Analyzes one statement of any kind (DDL, MERGE, DROP): `{ ok: true, kind }` with the kind of
+ * resolved statement ZetaSQL built (`resolvedMergeStmtNode`), or the SQL error as analyzeSql's.
+ */
+export async function analyzeStatement(
+  sql: string,
+  paramTypes: Readonly<Record<string, ParamType>> = {},
+): Promise<{ readonly ok: true; readonly kind: string } | Extract<AnalyzeResult, { ok: false }>> {
+  const server = await startZetaSqlServer();
+  const [catalogId, analyzer] = await Promise.all([
+    analysisCatalogId({}),
+    analyzerOptions(paramTypes),
+  ]);
+  // BigQuery's statements beyond queries: CREATE TABLE, DROP, MERGE (ResolvedNodeKind numbers).
+  const kinds = [38, 50, 90, 101] as const;
+  try {
+    const response = await server.client.analyze({
+      registeredCatalogId: catalogId,
+      options: {
+        ...analyzer,
+        languageOptions: { ...analyzer.languageOptions, supportedStatementKinds: [...kinds] },
+      },
+      sqlStatement: sql,
+    });
+    // Statement kinds nest by family (create → create table base → create table): the innermost.
+    let node = (response?.resolvedStatement ?? {}) as Record<string, unknown>;
+    let kind: string | undefined;
+    for (;;) {
+      const key = Object.keys(node).find(
+        (k) => /(Stmt|StmtBase|Statement)Node$/.test(k) && node[k],
+      );
+      if (!key) break;
+      kind = key;
+      node = node[key] as Record<string, unknown>;
+    }
+    return kind ? { ok: true, kind } : sqlError('nothing was analyzed');
+  } catch (error) {
+    const failure = zetaSqlFailure(error);
+    if (failure) return failure;
+    throw error;
+  }
+}

@@ -133,13 +133,15 @@ export class BigqueryEngine implements Engine {
   /**
    * Appends a newline-delimited JSON file to `table` (`project.dataset.table`) in one load job,
    * creating the table with `fields` when missing: a load job commits all of its rows or none.
+   * `replace` empties the table first in the same job (a staging table loaded afresh).
    */
   async loadNdjson(
     table: string,
     file: string,
     fields: readonly BigqueryTableField[],
+    options: { replace?: boolean } = {},
   ): Promise<{ rows: number }> {
-    return this.load(table, file, fields, 'WRITE_APPEND');
+    return this.load(table, file, fields, options.replace ? 'WRITE_TRUNCATE' : 'WRITE_APPEND');
   }
 
   /**
