@@ -4,13 +4,33 @@ import type { Engine } from '../engines/engine.js';
 import { openEngine } from '../engines/openEngine.js';
 import { PathlightError, PreparingError } from '../errors/errors.js';
 import { needsSample, prepareSample } from './prepareSample.js';
+import { ReopeningEngine } from './reopeningEngine.js';
 
 /** The engine the service serves with, and how its data is coming along. */
 export interface ServingEngine {
   readonly engine: Engine;
   /** Settles once the data is there (at once when nothing had to be prepared). */
   readonly ready: Promise<void>;
+  /**
+   * Runs a write to the events file with the service's reader closed, then reads the file
+   * afresh; queries wait meanwhile. BigQuery has no file: the write just runs.
+   */
+  whileClosed<T>(write: () => Promise<T>): Promise<T>;
 }
+
+/** The configured engine; the embedded file behind a reader that can close for a write. */
+function servingOpen(config: Config): Promise<Engine> {
+  if (config.PATHLIGHT_ENGINE === 'bigquery') return openEngine(config);
+  return ReopeningEngine.open(() => openEngine(config));
+}
+
+/** A reopening reader's whileClosed, or the write alone where there is no file to close. */
+const closing =
+  (engine: () => Engine | undefined) =>
+  <T>(write: () => Promise<T>): Promise<T> => {
+    const current = engine();
+    return current instanceof ReopeningEngine ? current.whileClosed(write) : write();
+  };
 
 /**
  * The events engine, available at once: when the first start must build the sample, an engine
@@ -19,7 +39,10 @@ export interface ServingEngine {
  * build in progress, which leaves no events file behind.
  */
 export async function servingEngine(config: Config, logger: Logger): Promise<ServingEngine> {
-  if (!needsSample(config)) return { engine: await openEngine(config), ready: Promise.resolve() };
+  if (!needsSample(config)) {
+    const engine = await servingOpen(config);
+    return { engine, ready: Promise.resolve(), whileClosed: closing(() => engine) };
+  }
   const stop = new AbortController();
   let step = 'starting';
   let opened: Engine | undefined;
@@ -30,7 +53,7 @@ export async function servingEngine(config: Config, logger: Logger): Promise<Ser
     },
     signal: stop.signal,
   })
-    .then(() => openEngine(config))
+    .then(() => servingOpen(config))
     .then(
       (engine) => {
         opened = engine;
@@ -60,5 +83,13 @@ export async function servingEngine(config: Config, logger: Logger): Promise<Ser
       await opened?.close();
     },
   };
-  return { engine, ready };
+  return {
+    engine,
+    ready,
+    // A write before the sample is there waits for it, so it lands in the finished file.
+    whileClosed: async (write) => {
+      await ready;
+      return closing(() => opened)(write);
+    },
+  };
 }

@@ -31,6 +31,12 @@ export class NotFoundError extends PathlightError {
   override readonly status = 404;
 }
 
+/** A request body past the size the service takes (an upload too large): HTTP 413. */
+export class TooLargeError extends InputError {
+  override readonly code = 'payload_too_large';
+  override readonly status = 413;
+}
+
 /** A file being imported is malformed: names the file, line (or row) and field. */
 export class ImportError extends InputError {
   override readonly code = 'invalid_import';

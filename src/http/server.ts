@@ -15,6 +15,9 @@ import type { StoreDb } from '../store/storeDb.js';
 import { apiRouter } from './api/apiRouter.js';
 import { requireAccess, type AccessOptions } from './auth/access.js';
 import { errorHandler, notFound } from './errorHandler.js';
+import type { UploadImports } from '../app/importUploads.js';
+import { UPLOAD_LIMIT_BYTES } from './pages/importPage.js';
+import { multipartForm } from './pages/multipartForm.js';
 import { loadViews, pagesRouter, publicDir, signInRouter } from './pages/pagesRouter.js';
 import { staticExtras } from './pages/staticExtras.js';
 import { rateLimiter } from './rateLimiter.js';
@@ -44,7 +47,15 @@ export interface AppDeps {
   readonly pool?: BrowserPool;
   /** GA4's Data API (GA4_PROPERTY_ID set), for the data-quality box of report previews. */
   readonly ga4?: Pick<Ga4DataApi, 'totals'>;
-  readonly limits?: { bodyKb?: number; apiPerMinute?: number; linksPerMinute?: number };
+  readonly limits?: {
+    bodyKb?: number;
+    apiPerMinute?: number;
+    linksPerMinute?: number;
+    /** The largest upload on the import page. */
+    uploadBytes?: number;
+  };
+  /** Offline-event and cost uploads (the import page); absent, the page refuses them. */
+  readonly imports?: UploadImports;
   /** Making shared links (the API and the Share dialog); absent when sharing is off. */
   readonly links?: LinkService;
   /** Behind App Engine: one proxy hop in front, so `req.ip` is the client's. */
@@ -107,6 +118,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: bodyLimit, parameterLimit: 200 }));
   app.use(cookieParser());
+  const uploadLimitBytes = deps.limits?.uploadBytes ?? UPLOAD_LIMIT_BYTES;
+  // Before access control, so the CSRF check finds the form's token among the multipart fields.
+  app.use('/import', multipartForm(uploadLimitBytes));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -122,7 +136,15 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', rateLimiter(deps.limits?.apiPerMinute ?? 300));
   app.use(requireAccess(deps.access));
   app.use('/api', apiRouter(apiDeps, deps.extendApi));
-  app.use(pagesRouter({ ...apiDeps, views, access: deps.access }));
+  app.use(
+    pagesRouter({
+      ...apiDeps,
+      views,
+      access: deps.access,
+      uploadLimitBytes,
+      ...(deps.imports ? { imports: deps.imports } : {}),
+    }),
+  );
   app.use(notFound);
   app.use(errorHandler(deps.logger, views));
   return app;

@@ -1,5 +1,6 @@
 import type { Express, Router } from 'express';
 import type { Logger } from 'pino';
+import { uploadImports } from '../app/importUploads.js';
 import { storedGoals, storedReportDefinition } from '../app/storedDefinitions.js';
 import type { Config } from '../config/config.js';
 import { onAppEngine } from '../http/onAppEngine.js';
@@ -82,5 +83,6 @@ export function serviceApp(
       linksPerMinute: config.PATHLIGHT_LINK_RATE_LIMIT,
     },
     trustProxy: config.PATHLIGHT_TRUST_IAP,
+    imports: uploadImports(config, parts.whileClosed),
   });
 }

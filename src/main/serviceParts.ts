@@ -22,6 +22,8 @@ export interface ServiceParts {
   readonly htmlOnly: boolean;
   /** GA4's Data API, when a property is configured: key events and the reports' totals check. */
   readonly ga4?: Ga4DataApi;
+  /** Runs a write to the events file with the service's reader closed, queries waiting. */
+  whileClosed<T>(write: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -46,7 +48,7 @@ function browserPoolFor(config: Config, logger: Logger): { pool?: BrowserPool; h
  * data requests say how far along the sample is and store calls wait.
  */
 export async function openServiceParts(config: Config, logger: Logger): Promise<ServiceParts> {
-  const { engine } = await servingEngine(config, logger);
+  const { engine, whileClosed } = await servingEngine(config, logger);
   const opening = openStore(config).then(({ store, applied }) => {
     if (applied.length > 0) logger.info({ applied }, 'store migrated');
     return store;
@@ -63,6 +65,7 @@ export async function openServiceParts(config: Config, logger: Logger): Promise<
     store,
     transport,
     htmlOnly,
+    whileClosed,
     ...(outbox ? { outbox } : {}),
     ...(pool ? { pool } : {}),
     ...(ga4 ? { ga4 } : {}),

@@ -429,7 +429,6 @@ describe('the report editor pages', () => {
         scope: 'session',
         type: 'open',
         breakdownLimit: 5,
-        identity: 'blended',
         steps: [{ event: 'page_view' }, { event: 'purchase', within: '1d' }],
       },
     });

@@ -1,8 +1,13 @@
+import type { UploadImports } from '../../app/importUploads.js';
 import type { ApiDeps } from '../api/apiDeps.js';
 import type { Views } from './views.js';
 
 export interface PageDeps extends ApiDeps {
   readonly views: Views;
+  /** The upload page's imports; absent, the page says imports are not available. */
+  readonly imports?: UploadImports;
+  /** The largest upload taken, in bytes. */
+  readonly uploadLimitBytes?: number;
 }
 
 /** The last 28 full days (UTC), the default range of the pages. */

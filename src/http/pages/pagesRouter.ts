@@ -4,6 +4,7 @@ import type { AccessOptions } from '../auth/access.js';
 import { eventsPage } from './eventsPage.js';
 import { explorePage } from './explorePage.js';
 import { funnelPage } from './funnelPage.js';
+import { importPage, UPLOAD_LIMIT_BYTES } from './importPage.js';
 import { outboxPage } from './outboxPage.js';
 import type { PageDeps } from './pageDeps.js';
 import { personasPage } from './personasPage.js';
@@ -44,6 +45,7 @@ export function pagesRouter(deps: PageDeps & { access: AccessOptions }): Router 
   predictPage(router, deps);
   personasPage(router, deps);
   mapPage(router, deps);
+  importPage(router, { ...deps, uploadLimitBytes: deps.uploadLimitBytes ?? UPLOAD_LIMIT_BYTES });
   signOut(router);
   return router;
 }
