@@ -252,6 +252,40 @@ describe('behind Identity-Aware Proxy', () => {
     );
   });
 
+  it('shows a viewer the import page without its forms, refuses a viewer’s upload, and an editor’s without the CSRF token', async () => {
+    const upload = (jwt: string, csrf?: string) => {
+      const form = new FormData();
+      if (csrf) form.set('_csrf', csrf);
+      form.set(
+        'offlineFiles',
+        new Blob(['client_id,timestamp_micros,event_name\nc1,1709287200000000,store_visit\n']),
+        'visits.csv',
+      );
+      return fetch(`${service!.url}/import/offline`, {
+        method: 'POST',
+        headers: { 'x-goog-iap-jwt-assertion': jwt, Accept: 'application/json' },
+        body: form,
+      });
+    };
+    const viewer = await token('ceo@example.com');
+    const page = await as(viewer, { headers: { Accept: 'text/html' } }, '/import');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Only editors can import files.');
+    expect(page.body).not.toContain("id='offline-form'");
+    const csrf = (await as(viewer)).body.csrfToken as string;
+    const refused = await upload(viewer, csrf);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+      'ceo@example.com may view and run, not change',
+    );
+    const editor = await token('lead@example.com');
+    const noCsrf = await upload(editor);
+    expect(noCsrf.status).toBe(403);
+    expect(((await noCsrf.json()) as { error: { message: string } }).error.message).toBe(
+      'missing or wrong CSRF token; reload the page and try again',
+    );
+  });
+
   it('keeps a viewer out of the report editor and its saves, and lets an editor in', async () => {
     const viewer = await token('ceo@example.com');
     const csrf = (await as(viewer)).body.csrfToken as string;
