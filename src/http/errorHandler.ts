@@ -1,7 +1,12 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
-import { PathlightError, PreparingError, formatIssuePath } from '../errors/errors.js';
+import {
+  NotFoundError,
+  PathlightError,
+  PreparingError,
+  formatIssuePath,
+} from '../errors/errors.js';
 import type { Views } from './pages/views.js';
 
 export interface ErrorBody {
@@ -93,10 +98,14 @@ export function errorHandler(logger: Logger, views?: Views): ErrorRequestHandler
   };
 }
 
-export const notFound: RequestHandler = (req, res) => {
-  res
-    .status(404)
-    .json({ error: { code: 'not_found', message: `no route for ${req.method} ${req.path}` } });
+/** No route: the API answers in its JSON shape, a browser gets the site's own page saying so. */
+export const notFound: RequestHandler = (req, _res, next) => {
+  const page = !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
+  next(
+    new NotFoundError(
+      page ? `There is no page at ${req.path}.` : `no route for ${req.method} ${req.path}`,
+    ),
+  );
 };
 
 export function escapeHtml(text: string): string {

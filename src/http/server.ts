@@ -10,6 +10,7 @@ import type { Engine } from '../engines/engine.js';
 import type { Ga4DataApi } from '../ga4/ga4DataApi.js';
 import type { LinkService } from '../links/linkService.js';
 import type { BrowserPool } from '../render/browserPool.js';
+import { READY_SCRIPT_SOURCE } from '../render/renderHtml.js';
 import type { Drainer } from '../app/drainer.js';
 import type { StoreDb } from '../store/storeDb.js';
 import { apiRouter } from './api/apiRouter.js';
@@ -94,7 +95,7 @@ export function createApp(deps: AppDeps): Express {
     helmet({
       contentSecurityPolicy: {
         directives: {
-          'script-src': ["'self'"],
+          'script-src': ["'self'", READY_SCRIPT_SOURCE],
           'img-src': ["'self'", 'data:'],
           'form-action': ["'self'"],
           'frame-ancestors': ["'none'"],

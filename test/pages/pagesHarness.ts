@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -70,15 +71,27 @@ export async function signIn(h: Harness): Promise<void> {
 export async function shots(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}-1366.png`), fullPage: true });
   await page.setViewport({ width: 390, height: 844 });
-  const overflow = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    view: document.documentElement.clientWidth,
-    wide: [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-      .filter((e) => !e.closest('table.data, pre.sql, .chart, .visually-hidden, .default-submit'))
-      .slice(0, 3)
-      .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`),
-  }));
+  const overflow = await page.evaluate(() => {
+    // Inside a box that scrolls sideways and itself fits: the box scrolls, not the page.
+    const inScroller = (e: Element) => {
+      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+        const x = getComputedStyle(a).overflowX;
+        if ((x === 'auto' || x === 'scroll') && a.getBoundingClientRect().right <= innerWidth + 1)
+          return true;
+      }
+      return false;
+    };
+    return {
+      scroll: document.documentElement.scrollWidth,
+      view: document.documentElement.clientWidth,
+      wide: [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .filter((e) => !e.closest('table.data, pre.sql, .chart, .visually-hidden, .default-submit'))
+        .filter((e) => !inScroller(e))
+        .slice(0, 3)
+        .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`),
+    };
+  });
   await page.screenshot({ path: join(ARTIFACTS, `${name}-390.png`), fullPage: true });
   await page.setViewport({ width: 1366, height: 900 });
   expect(overflow.wide, `${name}: elements past the right edge at 390 px`).toEqual([]);
@@ -94,4 +107,58 @@ export async function fieldErrorOf(page: Page, form: string, name: string): Prom
     const p = id ? document.getElementById(id) : null;
     return control.getAttribute('aria-invalid') === 'true' && p ? (p.textContent ?? '') : '';
   });
+}
+
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+/**
+ * axe-core on the page as it is now: no serious or critical violation. axe is evaluated through
+ * DevTools, which the page's CSP does not govern (an injected script tag would be refused, as
+ * it should be). Frames are skipped: the outbox's email frame runs no script by design.
+ */
+export async function axeCheck(page: Page, name: string): Promise<void> {
+  const loaded = await page.evaluate(() => 'axe' in window);
+  if (!loaded) await page.evaluate(AXE_SOURCE);
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
+    const result = await axe.run(document, { iframes: false, resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) =>
+        v.nodes.map(
+          (n) => `${v.id} (${v.impact}): ${n.target.join(' ')}: ${n.failureSummary ?? ''}`,
+        ),
+      );
+  });
+  expect(found, `${name}: axe-core serious or critical violations`).toEqual([]);
+}
+
+/**
+ * What went wrong in the browser while a page loaded and ran: console errors (a CSP refusal is
+ * one), uncaught exceptions, and any sub-resource (script, style, image, favicon) answered 4xx
+ * or 5xx. The page's own document may be an error page on purpose, so it is not counted.
+ */
+export function watchProblems(page: Page): { take(): string[] } {
+  let seen: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    // A failed load is reported below with its URL, or is the document itself.
+    if (message.text().startsWith('Failed to load resource')) return;
+    seen.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => seen.push(`uncaught: ${String(error)}`));
+  page.on('response', (response) => {
+    if (response.request().isNavigationRequest() || response.status() < 400) return;
+    seen.push(`${response.status()} ${response.url()}`);
+  });
+  return {
+    take() {
+      const out = seen;
+      seen = [];
+      return out;
+    },
+  };
 }
