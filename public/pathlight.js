@@ -496,10 +496,12 @@
       empty.textContent =
         'Nobody entered this funnel from ' + range.start + ' to ' + range.end + '.';
       result.appendChild(empty);
+    } else {
+      // No chart of zeros: the sentence above says what there is.
+      var stepsChart = chartBox('funnel-chart', 'Funnel chart');
+      result.appendChild(stepsChart);
+      drawChart(stepsChart, answer.charts.steps);
     }
-    var stepsChart = chartBox('funnel-chart', 'Funnel chart');
-    result.appendChild(stepsChart);
-    drawChart(stepsChart, answer.charts.steps);
     var main = table('funnel-table', [
       'Step',
       answer.unit,

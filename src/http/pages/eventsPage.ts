@@ -127,7 +127,12 @@ export function eventsPage(router: Router, deps: PageDeps): void {
           deps.views.render('events', {
             ...context,
             ...res.locals,
-            preview: { days, spark: sparkline(days.map((d) => d.units)) },
+            preview: {
+              days,
+              spark: sparkline(days.map((d) => d.units)),
+              // Said in words: a row of zeros alone reads like a fault.
+              none: days.every((d) => d.units === 0),
+            },
           }),
         );
         return;

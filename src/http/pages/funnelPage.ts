@@ -101,6 +101,11 @@ export async function renderFunnelBuilder(
     ...[...goals.keys()].map((g) => ({ value: `goal:${g}`, label: `Goal: ${g}`, group: 'goal' })),
     ...inventory.events.map((e) => ({ value: `event:${e.name}`, label: e.name, group: 'event' })),
   ];
+  // A step picked that this range does not list (no data then) stays picked, not reset.
+  for (const value of new Set(chosen.filter((c) => /^event:./.test(c)))) {
+    if (!pickers.some((p) => p.value === value))
+      pickers.push({ value, label: value.slice('event:'.length), group: 'event' });
+  }
   let result;
   let error: PageError | undefined = range.error;
   const picked = chosen.filter(Boolean).length;
