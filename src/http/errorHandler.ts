@@ -7,6 +7,7 @@ import {
   PreparingError,
   formatIssuePath,
 } from '../errors/errors.js';
+import { pageError } from './pages/pageError.js';
 import type { Views } from './pages/views.js';
 
 export interface ErrorBody {
@@ -83,7 +84,12 @@ export function errorHandler(logger: Logger, views?: Views): ErrorRequestHandler
       return;
     }
     if (wantsHtml && views) {
-      res.type('html').send(errorPage(views, req, status, body.error.message));
+      // A person reads the validator's message in plain words, its field named as pages name it.
+      const message =
+        error instanceof PathlightError && status === 400
+          ? pageError(error, () => undefined).message
+          : body.error.message;
+      res.type('html').send(errorPage(views, req, status, message));
       return;
     }
     if (wantsHtml) {

@@ -18,6 +18,9 @@ function headerFieldOf(path: string): string | undefined {
  * section itself. `sections[1].funnel.steps[2].goal` → `section.1.funnel.steps.2.ref`.
  */
 export function editorFieldOf(path: string, names: readonly string[]): string | undefined {
+  // A section's type is no field a person fills in (it is fixed when the section is added): its
+  // error is said at the top of the page.
+  if (/^sections\[\d+\]\.type$/.test(path)) return undefined;
   if (!/^(sections\[|goal\.where|filters)/.test(path)) return headerFieldOf(path);
   const known = new Set(names);
   const parts = path

@@ -71,6 +71,8 @@ export interface BuilderExtra {
   /** An error of the "save as a report" form, shown on its field there. */
   readonly saveError?: PageError;
   readonly saveForm?: Record<string, string>;
+  /** An error of the funnel a save was refused for, shown on the builder's field. */
+  readonly funnelError?: PageError;
 }
 
 /** The funnel builder for a query (the form's fields); runs the funnel when 2 steps are picked. */
@@ -120,6 +122,7 @@ export async function renderFunnelBuilder(
       error = pageError(caught, funnelFieldOf);
     }
   }
+  error ??= extra.funnelError;
   // Opened from the report editor: the builder can put this funnel back into that section.
   const report = field(query, 'report');
   const section = field(query, 'section');
@@ -139,7 +142,7 @@ export async function renderFunnelBuilder(
     'breakdown',
   ];
   res
-    .status(extra.saveError ? 400 : 200)
+    .status(extra.saveError || extra.funnelError ? 400 : 200)
     .type('html')
     .send(
       deps.views.render('funnel', {

@@ -28,7 +28,11 @@ const PHRASES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^Invalid input: expected \w+, received undefined$/, () => 'is required'],
   [/^Invalid input: expected (number|int)\b.*$/, () => 'must be a number'],
   [/^Invalid input: expected (\w+), received \w+$/, (m) => `must be a ${m[1]}`],
-  [/^Invalid option: expected one of (.*)$/, (m) => `choose one of ${m[1]!.replaceAll('"', '')}`],
+  [
+    /^Invalid option: expected one of (.*)$/,
+    (m) => `choose one of ${m[1]!.replaceAll('"', '').replaceAll('|', ', ')}`,
+  ],
+  [/^expected one of (.*)$/, (m) => `choose one of ${m[1]!}`],
   [/^Invalid email address$/, () => 'is not an email address'],
   [/^Invalid string: must match pattern .*$/, () => 'has characters that are not allowed here'],
   [/^Unrecognized keys?: (.*)$/, (m) => `has fields it does not know: ${m[1]}`],

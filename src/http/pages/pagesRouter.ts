@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
+import { NotFoundError } from '../../errors/errors.js';
 import type { AccessOptions } from '../auth/access.js';
 import { eventsPage } from './eventsPage.js';
 import { explorePage } from './explorePage.js';
@@ -31,6 +32,16 @@ export function pagesRouter(deps: PageDeps & { access: AccessOptions }): Router 
     res.locals.signOut = deps.access.mode === 'token' && req.principal?.via === 'session';
     next();
   });
+  // A path id no record can have (control characters, hundreds of characters) names nothing:
+  // the page says so instead of handing the store a value it refuses.
+  for (const name of ['id', 'linkId'])
+    router.param(name, (_req, _res, next, value: string) => {
+      next(
+        value.length > 200 || [...value].some((c) => c < ' ' || c === '\u007f')
+          ? new NotFoundError('There is nothing with that id here.', name)
+          : undefined,
+      );
+    });
   router.get('/', (_req, res) => {
     res.redirect(303, '/events');
   });

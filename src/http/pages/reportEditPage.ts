@@ -181,8 +181,8 @@ function storedReportRoutes(router: Router, deps: PageDeps): void {
       if (!stored) throw new NotFoundError(`no report ${id}`, 'id');
       const sections = [...((stored.definition.sections ?? []) as Record<string, unknown>[])];
       const index = Number(req.params.index);
-      if (!Number.isInteger(index) || index < 0 || index > sections.length)
-        throw new InputError(`section: expected 0 to ${sections.length}`, 'section');
+      if (!/^\d+$/.test(req.params.index) || index > sections.length)
+        throw new NotFoundError(`Report ${id} has no section ${req.params.index}.`, 'section');
       const query = new URLSearchParams(field(req.body, 'funnelQuery'));
       const form: Record<string, string | string[]> = {};
       for (const key of new Set(query.keys())) form[key] = query.getAll(key);

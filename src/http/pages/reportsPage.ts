@@ -3,7 +3,7 @@ import { parseWith } from '../../errors/parseWith.js';
 import { type FunnelSpec } from '../../analyses/funnel/funnelSpec.js';
 import { InputError, PathlightError } from '../../errors/errors.js';
 import { REPORT_ID } from '../../store/storeKeys.js';
-import { renderFunnelBuilder } from './funnelPage.js';
+import { funnelFieldOf, renderFunnelBuilder } from './funnelPage.js';
 import { pageError } from './pageError.js';
 import { DefinitionsRepo } from '../../store/definitionsRepo.js';
 import { resolveGoalSteps } from '../../analyses/goals/goal.js';
@@ -12,7 +12,7 @@ import { reportDefinitionSchema } from '../api/reports.js';
 import { funnelSpecFromForm } from './funnelForm.js';
 import { RANGE_LABELS } from './reportForm.js';
 import { descriptorOf } from './sectionFields.js';
-import { field, fields, type PageDeps } from './pageDeps.js';
+import { defaultRange, field, fields, type PageDeps } from './pageDeps.js';
 
 export const REPORT_RANGES = ['last_7_days', 'last_week', 'last_28_days', 'yesterday'] as const;
 
@@ -86,8 +86,9 @@ export function reportsPage(router: Router, deps: PageDeps): void {
       if (!title) throw new InputError('title: give the report a title', 'title');
       if (await repo().get(id))
         throw new InputError(`id: a report ${id} exists already; pick another id`, 'id');
-      const { dateRange, ...funnel } = funnelSpecFromForm(funnelQuery);
-      void dateRange; // The report sets its own (relative) range.
+      // The report sets its own (relative) range: the builder's dates are not part of it.
+      const { from, to } = defaultRange();
+      const { dateRange, ...funnel } = funnelSpecFromForm({ ...funnelQuery, from, to });
       // Goal steps stay references to the saved goals (checked here to exist), so a change to
       // a goal reaches every report that uses it.
       resolveGoalSteps({ dateRange, ...funnel }, await goalsByName(deps));
@@ -123,8 +124,10 @@ export function reportsPage(router: Router, deps: PageDeps): void {
         const saveError = pageError(error, (path) =>
           ['id', 'title', 'dateRange', 'comparison'].includes(path) ? path : undefined,
         );
+        // A fault in the funnel itself (its steps, window ...) is shown on the builder's field.
+        const inFunnel = !saveError.onField && funnelFieldOf(error.field ?? '') !== undefined;
         await renderFunnelBuilder(deps, res, funnelQuery, {
-          saveError,
+          ...(inFunnel ? { funnelError: pageError(error, funnelFieldOf) } : { saveError }),
           saveForm: {
             id: field(req.body, 'id'),
             title: field(req.body, 'title'),

@@ -5,6 +5,7 @@ import { RELATIVE_RANGES } from '../../reports/relativeDateRange.js';
 import { LinksRepo } from '../../store/linksRepo.js';
 import { linkDeps, linkView, reports } from '../api/reportLinksApi.js';
 import { field, fields, type PageDeps } from './pageDeps.js';
+import { fieldMessage } from './pageError.js';
 import { RANGE_LABELS } from './reportForm.js';
 
 const TTLS = [
@@ -101,7 +102,7 @@ export function sharePage(router: Router, deps: PageDeps): void {
       };
     });
     const form = extra.form ?? emptyForm();
-    const plain = extra.error?.message.replace(/^[A-Za-z.[\]0-9]+: /, '') ?? '';
+    const plain = extra.error ? fieldMessage(extra.error) : '';
     const error = extra.error && {
       message: `${plain.charAt(0).toUpperCase()}${plain.slice(1)}.`,
       field: (extra.error.field ?? '').split(/[.[]/)[0],
