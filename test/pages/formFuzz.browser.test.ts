@@ -55,6 +55,9 @@ const MALFORMED: Value[] = [
   'a@b',
 ];
 
+/** Values each field gets on its own: a NUL the store refuses, a field sent twice, huge text. */
+const ALONE: Value[] = ['x\u0000y', ['a', 'b'], 'x'.repeat(5000)];
+
 /** Phrases of the validator and of code that a person should never read. */
 const JARGON =
   /Too (small|big)|expected (string|number|boolean|array|object|int)|invalid_type|Invalid (input|option|string|type)|received (undefined|string|number|null)|Unrecognized key|\[\d+\]|CronPattern|ZodError|undefined|\[object Object\]|[a-z]+[A-Z]\w*(\.\w+)*: /;
@@ -300,7 +303,14 @@ function casesOf(form: Form): Case[] {
         'omit' in f ? [] : [[`${names[i]!}${'key' in f ? f.key : ''}`, f.value]],
       ),
     }));
-  return [good, ...sampled];
+  // Then each field alone made bad, the rest as the form sends them: a fault is pinned to it.
+  const alone = names.flatMap((name) =>
+    ALONE.map((value): Case => ({
+      path: good.path,
+      values: good.values.map(([k, v]): [string, Value] => [k, k === name ? value : v]),
+    })),
+  );
+  return [good, ...alone, ...sampled];
 }
 
 function encode(values: [string, Value][], csrf?: string): URLSearchParams {

@@ -7,6 +7,7 @@ import type { Scores } from '../../analyses/predict/scores.js';
 import { InputError } from '../../errors/errors.js';
 import { goalsByName } from '../api/goals.js';
 import { field, type PageDeps } from './pageDeps.js';
+import { plainWords } from './pageError.js';
 
 const NUMBERS = ['horizonDays', 'trainDays', 'activeDays', 'maxOrder', 'minSupport'] as const;
 const DEFAULTS = {
@@ -61,7 +62,7 @@ function fieldErrors(error: InputError): Record<string, string> {
   for (const part of error.message.split('; ')) {
     const m = /^([A-Za-z]+)[^:]*: (.*)$/.exec(part);
     const name = m?.[1] ?? error.field ?? 'form';
-    out[name] ??= m?.[2] ?? part;
+    out[name] ??= plainWords(m?.[2] ?? part);
   }
   return out;
 }
