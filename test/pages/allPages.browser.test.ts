@@ -101,6 +101,9 @@ async function check(name: string) {
   expect(problems.take(), `${name}: problems while resizing`).toEqual([]);
 }
 
+const text = (selector: string) =>
+  h.page.$eval(selector, (e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim());
+
 async function open(path: string) {
   const response = await h.page.goto(`${h.service.url}${path}`);
   return response?.status();
@@ -127,6 +130,9 @@ describe('every page in a real browser', () => {
 
   it('events on a range without data', async () => {
     expect(await open('/events?from=2023-01-01&to=2023-01-07')).toBe(200);
+    expect(await text('#no-events')).toBe(
+      'No events recorded from 2023-01-01 to 2023-01-07. The export may not cover these days yet: pick another range.',
+    );
     await check('p04-events-no-data');
   });
 
@@ -150,6 +156,16 @@ describe('every page in a real browser', () => {
   it('funnel on a range without data', async () => {
     const steps = ['page_view', 'purchase'].map((s) => `step=event:${s}`).join('&');
     expect(await open(`/funnel?from=2023-01-01&to=2023-01-07&${steps}`)).toBe(200);
+    expect(await text('#funnel-empty')).toBe(
+      'Nobody entered this funnel from 2023-01-01 to 2023-01-07.',
+    );
+    // Words, not a chart of zeros; the steps picked stay picked though the range lists no event.
+    expect(await h.page.$('#funnel-chart')).toBeNull();
+    expect(
+      await h.page.$$eval('select[name="step"]', (s) =>
+        s.map((x) => (x as HTMLSelectElement).value),
+      ),
+    ).toEqual(['event:page_view', 'event:purchase']);
     await check('p07-funnel-no-data');
   });
 
@@ -231,6 +247,7 @@ describe('every page in a real browser', () => {
 
   it('a page that does not exist', async () => {
     expect(await open('/no-such-page')).toBe(404);
+    expect(await text('#error-page .error')).toBe('There is no page at /no-such-page.');
     await check('p21-not-found');
   });
 });
