@@ -154,9 +154,15 @@ describe('a marketing manager in a real browser', () => {
     // The editor: add key figures (a round trip), move them above the funnel (script), and set
     // the fixture's dates so the preview and the email show its numbers.
     await Promise.all([page.waitForNavigation(), page.click('a.edit-report')]);
-    expect(await page.$eval('.funnel-summary', (p) => p.textContent)).toBe(
-      'Product view → add_to_cart → purchase · users, closed',
-    );
+    // The funnel's steps come back as the editor's step pickers, the saved goal by name.
+    expect(
+      await page.$$eval('#sections select[name^="section.0.funnel.steps."]', (selects) =>
+        selects
+          .filter((el) => (el as HTMLSelectElement).name.endsWith('.ref'))
+          .map((el) => (el as HTMLSelectElement).value)
+          .filter(Boolean),
+      ),
+    ).toEqual(['goal:Product view', 'event:add_to_cart', 'event:purchase']);
     await Promise.all([
       page.waitForNavigation(),
       page.click('button.add-section-button[data-type="kpi_summary"]'),

@@ -209,16 +209,15 @@ describe('the Explore page in a real browser', () => {
     expect(await page.$eval('#sections .section', (li) => (li as HTMLElement).dataset.type)).toBe(
       'journey_sankey',
     );
-    const paths = await page.$eval(
-      '[name="section.0.paths"]',
-      (t) => (t as HTMLTextAreaElement).value,
-    );
-    expect(JSON.parse(paths)).toEqual({
-      scope: 'session',
-      nodeType: 'event',
-      steps: 4,
-      start: 'view_item',
-    });
+    // The editor shows the paths as its own controls.
+    const control = (name: string) =>
+      page.$eval(`[name="section.0.paths.${name}"]`, (c) => (c as HTMLInputElement).value);
+    expect({
+      scope: await control('scope'),
+      nodeType: await control('nodeType'),
+      steps: await control('steps'),
+      start: await control('start'),
+    }).toEqual({ scope: 'session', nodeType: 'event', steps: '4', start: 'event:view_item' });
   });
 
   it('offers saved goals in every picker and shows the models side by side', async () => {

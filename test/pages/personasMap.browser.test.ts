@@ -259,10 +259,11 @@ describe('the journey map page in a real browser', () => {
     expect(await page.$$eval('table.lane-table', (l) => l.length)).toBe(3);
     await submit('#open-in-report button[type="submit"]');
     expect(page.url()).toMatch(/\/reports\/edit$/);
-    expect(JSON.parse(await valueOf('textarea[name="section.0.personas"]'))).toEqual([
-      'Mobile',
-      'Searchers',
-    ]);
+    expect(
+      await page.$$eval('select[name="section.0.personas"] option:checked', (o) =>
+        o.map((x) => (x as HTMLOptionElement).value),
+      ),
+    ).toEqual(['Mobile', 'Searchers']);
     expect(await valueOf('input[name="title"]')).toBe('Customer journey map');
     expect(await valueOf('input[name="start"]')).toBe(DAY);
   });

@@ -5,7 +5,11 @@ import { assertDataset, assertProject } from '../../engines/bigquery/identifiers
 import { InputError } from '../../errors/errors.js';
 import type { PredictResult } from './runPredict.js';
 import { savePredictionsBigquery } from './savePredictionsBigquery.js';
-import { checkDuckdbTable, savePredictionsDuckdb } from './savePredictionsDuckdb.js';
+import {
+  READ_ONLY_FILE,
+  checkDuckdbTable,
+  savePredictionsDuckdb,
+} from './savePredictionsDuckdb.js';
 
 /** Where a run's predictions were written and how many rows. */
 export interface SavedPredictions {
@@ -33,6 +37,9 @@ export function checkPredictionsTable(engine: Engine, table: string): void {
     assertDataset(dataset, 'table');
   } else if (engine instanceof DuckdbEngine) {
     checkDuckdbTable(engine, table);
+  } else if (engine.kind === 'duckdb') {
+    // The service's reader of the events file (reopened around imports) is never a writer.
+    throw new InputError(READ_ONLY_FILE, 'table');
   } else {
     throw new InputError(
       `table: predictions cannot be written on the ${engine.kind} engine`,

@@ -9,6 +9,10 @@ import {
 } from './predictionTable.js';
 import type { PredictResult } from './runPredict.js';
 
+/** Why a reader of the events file cannot hold the predictions: the service only reads it. */
+export const READ_ONLY_FILE =
+  'table: the DuckDB events file is open read-only here (the service reads it so); write predictions into it with `pathlight predict --table`';
+
 /** A table in the events file: a plain name, so it never needs quoting rules beyond double quotes. */
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const TYPES: Record<PredictionColumnType, string> = {
@@ -47,10 +51,7 @@ export function checkDuckdbTable(engine: DuckdbEngine, table: string): void {
     );
   }
   if (!engine.writable) {
-    throw new InputError(
-      'table: the DuckDB events file is open read-only here (the service reads it so); write predictions into it with `pathlight predict --table`',
-      'table',
-    );
+    throw new InputError(READ_ONLY_FILE, 'table');
   }
 }
 

@@ -74,7 +74,12 @@ export async function exploreNextStep({
     report: {
       title: 'Next step',
       goal: picked,
-      section: { type: 'next_step', nodes: String(NODES), nextStep: JSON.stringify(nextStep) },
+      section: {
+        type: 'next_step',
+        nodes: String(NODES),
+        // The editor's JSON box: its controls show these values and keep what they do not edit.
+        more: JSON.stringify({ nextStep }),
+      },
     },
   };
 }

@@ -72,11 +72,14 @@ export async function explorePaths({
       goal: picked ?? { kind: 'event', name: 'purchase' },
       section: {
         type: 'journey_sankey',
-        paths: JSON.stringify({
-          scope: spec.scope,
-          nodeType: 'event',
-          steps: Math.min(6, spec.steps),
-          ...(start === null ? {} : { start }),
+        // The editor's JSON box: its controls show these values and keep what they do not edit.
+        more: JSON.stringify({
+          paths: {
+            scope: spec.scope,
+            nodeType: 'event',
+            steps: Math.min(6, spec.steps),
+            ...(start === null ? {} : { start }),
+          },
         }),
       },
     },

@@ -111,7 +111,7 @@ export function mapPage(router: Router, deps: PageDeps): void {
           report:
             result && !values.custom
               ? {
-                  personas: JSON.stringify(values.personas),
+                  personas: values.personas,
                   minSupport: values.minSupport,
                   goal: values.goal,
                 }
