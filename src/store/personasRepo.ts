@@ -6,6 +6,12 @@ export interface StoredPersona {
   readonly updatedAt: Date;
 }
 
+/**
+ * Whether a name can be in the table at all: text the database refuses outright (a NUL, which
+ * PostgreSQL text cannot hold) is simply no persona's name, not a failed query.
+ */
+const storable = (name: string) => !name.includes('\u0000') && name.length <= 200;
+
 interface Row {
   definition: unknown;
   updated_at: Date;
@@ -26,6 +32,7 @@ export class PersonasRepo {
   }
 
   async get(name: string): Promise<StoredPersona | undefined> {
+    if (!storable(name)) return undefined;
     const rows = await this.db.query<Row>(
       'SELECT definition, updated_at FROM personas WHERE name = $1',
       [name],
@@ -52,6 +59,7 @@ export class PersonasRepo {
   }
 
   async delete(name: string): Promise<boolean> {
+    if (!storable(name)) return false;
     const rows = await this.db.query('DELETE FROM personas WHERE name = $1 RETURNING name', [name]);
     return rows.length > 0;
   }

@@ -57,6 +57,14 @@ beforeAll(async () => {
   expect((await put('/api/reports/weekly', REPORT)).status).toBe(200);
   expect(
     (
+      await put('/api/personas/Mobile', {
+        description: 'First seen on a phone',
+        device: { category: ['mobile'] },
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (
       await put('/api/schedules/monday-figures', {
         reportId: 'weekly',
         name: 'Monday figures',
@@ -238,6 +246,23 @@ describe('every page in a real browser', () => {
   it('predict', async () => {
     expect(await open(`/predict?run=1&goal=purchase&asOf=${RANGE.to}`)).toBe(200);
     await check('p19-predict');
+  });
+
+  it('personas', async () => {
+    expect(await open('/personas')).toBe(200);
+    await check('p22-personas');
+  });
+
+  it('the journey map for a persona beside all users', async () => {
+    expect(
+      await open(`/map?run=1&from=${RANGE.from}&to=${RANGE.to}&goal=purchase&persona=Mobile`),
+    ).toBe(200);
+    await check('p23-journey-map');
+  });
+
+  it('import', async () => {
+    expect(await open('/import')).toBe(200);
+    await check('p24-import');
   });
 
   it('the error page', async () => {
