@@ -17,6 +17,12 @@ export interface DeliverOptions {
   /** Asked before each send: false once another worker has taken the run over. */
   readonly stillOwner?: () => boolean;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Messages in flight at once (the pooled transport's connections carry them). Each is claimed in
+   * the store (`sending`) before it goes, so this is also how many a crash can leave accepted but
+   * unrecorded. Default 1.
+   */
+  readonly concurrency?: number;
 }
 
 export interface DeliveryOutcome {
@@ -32,7 +38,8 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
  * Sends a run's email to every recipient not yet sent to. A (run, recipient) row is created once;
  * a retry or a worker taking the run over resends only what is not marked sent. The one gap, a
  * crash between the server's acceptance and the single statement that records it, resends the
- * message with the same Message-ID.
+ * message with the same Message-ID: at most one message per send in flight when the process died
+ * (`concurrency` of them).
  */
 export async function deliverRun(
   runId: number,
@@ -55,13 +62,17 @@ export async function deliverRun(
     );
   }
   let abandoned = 0;
-  for (const delivery of await deliveries.unsent(runId)) {
-    if (options.stillOwner && !options.stillOwner()) {
-      abandoned += 1;
-      continue;
+  const queue = await deliveries.unsent(runId);
+  const sender = async () => {
+    for (let delivery = queue.shift(); delivery; delivery = queue.shift()) {
+      if (options.stillOwner && !options.stillOwner()) {
+        abandoned += 1;
+        continue;
+      }
+      await deliverOne(deliveries, delivery, recipients, email, options);
     }
-    await deliverOne(deliveries, delivery, recipients, email, options);
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, sender));
   return { ...(await deliveries.counts(runId)), abandoned };
 }
 

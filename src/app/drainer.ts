@@ -1,5 +1,6 @@
 import type { StoreDb } from '../store/storeDb.js';
 import { processNextRun, type WorkerOptions } from './processNextRun.js';
+import { createSharedRenders } from './sharedRenders.js';
 import { tick } from './tick.js';
 
 /** Claims due slots and works through claimed runs, one drain at a time per instance. */
@@ -19,13 +20,25 @@ export function createDrainer(options: {
   db: StoreDb;
   worker: WorkerOptions;
   graceMs: number;
+  /** Runs worked at once: while one waits on the engine, another prints or sends. Default 4. */
+  concurrency?: number;
+  /** Off only to measure what sharing saves: every run then renders its own report. */
+  shareRenders?: boolean;
 }): Drainer {
   let stopped = false;
   let current: Promise<unknown> = Promise.resolve();
   const drain = async (now: Date) => {
     const { claimed } = await tick(options.db, now, { graceMs: options.graceMs });
+    // One drain's runs share their reports; the next drain renders afresh (the data may have moved).
+    const worker =
+      options.shareRenders === false
+        ? options.worker
+        : { ...options.worker, shared: createSharedRenders() };
     let processed = 0;
-    while (!stopped && (await processNextRun(options.worker))) processed += 1;
+    const loop = async () => {
+      while (!stopped && (await processNextRun(worker))) processed += 1;
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, loop));
     return { claimed: claimed.length, processed };
   };
   return {

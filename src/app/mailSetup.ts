@@ -30,6 +30,8 @@ export function deliverSettings(
     messageIdDomain: address.split('@')[1] ?? 'pathlight.local',
     unsubscribe: () => ({ mailto: address }),
     retry: { attempts: 3, baseMs: 1000, capMs: 30_000 },
+    // As many messages in flight as the SMTP transport keeps connections open.
+    concurrency: 3,
   };
 }
 

@@ -7,6 +7,7 @@ import type { StoreDb } from '../store/storeDb.js';
 import type { Recipients } from '../delivery/scheduleSpec.js';
 import { RunsRepo, type Run } from '../store/runsRepo.js';
 import { SchedulesRepo, type Schedule } from '../store/schedulesRepo.js';
+import type { SharedRenders } from './sharedRenders.js';
 
 /** Renders a run's report once: the email every recipient gets, and what it cost. */
 export interface RunRenderer {
@@ -14,6 +15,8 @@ export interface RunRenderer {
     run: Run,
     schedule: Schedule | null,
     signal: AbortSignal,
+    /** Reports already rendered in this drain, for runs of the same definition and range. */
+    shared?: SharedRenders,
   ): Promise<{
     email: RenderedEmail;
     bytesProcessed: number | null;
@@ -37,6 +40,8 @@ export interface WorkerOptions {
   readonly logger?: Logger;
   /** Take this run only (a one-off send), not whichever is oldest. */
   readonly only?: number;
+  /** Renders shared between the runs of one drain (the drainer brings one per drain). */
+  readonly shared?: SharedRenders;
 }
 
 /**
@@ -73,7 +78,7 @@ export async function processNextRun(options: WorkerOptions): Promise<Run | unde
     const controller = new AbortController();
     const began = performance.now();
     const rendered = await withTimeout(
-      options.renderer.render(run, schedule, controller.signal),
+      options.renderer.render(run, schedule, controller.signal, options.shared),
       options.renderTimeoutMs,
       () => controller.abort(),
       `render timed out after ${options.renderTimeoutMs} ms`,

@@ -2,7 +2,13 @@ import juice from 'juice';
 import type { RenderedEmail } from '../delivery/renderedEmail.js';
 import type { BrowserPool } from '../render/browserPool.js';
 import type { ReportModel } from '../reports/buildReportModel.js';
-import { extractCharts, rasterizeCharts, referencedCids } from './chartImages.js';
+import {
+  extractCharts,
+  rasterizeCharts,
+  referencedCids,
+  type ChartImage,
+  type ChartSvg,
+} from './chartImages.js';
 import { emailSummary } from './emailSummary.js';
 import { emailTemplates } from './emailTemplates.js';
 
@@ -21,6 +27,11 @@ export interface ReportEmailInput {
   readonly pdfLink?: () => { url: string; expiresAt: Date };
   /** Draws the charts as PNGs; absent when PDFs are off (no browser), and the body keeps its tables only. */
   readonly pool?: BrowserPool;
+  /**
+   * Draws the charts instead of the pool directly: emails of one shared report (same model, same
+   * charts) draw them once.
+   */
+  readonly drawCharts?: (charts: readonly ChartSvg[]) => Promise<ChartImage[]>;
 }
 
 export type PdfNote =
@@ -104,11 +115,8 @@ export async function renderReportEmail(input: ReportEmailInput): Promise<Render
     .trim()}\n`;
   // Only the charts the body shows are drawn and attached: an unused image is weight for nothing.
   const used = referencedCids(html);
-  const images = input.pool
-    ? await rasterizeCharts(
-        input.pool,
-        charts.filter((chart) => used.has(chart.cid)),
-      )
-    : [];
+  const shown = charts.filter((chart) => used.has(chart.cid));
+  const { pool, drawCharts } = input;
+  const images = pool ? await (drawCharts ? drawCharts(shown) : rasterizeCharts(pool, shown)) : [];
   return { subject, html, text, images, pdf: attachment };
 }

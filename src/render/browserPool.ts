@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import { findChrome } from './findChrome.js';
 
 /** Flags for a machine without network: no first-run, sync, component or QUIC connections to hang on. */
@@ -27,6 +27,11 @@ export interface BrowserPoolOptions {
   readonly launchTimeoutMs?: number;
   /** How long `close()` waits before the process is killed (some builds hang on close). */
   readonly closeTimeoutMs?: number;
+  /**
+   * Keep pages open between jobs (default): a job then skips creating a context and a page. Off,
+   * every job gets a fresh incognito context, closed after it.
+   */
+  readonly warmPages?: boolean;
 }
 
 /** Chromium may still be writing its profile as it exits; a leftover temp dir is not an error. */
@@ -44,6 +49,16 @@ interface Launched {
   jobs: number;
   active: number;
   retired: boolean;
+  /** Warm pages waiting for the next job, all in one context of their own. */
+  readonly idle: Page[];
+  context: Promise<BrowserContext> | null;
+}
+
+/** What a job may have changed on a page, put back before the page waits for the next job. */
+async function resetPage(page: Page): Promise<void> {
+  page.removeAllListeners('request');
+  await page.setRequestInterception(false);
+  await page.setViewport({ width: 800, height: 600, deviceScaleFactor: 1 });
 }
 
 /** One browser, a few concurrent pages, a fresh incognito context per job; relaunched on disconnect. */
@@ -63,11 +78,12 @@ export class BrowserPool {
       recycleAfter: options.recycleAfter ?? 100,
       launchTimeoutMs: options.launchTimeoutMs ?? 20_000,
       closeTimeoutMs: options.closeTimeoutMs ?? 3_000,
+      warmPages: options.warmPages ?? true,
       ...(options.executablePath ? { executablePath: options.executablePath } : {}),
     };
   }
 
-  /** Runs `job` with a page in a fresh context; the context is closed in `finally`. */
+  /** Runs `job` with a page: a warm one when there is one, else a new one. */
   async withPage<T>(job: (page: Page) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('browser pool is closed');
     await this.acquireSlot();
@@ -76,9 +92,9 @@ export class BrowserPool {
       launched = await this.browser();
       launched.jobs++;
       launched.active++;
-      let context;
+      let lease;
       try {
-        context = await launched.browser.createBrowserContext();
+        lease = await this.page(launched);
       } catch (error) {
         // A browser that died before its 'disconnected' event arrived: retire it, retry once on a new one.
         if (launched.browser.process()?.exitCode === null && launched.browser.connected)
@@ -88,13 +104,15 @@ export class BrowserPool {
         launched = await this.browser();
         launched.jobs++;
         launched.active++;
-        context = await launched.browser.createBrowserContext();
+        lease = await this.page(launched);
       }
+      let done = false;
       try {
-        const page = await context.newPage();
-        return await job(page);
+        const result = await job(lease.page);
+        done = true;
+        return result;
       } finally {
-        await context.close().catch(() => undefined);
+        await lease.release(done).catch(() => undefined);
       }
     } finally {
       if (launched) {
@@ -103,6 +121,37 @@ export class BrowserPool {
       }
       this.releaseSlot();
     }
+  }
+
+  /** A page for one job, and how to give it back: kept warm after a clean job, else closed. */
+  private async page(
+    launched: Launched,
+  ): Promise<{ page: Page; release: (clean: boolean) => Promise<void> }> {
+    if (!this.options.warmPages) {
+      const context = await launched.browser.createBrowserContext();
+      const page = await context.newPage().catch(async (error: unknown) => {
+        await context.close().catch(() => undefined);
+        throw error;
+      });
+      return { page, release: () => context.close() };
+    }
+    const warm = launched.idle.pop();
+    launched.context ??= launched.browser.createBrowserContext().catch((error: unknown) => {
+      launched.context = null;
+      throw error;
+    });
+    const page = warm ?? (await (await launched.context).newPage());
+    return {
+      page,
+      release: async (clean) => {
+        if (!clean || launched.retired || !launched.browser.connected) {
+          await page.close();
+          return;
+        }
+        await resetPage(page);
+        launched.idle.push(page);
+      },
+    };
   }
 
   /** Closes the browser: politely first, then SIGKILL after the deadline. */
@@ -145,7 +194,15 @@ export class BrowserPool {
       handleSIGTERM: false,
       handleSIGHUP: false,
     });
-    const launched: Launched = { browser, userDataDir, jobs: 0, active: 0, retired: false };
+    const launched: Launched = {
+      browser,
+      userDataDir,
+      jobs: 0,
+      active: 0,
+      retired: false,
+      idle: [],
+      context: null,
+    };
     browser.on('disconnected', () => {
       // A crashed browser is replaced by the next job.
       if (this.current === launched) this.current = null;

@@ -145,3 +145,39 @@ describe('browser pool', () => {
     }
   });
 });
+
+describe('warm pages', () => {
+  it('reuse the page of a clean job with its settings put back, and never the page of a failed one', async () => {
+    const pool = new BrowserPool({ pages: 1 });
+    try {
+      const first = await pool.withPage(async (page) => {
+        await page.setViewport({ width: 390, height: 700, deviceScaleFactor: 2 });
+        await page.setRequestInterception(true);
+        page.on('request', (request) => void request.abort('blockedbyclient'));
+        return page;
+      });
+      const second = await pool.withPage(async (page) => {
+        // The refusing listener is gone: a data: document loads.
+        await page.goto('data:text/html,<p>ok</p>');
+        return {
+          page,
+          viewport: page.viewport(),
+          text: await page.$eval('p', (p) => p.textContent),
+        };
+      });
+      expect(second.page).toBe(first);
+      expect(second.viewport).toEqual({ width: 800, height: 600, deviceScaleFactor: 1 });
+      expect(second.text).toBe('ok');
+      await expect(
+        pool.withPage(async () => {
+          throw new Error('job failed');
+        }),
+      ).rejects.toThrow('job failed');
+      const third = await pool.withPage(async (page) => page);
+      expect(third).not.toBe(first);
+      expect(first.isClosed()).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
