@@ -49,9 +49,8 @@ interface Launched {
   jobs: number;
   active: number;
   retired: boolean;
-  /** Warm pages waiting for the next job, all in one context of their own. */
-  readonly idle: Page[];
-  context: Promise<BrowserContext> | null;
+  /** Warm pages waiting for the next job, each in its own context. */
+  readonly idle: { context: BrowserContext; page: Page }[];
 }
 
 /** What a job may have changed on a page, put back before the page waits for the next job. */
@@ -127,29 +126,28 @@ export class BrowserPool {
   private async page(
     launched: Launched,
   ): Promise<{ page: Page; release: (clean: boolean) => Promise<void> }> {
-    if (!this.options.warmPages) {
+    // A context of its own per page: a page sharing a window with another is a background tab,
+    // and Chromium stops drawing background tabs (screenshots then never finish).
+    const warm = this.options.warmPages ? launched.idle.pop() : undefined;
+    const fresh = async () => {
       const context = await launched.browser.createBrowserContext();
-      const page = await context.newPage().catch(async (error: unknown) => {
+      try {
+        return { context, page: await context.newPage() };
+      } catch (error) {
         await context.close().catch(() => undefined);
         throw error;
-      });
-      return { page, release: () => context.close() };
-    }
-    const warm = launched.idle.pop();
-    launched.context ??= launched.browser.createBrowserContext().catch((error: unknown) => {
-      launched.context = null;
-      throw error;
-    });
-    const page = warm ?? (await (await launched.context).newPage());
+      }
+    };
+    const lease = warm ?? (await fresh());
     return {
-      page,
+      page: lease.page,
       release: async (clean) => {
-        if (!clean || launched.retired || !launched.browser.connected) {
-          await page.close();
+        if (!this.options.warmPages || !clean || launched.retired || !launched.browser.connected) {
+          await lease.context.close();
           return;
         }
-        await resetPage(page);
-        launched.idle.push(page);
+        await resetPage(lease.page);
+        launched.idle.push(lease);
       },
     };
   }
@@ -201,7 +199,6 @@ export class BrowserPool {
       active: 0,
       retired: false,
       idle: [],
-      context: null,
     };
     browser.on('disconnected', () => {
       // A crashed browser is replaced by the next job.

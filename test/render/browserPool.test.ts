@@ -66,7 +66,7 @@ describe('browser pool', () => {
     expect(pool.pid).not.toBe(second);
   });
 
-  it('a fresh context per job: no cookies or storage carried over', async () => {
+  it('no cookies carried over from one job to the next', async () => {
     await pool.withPage(async (page) => {
       await page.goto('about:blank');
       await page.evaluate(() => sessionStorage.setItem('x', '1')).catch(() => undefined);
