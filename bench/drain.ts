@@ -1,61 +1,80 @@
 /**
- * Delivery drain benchmark: N weekly schedules of R recipients each come due at one slot;
- * one tick claims them and W workers drain them through the real worker (render once per run:
- * queries, HTML, PDF in Chromium, charts to PNG; then one message per recipient) to an in-process
- * SMTP server over nodemailer's pooled transport. Store: PGlite (the embedded default).
- * Run: `npx tsx bench/drain.ts [schedules=200] [recipients=5] [workers=2]`.
- * Peak memory is sampled every 200 ms: this Node process's RSS plus every child (Chromium's processes).
+ * Delivery drain benchmark, before and after side by side in one process: N weekly schedules of
+ * R recipients each come due at one slot, spread over D report definitions, every third schedule
+ * over `last_28_days` instead of the definition's `last_week` (so 2 × D distinct renders). Each
+ * configuration gets its own fresh PGlite store and drains through the real drainer (tick, render:
+ * queries on DuckDB, HTML, A4 PDF in Chromium, charts to PNG; then one message per recipient) to
+ * an in-process SMTP server (`smtp-server`) over nodemailer's pooled transport (3 connections).
+ *
+ * before: one run at a time, every run renders its own report, a fresh browser context and page
+ *         per Chromium job, one message at a time (how the drainer worked before sharing).
+ * after:  4 runs at once sharing renders within the drain, warm pages, 3 messages in flight.
+ *
+ * Run: `npx tsx bench/drain.ts [--schedules 20] [--recipients 5] [--definitions 4] [--only after]`
+ * `--full` is the issue's size: 200 schedules × 5 recipients. Progress goes to stderr.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { SMTPServer } from 'smtp-server';
+import { createDrainer } from '../src/app/drainer.js';
+import { reportRunEmail } from '../src/app/reportRunEmail.js';
 import { smtpTransport } from '../src/delivery/smtpTransport.js';
 import { DuckdbEngine } from '../src/engines/duckdb/DuckdbEngine.js';
-import { reportRunEmail } from '../src/app/reportRunEmail.js';
 import { BrowserPool } from '../src/render/browserPool.js';
-import { processNextRun } from '../src/app/processNextRun.js';
-import { SchedulesRepo } from '../src/store/schedulesRepo.js';
-import { tick } from '../src/app/tick.js';
 import { migrate } from '../src/store/migrate.js';
 import { openPglite } from '../src/store/pgliteDb.js';
+import { SchedulesRepo } from '../src/store/schedulesRepo.js';
+import type { StoreDb } from '../src/store/storeDb.js';
 import { reportBenchSample } from './reportSample.js';
 
-const schedules = Number(process.argv[2] ?? 200);
-const perSchedule = Number(process.argv[3] ?? 5);
-const workers = Number(process.argv[4] ?? 2);
+const { values: args } = parseArgs({
+  options: {
+    schedules: { type: 'string', default: '20' },
+    recipients: { type: 'string', default: '5' },
+    definitions: { type: 'string', default: '4' },
+    full: { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+const schedules = args.full ? 200 : Number(args.schedules);
+const perSchedule = args.full ? 5 : Number(args.recipients);
+const definitions = Number(args.definitions);
+
+interface Setup {
+  readonly name: 'before' | 'after';
+  readonly concurrency: number;
+  readonly shareRenders: boolean;
+  readonly warmPages: boolean;
+  readonly sendConcurrency: number;
+}
+const SETUPS: Setup[] = [
+  { name: 'before', concurrency: 1, shareRenders: false, warmPages: false, sendConcurrency: 1 },
+  { name: 'after', concurrency: 4, shareRenders: true, warmPages: true, sendConcurrency: 3 },
+].filter((s) => !args.only || s.name === args.only) as Setup[];
+
+const STEPS = [
+  { name: 'Viewed a product', event: 'view_item' },
+  { name: 'Added to cart', event: 'add_to_cart' },
+  { name: 'Started checkout', event: 'begin_checkout' },
+  { name: 'Bought', event: 'purchase' },
+];
+
+/** Definition d: the 3-section weekly report, each with its own title and funnel depth. */
+const definition = (d: number) => ({
+  title: `Weekly e-commerce journeys ${d}`,
+  goal: { event: 'purchase' },
+  dateRange: 'last_week',
+  sections: [
+    { type: 'kpi_summary' },
+    { type: 'funnel', funnel: { steps: STEPS.slice(0, 2 + (d % 3)) } },
+    { type: 'data_quality' },
+  ],
+});
 
 const file = await reportBenchSample();
-
-/** RSS of this process and all its descendants, from /proc (Linux). */
-function treeRss(): number {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  let bytes = 0;
-  const queue = [process.pid];
-  while (queue.length > 0) {
-    const pid = queue.pop() as number;
-    try {
-      bytes += Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
-    } catch {
-      // gone
-    }
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return bytes;
-}
-
-// An in-process SMTP peer that accepts everything and counts what arrives.
 let received = 0;
 const server = new SMTPServer({
   authOptional: true,
@@ -71,144 +90,152 @@ const server = new SMTPServer({
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const port = (server.server.address() as AddressInfo).port;
-
-const store = await openPglite(mkdtempSync(join(tmpdir(), 'pathlight-bench-drain-')));
-await migrate(store);
-await store.query(`INSERT INTO reports (id, definition) VALUES ('weekly', $1::jsonb)`, [
-  JSON.stringify({
-    title: 'Weekly e-commerce journeys',
-    goal: { event: 'purchase' },
-    dateRange: 'last_week',
-    sections: [
-      { type: 'kpi_summary' },
-      {
-        type: 'funnel',
-        funnel: {
-          steps: [
-            { name: 'Viewed a product', event: 'view_item' },
-            { name: 'Added to cart', event: 'add_to_cart' },
-            { name: 'Started checkout', event: 'begin_checkout' },
-            { name: 'Bought', event: 'purchase' },
-          ],
-        },
-      },
-      { type: 'data_quality' },
-    ],
-  }),
-]);
-const repo = new SchedulesRepo(store);
-for (let i = 0; i < schedules; i++) {
-  await repo.save({
-    id: `weekly-${i}`,
-    reportId: 'weekly',
-    name: `Weekly journeys ${i}`,
-    cron: '0 8 * * 1',
-    timeZone: 'Europe/Berlin',
-    recipients: { to: Array.from({ length: perSchedule }, (_, r) => `s${i}.r${r}@example.com`) },
-    owner: 'owner@example.com',
-  });
-}
-// Monday 26 Oct 2026, 08:00 in Berlin (07:00 UTC): every schedule's slot; checked up to an hour before.
-await store.query(`UPDATE schedules SET checked_until = '2026-10-26T06:00:00Z'`);
-
 const engine = await DuckdbEngine.open(file, { mode: 'read' });
-const pool = new BrowserPool({ pages: workers });
-const transport = smtpTransport({ url: `smtp://127.0.0.1:${port}`, maxConnections: 3 });
-const renderer = reportRunEmail({
-  engine,
-  store,
-  pool,
-  email: { attachmentLimitBytes: 7 * 1024 * 1024, unsubscribeMailto: 'reports@example.com' },
-});
-const worker = (n: number) => ({
-  db: store,
-  renderer,
-  deliver: {
-    transport,
-    from: 'Pathlight <reports@example.com>',
-    messageIdDomain: 'example.com',
-    unsubscribe: () => ({ mailto: 'reports@example.com' }),
-    retry: { attempts: 3, baseMs: 1000, capMs: 30_000 },
-  },
-  owner: `bench-${n}`,
-  leaseMs: 5 * 60_000,
-  maxAttempts: 3,
-  renderTimeoutMs: 240_000,
-  pauseAfterFailures: 3,
-  notifyOwner: async () => undefined,
-});
 
-let peak = treeRss();
-const sampler = setInterval(() => {
-  peak = Math.max(peak, treeRss());
-}, 200);
-const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim();
-const began = performance.now();
-const claimed = await tick(store, new Date('2026-10-26T07:01:00Z'), { graceMs: 15 * 60_000 });
-const claimMs = performance.now() - began;
-let processed = 0;
-await Promise.all(
-  Array.from({ length: workers }, async (_, n) => {
-    const options = worker(n);
-    while (await processNextRun(options)) {
-      processed += 1;
-      if (processed % 20 === 0)
-        process.stderr.write(
-          `${processed} runs, ${received} messages, ${((performance.now() - began) / 1000).toFixed(0)} s\n`,
-        );
-    }
-  }),
-);
-const seconds = (performance.now() - began) / 1000;
-clearInterval(sampler);
-peak = Math.max(peak, treeRss());
-const loadAfter = readFileSync('/proc/loadavg', 'utf8').trim();
+async function freshStore(): Promise<StoreDb> {
+  const store = await openPglite(mkdtempSync(join(tmpdir(), 'pathlight-bench-drain-')));
+  await migrate(store);
+  for (let d = 0; d < definitions; d++)
+    await store.query(`INSERT INTO reports (id, definition) VALUES ($1, $2::jsonb)`, [
+      `weekly-${d}`,
+      JSON.stringify(definition(d)),
+    ]);
+  const repo = new SchedulesRepo(store);
+  for (let i = 0; i < schedules; i++) {
+    await repo.save({
+      id: `weekly-${i}`,
+      reportId: `weekly-${i % definitions}`,
+      name: `Weekly journeys ${i}`,
+      cron: '0 8 * * 1',
+      timeZone: 'Europe/Berlin',
+      recipients: { to: Array.from({ length: perSchedule }, (_, r) => `s${i}.r${r}@example.com`) },
+      ...(i % 3 === 2 ? { dateRange: 'last_28_days' as const } : {}),
+      owner: 'owner@example.com',
+    });
+  }
+  // Monday 26 Oct 2026, 08:00 in Berlin (07:00 UTC): every schedule's slot.
+  await store.query(`UPDATE schedules SET checked_until = '2026-10-26T06:00:00Z'`);
+  return store;
+}
 
-const [runs] = await store.query<{ sent: string; other: string }>(
-  `SELECT COUNT(*) FILTER (WHERE status = 'sent')::text AS sent, COUNT(*) FILTER (WHERE status <> 'sent')::text AS other FROM runs`,
-);
-const [deliveries] = await store.query<{ sent: string; attempts: string }>(
-  `SELECT COUNT(*) FILTER (WHERE status = 'sent')::text AS sent, SUM(attempts)::text AS attempts FROM deliveries`,
-);
-const [stages] = await store.query<Record<string, string>>(
-  `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (stage_ms->>'render_total')::numeric)::text AS render,
-          percentile_cont(0.5) WITHIN GROUP (ORDER BY (stage_ms->>'pdf')::numeric)::text AS pdf,
-          percentile_cont(0.5) WITHIN GROUP (ORDER BY (stage_ms->>'email')::numeric)::text AS email,
-          percentile_cont(0.5) WITHIN GROUP (ORDER BY (stage_ms->>'send')::numeric)::text AS send
-   FROM runs WHERE status = 'sent'`,
-);
-const messages = schedules * perSchedule;
-console.log(
-  JSON.stringify(
-    {
-      schedules,
-      recipientsEach: perSchedule,
-      workers,
-      cores: cpus().length,
-      claimed: claimed.claimed.length,
-      claimMs: Math.round(claimMs),
-      seconds: Number(seconds.toFixed(1)),
-      runsSent: Number(runs?.sent),
-      runsNotSent: Number(runs?.other),
-      deliveriesSent: Number(deliveries?.sent),
-      attempts: Number(deliveries?.attempts),
-      messagesReceived: received,
-      messagesPerSecond: Number((messages / seconds).toFixed(2)),
-      runsPerMinute: Number(((schedules / seconds) * 60).toFixed(1)),
-      medianMs: Object.fromEntries(
-        Object.entries(stages ?? {}).map(([k, v]) => [k, Math.round(Number(v))]),
-      ),
-      peakRssMb: Math.round(peak / 1024 / 1024),
-      loadBefore,
-      loadAfter,
+async function drain(setup: Setup) {
+  const store = await freshStore();
+  const pool = new BrowserPool({ pages: 2, warmPages: setup.warmPages });
+  const transport = smtpTransport({ url: `smtp://127.0.0.1:${port}`, maxConnections: 3 });
+  const drainer = createDrainer({
+    db: store,
+    graceMs: 15 * 60_000,
+    concurrency: setup.concurrency,
+    shareRenders: setup.shareRenders,
+    worker: {
+      db: store,
+      renderer: reportRunEmail({
+        engine,
+        store,
+        pool,
+        email: { attachmentLimitBytes: 7 * 1024 * 1024, unsubscribeMailto: 'reports@example.com' },
+      }),
+      deliver: {
+        transport,
+        from: 'Pathlight <reports@example.com>',
+        messageIdDomain: 'example.com',
+        unsubscribe: () => ({ mailto: 'reports@example.com' }),
+        retry: { attempts: 3, baseMs: 1000, capMs: 30_000 },
+        concurrency: setup.sendConcurrency,
+      },
+      owner: `bench-${setup.name}`,
+      leaseMs: 10 * 60_000,
+      maxAttempts: 3,
+      renderTimeoutMs: 600_000,
+      pauseAfterFailures: 3,
+      notifyOwner: async () => undefined,
     },
-    null,
-    2,
-  ),
-);
+  });
+  // Chromium's launch is paid before the clock starts, in both setups.
+  await pool.withPage(async () => undefined);
+  const receivedBefore = received;
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const began = performance.now();
+  const progress = setInterval(() => {
+    const done = received - receivedBefore;
+    const width = 30;
+    const filled = Math.round((done / (schedules * perSchedule)) * width);
+    process.stderr.write(
+      `\r${setup.name}: [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${schedules * perSchedule} messages, ${((performance.now() - began) / 1000).toFixed(0)} s`,
+    );
+  }, 1000);
+  const outcome = await drainer.runOnce(new Date('2026-10-26T07:01:00Z'));
+  const seconds = (performance.now() - began) / 1000;
+  clearInterval(progress);
+  process.stderr.write('\n');
+  const rows = await store.query<{ stage: string; seconds: string; runs: string }>(
+    `SELECT key AS stage, (SUM(value::numeric) / 1000)::text AS seconds, COUNT(*)::text AS runs
+     FROM runs, jsonb_each_text(stage_ms) GROUP BY key ORDER BY key`,
+  );
+  const [counts] = await store.query<{ sent: string; deliveries: string; attempts: string }>(
+    `SELECT (SELECT COUNT(*) FROM runs WHERE status = 'sent')::text AS sent,
+            COUNT(*) FILTER (WHERE status = 'sent')::text AS deliveries,
+            SUM(attempts)::text AS attempts FROM deliveries`,
+  );
+  const troubled = await store.query<{
+    id: string;
+    status: string;
+    attempt: number;
+    error: string;
+  }>(
+    `SELECT id::text, status, attempt, error FROM runs WHERE attempt > 1 OR error IS NOT NULL ORDER BY id`,
+  );
+  for (const run of troubled)
+    process.stderr.write(`run ${run.id}: ${run.status}, attempt ${run.attempt}: ${run.error}\n`);
+  await transport.close();
+  await pool.close();
+  await store.close();
+  return {
+    setup,
+    seconds,
+    load,
+    loadAfter: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+    outcome,
+    messages: received - receivedBefore,
+    stages: new Map(
+      rows.map((r) => [r.stage, { seconds: Number(r.seconds), runs: Number(r.runs) }]),
+    ),
+    counts,
+  };
+}
 
-await transport.close();
-await pool.close();
+const results: Awaited<ReturnType<typeof drain>>[] = [];
+for (const setup of SETUPS) results.push(await drain(setup));
+
+console.log(
+  `${schedules} schedules × ${perSchedule} recipients = ${schedules * perSchedule} messages; ` +
+    `${definitions} definitions × 2 ranges = ${Math.min(schedules, 2 * definitions)} distinct renders; ${cpus().length} cores`,
+);
+for (const r of results)
+  console.log(
+    `${r.setup.name}: ${r.seconds.toFixed(1)} s, runs claimed ${r.outcome.claimed}, processed ${r.outcome.processed}, ` +
+      `runs sent ${r.counts?.sent}, deliveries sent ${r.counts?.deliveries} (${r.counts?.attempts} attempts), ` +
+      `messages received ${r.messages}; load ${r.load} → ${r.loadAfter}`,
+  );
+const stages = [...new Set(results.flatMap((r) => [...r.stages.keys()]))].sort();
+console.log(
+  `\n| stage (summed over runs) | ${results.map((r) => `${r.setup.name} s (runs)`).join(' | ')} |${results.length === 2 ? ' after / before |' : ''}`,
+);
+console.log(`|---|${results.map(() => '---|').join('')}${results.length === 2 ? '---|' : ''}`);
+const cell = (r: (typeof results)[number], stage: string) => {
+  const s = r.stages.get(stage);
+  return s ? `${s.seconds.toFixed(1)} (${s.runs})` : '—';
+};
+for (const stage of [...stages, 'wall clock']) {
+  const values = results.map((r) =>
+    stage === 'wall clock' ? r.seconds : (r.stages.get(stage)?.seconds ?? 0),
+  );
+  const ratio =
+    results.length === 2 && values[0] ? ` ${((values[1] ?? 0) / values[0]).toFixed(2)} |` : '';
+  console.log(
+    `| ${stage} | ${results.map((r) => (stage === 'wall clock' ? r.seconds.toFixed(1) : cell(r, stage))).join(' | ')} |${results.length === 2 ? ratio : ''}`,
+  );
+}
+
 await engine.close();
-await store.close();
 server.close();
