@@ -14,23 +14,7 @@ node_events AS (
       ORDER BY e.event_timestamp, e.batch_ordering_id, e.batch_event_index, e.event_name,
         e.ga_session_id, e.stage_hit, e.is_goal{{#if (eq nodeType 'page_path')}}, e.page_path{{/if}}
     ) AS seq,
-    {{#if (eq nodeType 'event')}}
-    IF(e.event_name IN UNNEST(@exclude), NULL, e.event_name) AS node
-    {{/if}}
-    {{#if (eq nodeType 'page_path')}}
-    IF(e.event_name = 'page_view', e.page_path, NULL) AS node
-    {{/if}}
-    {{#if (eq nodeType 'channel')}}
-    IF(e.session_first, t.channel, NULL) AS node
-    {{/if}}
-    {{#if (eq nodeType 'stage')}}
-    e.stage_hit AS node
-    {{/if}}
-  FROM event_fields AS e
-  {{#if (eq nodeType 'channel')}}
-  LEFT JOIN session_touchpoints AS t
-    ON t.user_pseudo_id = e.user_pseudo_id AND t.ga_session_id = e.ga_session_id
-  {{/if}}
+{{> predict_node_source}}
   WHERE e.event_timestamp < @cutoff_us
 ),
 marked AS (
