@@ -556,9 +556,15 @@
     summary.textContent = 'Show SQL';
     var note = document.createElement('p');
     note.className = 'hint';
-    note.textContent = "The query as it ran on this service's engine.";
+    note.textContent =
+      "The funnel's query as BigQuery runs it, its values written in: paste it into the BigQuery console" +
+      (answer.sqlExample
+        ? ", after putting your export's project and dataset in place of your-project.analytics_123456789."
+        : '.');
     var pre = document.createElement('pre');
     pre.className = 'sql';
+    pre.tabIndex = 0;
+    pre.setAttribute('aria-label', 'The query for BigQuery');
     pre.textContent = answer.sql;
     sql.append(summary, note, pre);
     result.appendChild(sql);

@@ -105,8 +105,13 @@ describe('the funnel page in a real browser', () => {
       ['desktop', [2, 1, 1]],
       ['mobile', [3, 1, 1]],
     ]);
+    // Show SQL: BigQuery's text with the values written in, ready to paste (an example dataset
+    // on the embedded engine), reading people as the funnel's blended identity does.
     await page.click('#funnel-sql summary');
-    expect(await page.$eval('#funnel-sql pre', (p) => p.textContent)).toMatch(/SELECT/i);
+    const sql = (await page.$eval('#funnel-sql pre', (p) => p.textContent)) ?? '';
+    expect(sql).toContain('`your-project.analytics_123456789.events_*`');
+    expect(sql).toContain("CONCAT('u:', d.resolved_user_id)");
+    expect(sql.replace(/--[^\n]*/g, '')).not.toMatch(/(?<![@\w])@[a-z]\w*/);
     await shots(page, '11-funnel-breakdown');
   });
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { attributionQuery } from '../../src/analyses/attribution/attributionQuery.js';
 import { parseAttributionSpec } from '../../src/analyses/attribution/attributionSpec.js';
+import { funnelQuery } from '../../src/analyses/funnel/funnelQuery.js';
+import { parseFunnelSpec } from '../../src/analyses/funnel/funnelSpec.js';
+import { resolveGoalSteps } from '../../src/analyses/goals/goal.js';
 import { parseNextStepSpec } from '../../src/analyses/nextStep/nextStepSpec.js';
 import { nextStepQuery } from '../../src/analyses/nextStep/runNextStep.js';
 import { parsePathsSpec } from '../../src/analyses/paths/pathsSpec.js';
@@ -43,6 +46,17 @@ describe('a query rendered to paste into BigQuery', () => {
       return { params: { ...q.params, ...noCleaning }, context: q.context };
     })(),
     stages: stagesQuery(parseStagesSpec({ dateRange }), parseStageMap(DEFAULT_STAGE_MAP)),
+    // The funnel page's Show SQL: the general form BigQuery runs, a saved goal as a step.
+    funnel: funnelQuery(
+      resolveGoalSteps(
+        parseFunnelSpec({
+          dateRange,
+          steps: [{ event: 'page_view' }, { goal: 'USD purchase' }],
+          breakdown: 'device_category',
+        }),
+        goals,
+      ),
+    ),
   };
 
   it('writes the values in, so nothing is left to bind', () => {
@@ -61,4 +75,26 @@ describe('a query rendered to paste into BigQuery', () => {
       const analyzed = await analyzeSql(sql, {}, EXAMPLE_BIGQUERY as never);
       expect(analyzed.ok ? 'ok' : analyzed).toBe('ok');
     });
+
+  it('reads the events as the run did: blended identity joins devices to their user', async () => {
+    const device = pasteableSql('funnel', cases.funnel, EXAMPLE_BIGQUERY);
+    const blended = pasteableSql('funnel', cases.funnel, EXAMPLE_BIGQUERY, {
+      filters: [],
+      identity: 'blended',
+    });
+    // A device seen signed in takes its user's id, spelled u:<user_id>; without identity, no join.
+    expect(device).not.toContain("CONCAT('u:', d.resolved_user_id)");
+    expect(blended).toContain("CONCAT('u:', d.resolved_user_id)");
+    expect(blended.replace(/--[^\n]*/g, '')).not.toMatch(/(?<![@\w])@[a-z]\w*/);
+    const analyzed = await analyzeSql(blended, {}, EXAMPLE_BIGQUERY as never);
+    expect(analyzed.ok ? 'ok' : analyzed).toBe('ok');
+  });
+
+  it('carries a filter of the scope as a value in the text', () => {
+    const sql = pasteableSql('funnel', cases.funnel, EXAMPLE_BIGQUERY, {
+      filters: [{ param: 'page_location', op: 'contains', value: '/shop/' }],
+    });
+    expect(sql).toContain("'/shop/'");
+    expect(sql.replace(/--[^\n]*/g, '')).not.toMatch(/(?<![@\w])@[a-z]\w*/);
+  });
 });

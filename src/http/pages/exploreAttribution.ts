@@ -1,3 +1,4 @@
+import { bigquerySql } from './bigquerySql.js';
 import { parseAttributionSpec } from '../../analyses/attribution/attributionSpec.js';
 import { MODELS } from '../../analyses/attribution/models/index.js';
 import { attributionQuery } from '../../analyses/attribution/attributionQuery.js';
@@ -5,7 +6,7 @@ import { runAttribution } from '../../analyses/attribution/runAttribution.js';
 import { attributionModelsOption } from '../../render/attributionModelsChart.js';
 import { MODEL_LABEL } from '../../reports/sections/attributionTableSection.js';
 import { readPicked, type Picked } from './exploreForm.js';
-import { bigquerySql, rangeWords, type ExploreInput, type ExploreResult } from './exploreResult.js';
+import { rangeWords, type ExploreInput, type ExploreResult } from './exploreResult.js';
 
 /** Credited conversions per touchpoint under every model: grouped bars, the numbers below. */
 export async function exploreAttribution({
@@ -39,7 +40,7 @@ export async function exploreAttribution({
       ? { empty: `No conversions (${goalName}) ${rangeWords(form)}: there is nothing to credit.` }
       : {}),
     charts: { models: attributionModelsOption(models, rows) },
-    sql: bigquerySql(deps, 'attribution_paths', attributionQuery(spec)),
+    sql: bigquerySql(deps, 'attribution_paths', attributionQuery(spec), spec.identity),
     attribution: {
       models: models.map((m) => m.label),
       rows: result.channels.map((c) => ({

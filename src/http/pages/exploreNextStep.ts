@@ -1,14 +1,9 @@
+import { bigquerySql } from './bigquerySql.js';
 import { parseNextStepSpec } from '../../analyses/nextStep/nextStepSpec.js';
 import { nextStepQuery, runNextStep } from '../../analyses/nextStep/runNextStep.js';
 import { probabilityBarChart } from '../../render/charts.js';
 import { readPicked, type Picked } from './exploreForm.js';
-import {
-  bigquerySql,
-  pct,
-  rangeWords,
-  type ExploreInput,
-  type ExploreResult,
-} from './exploreResult.js';
+import { pct, rangeWords, type ExploreInput, type ExploreResult } from './exploreResult.js';
 
 /** The most travelled nodes the chart and the table list. */
 const NODES = 20;
@@ -40,10 +35,12 @@ export async function exploreNextStep({
       ? { empty: `No ${result.unit} ${rangeWords(form)}: there are no next steps to count.` }
       : {}),
     charts: {},
-    sql: bigquerySql(deps, 'next_step', {
-      context: query.context,
-      params: { ...query.params, clean_map: [], clean_sep: '|' },
-    }),
+    sql: bigquerySql(
+      deps,
+      'next_step',
+      { context: query.context, params: { ...query.params, clean_map: [], clean_sep: '|' } },
+      spec.identity,
+    ),
     nextStep: {
       unit: result.unit,
       goal: goalName,

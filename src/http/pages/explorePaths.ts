@@ -1,9 +1,9 @@
+import { bigquerySql } from './bigquerySql.js';
 import { parsePathsSpec } from '../../analyses/paths/pathsSpec.js';
 import { pathsQuery, runPaths } from '../../analyses/paths/runPaths.js';
 import { sankeyOption } from '../../render/sankeyChart.js';
 import { readPicked } from './exploreForm.js';
 import {
-  bigquerySql,
   exploreHref,
   pct,
   rangeWords,
@@ -65,7 +65,7 @@ export async function explorePaths({
       : {}),
     charts: { sankey: sankeyOption({ ...result, channels: false }) },
     // No cleaning rules here, so no cleaning map: the query as the page ran it.
-    sql: bigquerySql(deps, 'paths', withoutCleaning(pathsQuery(spec, goals))),
+    sql: bigquerySql(deps, 'paths', withoutCleaning(pathsQuery(spec, goals)), spec.identity),
     paths: { unit: result.unit, nodes, flows },
     report: {
       title: 'Journeys',

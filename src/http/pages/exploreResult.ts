@@ -1,5 +1,4 @@
 import type { Goal } from '../../analyses/goals/goal.js';
-import { EXAMPLE_BIGQUERY, pasteableSql } from '../../sql/pasteableSql.js';
 import type { ExploreForm, Picked } from './exploreForm.js';
 import type { PageDeps } from './pageDeps.js';
 
@@ -41,14 +40,4 @@ export const rangeWords = (form: ExploreForm): string => `from ${form.from} to $
 export function exploreHref(form: ExploreForm, change: Partial<ExploreForm>): string {
   const query = new URLSearchParams({ ...form, ...change, run: '1' } as Record<string, string>);
   return `/explore?${query.toString()}`;
-}
-
-/** An analysis's query as BigQuery runs it, values written in: this service's dataset, or an example's. */
-export function bigquerySql(
-  deps: PageDeps,
-  name: string,
-  query: { params: Record<string, unknown>; context?: Record<string, unknown> },
-): string {
-  const target = deps.engine.target.kind === 'bigquery' ? deps.engine.target : EXAMPLE_BIGQUERY;
-  return pasteableSql(name, query, target);
 }

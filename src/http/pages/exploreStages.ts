@@ -1,15 +1,10 @@
+import { bigquerySql } from './bigquerySql.js';
 import { runStages, stagesQuery } from '../../analyses/stages/runStages.js';
 import { DEFAULT_STAGE_MAP, parseStageMap } from '../../analyses/stages/stageMap.js';
 import { parseStagesSpec } from '../../analyses/stages/stagesSpec.js';
 import { funnelBarOption } from '../../render/charts.js';
 import { readPicked, type Picked } from './exploreForm.js';
-import {
-  bigquerySql,
-  pct,
-  rangeWords,
-  type ExploreInput,
-  type ExploreResult,
-} from './exploreResult.js';
+import { pct, rangeWords, type ExploreInput, type ExploreResult } from './exploreResult.js';
 
 /** Users per journey stage as the report's bars (no drop-off stack), progression and exit pages below. */
 export async function exploreStages({
@@ -37,7 +32,12 @@ export async function exploreStages({
         false,
       ),
     },
-    sql: bigquerySql(deps, 'stages', stagesQuery(spec, parseStageMap(DEFAULT_STAGE_MAP))),
+    sql: bigquerySql(
+      deps,
+      'stages',
+      stagesQuery(spec, parseStageMap(DEFAULT_STAGE_MAP)),
+      spec.identity,
+    ),
     stages: {
       stages: result.stages.map((s) => ({ ...s, share: pct(s.shareOfUsers) })),
       progression: result.progression.map((p) => ({ ...p, rate: pct(p.rate) })),

@@ -1,11 +1,14 @@
 import type { Response, Router } from 'express';
 import { eventInventory } from '../../analyses/events/eventInventory.js';
-import { parseFunnelSpec } from '../../analyses/funnel/funnelSpec.js';
+import { funnelQuery } from '../../analyses/funnel/funnelQuery.js';
+import { parseFunnelSpec, type FunnelSpec } from '../../analyses/funnel/funnelSpec.js';
+import { resolveGoalSteps, type Goal } from '../../analyses/goals/goal.js';
 import { runFunnel, type FunnelResult } from '../../analyses/funnel/runFunnel.js';
 import { InputError, PathlightError } from '../../errors/errors.js';
 import { funnelBarOption } from '../../render/charts.js';
 import { funnelGroupsOption } from '../../render/funnelGroupsChart.js';
 import { goalsByName } from '../api/goals.js';
+import { bigquerySql } from './bigquerySql.js';
 import { breakdownOptions, funnelSpecFromForm } from './funnelForm.js';
 import { field, fields, type PageDeps } from './pageDeps.js';
 import { pageError, type PageError } from './pageError.js';
@@ -40,8 +43,18 @@ export function funnelCharts(result: FunnelResult) {
   };
 }
 
+/**
+ * The funnel's main query as BigQuery runs it (the general form: the first-match form needs
+ * DuckDB's list functions), values written in and events read as the spec's identity joins them:
+ * what Show SQL offers to paste.
+ */
+function funnelSql(deps: PageDeps, spec: FunnelSpec, goals: ReadonlyMap<string, Goal>): string {
+  const query = funnelQuery(resolveGoalSteps(spec, goals));
+  return bigquerySql(deps, 'funnel', query, spec.identity);
+}
+
 /** Bars and rows of a funnel result, as the page and the client script show them. */
-export function funnelView(result: FunnelResult) {
+export function funnelView(result: FunnelResult, sql: string) {
   const first = result.steps[0]?.count ?? 0;
   return {
     unit: result.unit,
@@ -62,7 +75,7 @@ export function funnelView(result: FunnelResult) {
       steps: g.steps.map((s, i) => ({ ...s, number: i + 1, conversion: pct(s.conversionRate) })),
     })),
     charts: JSON.stringify(funnelCharts(result)).replace(/</g, '\\u003c'),
-    sql: result.sql,
+    sql,
     bytesProcessed: result.bytesProcessed,
   };
 }
@@ -116,7 +129,10 @@ export async function renderFunnelBuilder(
   if (!error && picked >= 2) {
     try {
       const spec = funnelSpecFromForm({ ...query, from, to });
-      result = funnelView(await runFunnel(deps.engine, spec, { goals }));
+      result = funnelView(
+        await runFunnel(deps.engine, spec, { goals }),
+        funnelSql(deps, spec, goals),
+      );
     } catch (caught) {
       if (!(caught instanceof PathlightError) || caught.status !== 400) throw caught;
       error = pageError(caught, funnelFieldOf);
@@ -168,6 +184,7 @@ export async function renderFunnelBuilder(
           selected: b.value === field(query, 'breakdown'),
         })),
         result,
+        sqlExample: deps.engine.target.kind !== 'bigquery',
         error,
         saveError: extra.saveError,
         saveForm: extra.saveForm ?? {},
@@ -199,11 +216,18 @@ export function funnelPage(router: Router, deps: PageDeps): void {
       if (Array.isArray(body.steps) && body.steps.length < 2)
         throw new InputError(TOO_FEW_STEPS, 'steps');
       const spec = parseFunnelSpec(req.body);
+      const goals = await goalsByName(deps);
       const result = await runFunnel(deps.engine, spec, {
-        goals: await goalsByName(deps),
+        goals,
         ...(deps.queryTimeoutMs === undefined ? {} : { timeoutMs: deps.queryTimeoutMs }),
       });
-      res.json({ ...result, charts: funnelCharts(result) });
+      // Show SQL offers BigQuery's text to paste, as the page drawn by the server does.
+      res.json({
+        ...result,
+        sql: funnelSql(deps, spec, goals),
+        sqlExample: deps.engine.target.kind !== 'bigquery',
+        charts: funnelCharts(result),
+      });
     } catch (error) {
       if (error instanceof PathlightError && error.status === 400) {
         const shown = pageError(error, funnelFieldOf);
