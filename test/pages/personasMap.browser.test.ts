@@ -76,7 +76,9 @@ describe('the personas page in a real browser', () => {
     await page.select(`${F} select[name="userProperties.0.op"]`, 'gt');
     await page.type(`${F} input[name="userProperties.0.value"]`, 'lots');
     await submit(`${F} button[type="submit"]`);
-    expect(await fieldErrorOf(page, F, 'userProperties.0.value')).toBe('gt: expected a number');
+    expect(await fieldErrorOf(page, F, 'userProperties.0.value')).toBe(
+      '“more than” compares numbers: write a number',
+    );
     expect(await valueOf(`${F} select[name="userProperties.0.op"]`)).toBe('gt');
     expect(await valueOf(`${F} input[name="userProperties.0.value"]`)).toBe('lots');
   });

@@ -11,6 +11,14 @@ export interface PageError {
   readonly onField: boolean;
 }
 
+/** A condition's comparison as its picker names it. */
+const COMPARISONS: Record<string, string> = {
+  gt: 'more than',
+  gte: 'at least',
+  lt: 'less than',
+  lte: 'at most',
+};
+
 const PHRASES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^Too small: expected string to have >=1 characters?$/, () => 'is required'],
   [
@@ -36,6 +44,12 @@ const PHRASES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^Invalid email address$/, () => 'is not an email address'],
   [/^Invalid string: must match pattern .*$/, () => 'has characters that are not allowed here'],
   [/^Unrecognized keys?: (.*)$/, (m) => `has fields it does not know: ${m[1]}`],
+  [
+    /^(gt|gte|lt|lte): expected a number$/,
+    (m) => `“${COMPARISONS[m[1]!]}” compares numbers: write a number`,
+  ],
+  [/^\w+: expected a value$/, () => 'needs a value to compare with'],
+  [/^in: expected values$/, () => 'needs the values to match, one or more'],
   [
     /^CronPattern: .*$/,
     () =>
