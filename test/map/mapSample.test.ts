@@ -12,7 +12,6 @@ import { runStages } from '../../src/analyses/stages/runStages.js';
 import { DuckdbEngine } from '../../src/engines/duckdb/DuckdbEngine.js';
 import { generateSample } from '../../src/sample/generateSample.js';
 import { addJourneyExtras } from '../../src/sample/sampleJourneyExtras.js';
-import { withIdentity } from '../../src/sql/eventScope.js';
 import type { Identity } from '../../src/sql/vocabulary/identity.js';
 import type { EventRow } from '../support/loadRows.js';
 import { referenceMap, type RefPersona } from './mapReference.js';
@@ -52,9 +51,10 @@ const personas = PERSONAS.map((p) =>
 );
 const mapOf = (identity: Identity = 'device') =>
   runMap(
-    identity === 'device' ? engine : withIdentity(engine, identity),
+    engine,
     parseMapSpec({
       dateRange: RANGE,
+      identity,
       includeIntraday: true,
       personas,
       minSupport: OPTIONS.minSupport,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseWith } from '../../errors/parseWith.js';
 import { conditionSchema, eventNameSchema } from '../../sql/vocabulary/condition.js';
 import { dateRangeSchema } from '../../sql/vocabulary/dateRange.js';
+import { identitySchema } from '../../sql/vocabulary/identity.js';
 import { MAX_PERSONAS, personaSchema } from '../personas/personaSpec.js';
 import { stageMapSchema } from '../stages/stageMap.js';
 
@@ -12,6 +13,8 @@ export const mapSpecSchema = z
   .object({
     dateRange: dateRangeSchema,
     includeIntraday: z.boolean().default(false),
+    /** Whose journey each event belongs to: people across devices by default, as every analysis. */
+    identity: identitySchema,
     /** The stage map inline; the default map when absent. */
     stageMap: stageMapSchema.optional(),
     goal: eventNameSchema.default('purchase'),

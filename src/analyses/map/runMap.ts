@@ -1,4 +1,5 @@
 import type { Engine } from '../../engines/engine.js';
+import { withIdentity } from '../../sql/eventScope.js';
 import { runQuery } from '../../sql/runQuery.js';
 import { conditionSlots } from '../../sql/vocabulary/conditionSlots.js';
 import { dateRangeParams } from '../../sql/vocabulary/dateRange.js';
@@ -49,7 +50,7 @@ export async function runMap(
 ): Promise<JourneyMapResult> {
   const map = spec.stageMap ?? parseStageMap(DEFAULT_STAGE_MAP);
   const query = mapQuery(spec, map, personas);
-  const run = await runQuery(engine, 'journey_map', query.params, {
+  const run = await runQuery(withIdentity(engine, spec.identity), 'journey_map', query.params, {
     context: query.context,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
