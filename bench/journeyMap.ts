@@ -88,10 +88,14 @@ try {
   console.log(
     `stages (default map): ${stages.s.toFixed(2)} s, ${stages.value.users} users, load ${load()}`,
   );
-  const alone = await time(() => runMap(engine, parseMapSpec({ dateRange }), [], { timeoutMs }));
+  const alone = await time(() =>
+    runMap(engine, parseMapSpec({ dateRange, identity: 'device' }), [], { timeoutMs }),
+  );
   console.log(`map, all users only: ${alone.s.toFixed(2)} s, load ${load()}`);
   const four = await time(() =>
-    runMap(engine, parseMapSpec({ dateRange, personas }), personas, { timeoutMs }),
+    runMap(engine, parseMapSpec({ dateRange, identity: 'device', personas }), personas, {
+      timeoutMs,
+    }),
   );
   console.log(
     `map, all users + 4 personas: ${four.s.toFixed(2)} s (${four.value.personas.map((p) => `${p.name} ${p.users}`).join(', ')}), load ${load()}`,
