@@ -1,4 +1,5 @@
 import type * as echarts from 'echarts';
+import { categoryAxis, valueAxisStyle } from './stepAxes.js';
 import { PALETTE } from './channelColors.js';
 
 /** One color per attribution model, in the models' order, so a model keeps its color. */
@@ -19,23 +20,12 @@ export function attributionModelsOption(
     grid: { left: 48, right: 16, top: 48, bottom: 44 },
     legend: { top: 0, left: 0, type: 'scroll', itemWidth: 14, textStyle: { fontSize: 11 } },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    xAxis: {
-      type: 'category',
-      data: rows.map((r) => r.touchpoint),
-      axisLabel: {
-        fontSize: 10,
-        interval: 0,
-        width: 110,
-        overflow: 'truncate',
-        color: PALETTE.text,
-      },
-    },
+    xAxis: categoryAxis(rows.map((r) => r.touchpoint)),
     yAxis: {
       type: 'value',
       name: 'Credited conversions',
       nameTextStyle: { fontSize: 10, color: PALETTE.muted, align: 'left' },
-      splitLine: { lineStyle: { color: PALETTE.grid } },
-      axisLabel: { fontSize: 10, color: PALETTE.muted },
+      ...valueAxisStyle,
     },
     series: models.map((m, i) => ({
       type: 'bar' as const,

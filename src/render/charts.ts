@@ -1,4 +1,5 @@
 import * as echarts from 'echarts';
+import { categoryAxis, valueAxisStyle } from './stepAxes.js';
 import { PALETTE, channelColor } from './channelColors.js';
 
 const FONT = "'DejaVu Sans', 'Noto Sans', sans-serif";
@@ -101,21 +102,10 @@ export function funnelBarOption(
   return {
     grid: { left: 56, right: 16, top: 30, bottom: 44 },
     legend: { top: 0, right: 16, itemWidth: 14, textStyle: { fontSize: 11 } },
-    xAxis: {
-      type: 'category',
-      data: steps.map((s, i) => `${i + 1}. ${s.name}`),
-      axisLabel: {
-        fontSize: 10,
-        interval: 0,
-        width: 110,
-        overflow: 'truncate',
-        color: PALETTE.text,
-      },
-    },
+    xAxis: categoryAxis(steps.map((s, i) => `${i + 1}. ${s.name}`)),
     yAxis: {
       type: 'value',
-      splitLine: { lineStyle: { color: PALETTE.grid } },
-      axisLabel: { fontSize: 10, color: PALETTE.muted },
+      ...valueAxisStyle,
     },
     series: [
       {

@@ -1,5 +1,5 @@
 import type * as echarts from 'echarts';
-import { PALETTE } from './channelColors.js';
+import { categoryAxis, valueAxisStyle } from './stepAxes.js';
 
 /** Series colors for the groups of a broken-down or segmented funnel, in a fixed order. */
 const GROUP_COLORS = ['#1F4E79', '#2E8B57', '#C77C0E', '#7B4FA0', '#B23A48', '#3A8FB7', '#6B7785'];
@@ -16,22 +16,11 @@ export function funnelGroupsOption(
     grid: { left: 56, right: 16, top: 40, bottom: 44 },
     legend: { top: 0, left: 0, type: 'scroll', itemWidth: 14, textStyle: { fontSize: 11 } },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    xAxis: {
-      type: 'category',
-      data: stepNames.map((s, i) => `${i + 1}. ${s}`),
-      axisLabel: {
-        fontSize: 10,
-        interval: 0,
-        width: 110,
-        overflow: 'truncate',
-        color: PALETTE.text,
-      },
-    },
+    xAxis: categoryAxis(stepNames.map((s, i) => `${i + 1}. ${s}`)),
     yAxis: {
       type: 'value',
       minInterval: 1,
-      splitLine: { lineStyle: { color: PALETTE.grid } },
-      axisLabel: { fontSize: 10, color: PALETTE.muted },
+      ...valueAxisStyle,
     },
     series: groups.map((g, i) => ({
       type: 'bar' as const,
