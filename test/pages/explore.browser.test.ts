@@ -142,6 +142,15 @@ describe('the Explore page in a real browser', () => {
 
   it('focuses a node clicked in the Sankey: the paths from that event on', async () => {
     const { page } = h;
+    // The screenshots just moved the viewport back to 1366 px; the chart redraws on the resize
+    // event, which a loaded machine may deliver after this line: measure the nodes once it has.
+    await page.waitForFunction(() => {
+      const el = document.querySelector('#explore-sankey')!;
+      const chart = (
+        window as unknown as { echarts: { getInstanceByDom(e: Element): { getWidth(): number } } }
+      ).echarts.getInstanceByDom(el);
+      return chart.getWidth() === el.clientWidth && el.clientWidth > 600;
+    });
     const at = await page.$eval('#explore-sankey', (el) => {
       el.scrollIntoView({ block: 'center' });
       type Data = {
