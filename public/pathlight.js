@@ -444,6 +444,7 @@
       dateRange: { start: data.get('from'), end: data.get('to') },
       scope: data.get('scope'),
       type: data.get('type'),
+      identity: data.get('identity') || 'blended',
       steps: list,
     };
     if (data.get('window')) spec.window = data.get('window');

@@ -26,6 +26,7 @@ export async function exploreAttribution({
     : { event: picked.name };
   const spec = parseAttributionSpec({
     dateRange: { start: form.from, end: form.to },
+    identity: form.identity,
     goal,
     touchpoint: form.attrTouchpoint,
     lookback: form.attrLookback,

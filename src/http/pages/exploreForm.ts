@@ -31,6 +31,8 @@ export interface ExploreForm {
   readonly analysis: string;
   readonly from: string;
   readonly to: string;
+  /** Whose journey, for every analysis of the page. */
+  readonly identity: string;
   readonly pathsStart: string;
   readonly pathsScope: string;
   readonly pathsSteps: string;
@@ -58,6 +60,7 @@ export function readExploreForm(q: unknown): ExploreForm {
     analysis: field(q, 'analysis') || 'paths',
     from: range.from,
     to: range.to,
+    identity: field(q, 'identity') || 'blended',
     pathsStart: own('pathsStart', anchor),
     pathsScope: own('pathsScope', scope),
     pathsSteps: own('pathsSteps', field(q, 'steps') || '4'),

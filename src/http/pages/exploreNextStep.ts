@@ -19,7 +19,12 @@ export async function exploreNextStep({
   run,
 }: ExploreInput): Promise<ExploreResult> {
   const picked = readPicked(form.nextGoal) as Picked;
-  const nextStep = { scope: form.nextScope, nodeType: 'event', minSupport: 1 };
+  const nextStep = {
+    ...(form.identity === 'blended' ? {} : { identity: form.identity }),
+    scope: form.nextScope,
+    nodeType: 'event',
+    minSupport: 1,
+  };
   const spec = parseNextStepSpec({
     dateRange: { start: form.from, end: form.to },
     ...nextStep,

@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import { identityChoices } from './identityChoices.js';
 import { TOUCHPOINTS } from '../../analyses/attribution/attributionSpec.js';
 import { eventInventory } from '../../analyses/events/eventInventory.js';
 import type { Goal } from '../../analyses/goals/goal.js';
@@ -40,6 +41,7 @@ function fieldOf(analysis: Analysis): (path: string) => string | undefined {
     if (path === 'dateRange.end') return 'to';
     if (/^(start|goal)\b/.test(path)) return goal;
     if (path === 'steps') return 'pathsSteps';
+    if (path === 'identity') return 'identity';
     if (path === 'scope') return analysis === 'paths' ? 'pathsScope' : 'nextScope';
     if (path === 'lookback') return 'attrLookback';
     if (path === 'touchpoint') return 'attrTouchpoint';
@@ -143,6 +145,7 @@ export function explorePage(router: Router, deps: PageDeps): void {
               inventory.events.map((e) => e.name),
               goals,
             ),
+            identities: identityChoices(form.identity),
             result,
             // The embedded engine has no BigQuery dataset: the SQL names an example one.
             sqlExample: deps.engine.target.kind !== 'bigquery',

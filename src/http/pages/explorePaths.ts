@@ -34,6 +34,7 @@ export async function explorePaths({
     picked === null ? null : picked.kind === 'goal' ? { goal: picked.name } : picked.name;
   const spec = parsePathsSpec({
     dateRange: { start: form.from, end: form.to },
+    identity: form.identity,
     scope: form.pathsScope,
     nodeType: 'event',
     start,
@@ -75,6 +76,7 @@ export async function explorePaths({
         // The editor's JSON box: its controls show these values and keep what they do not edit.
         more: JSON.stringify({
           paths: {
+            ...(spec.identity === 'blended' ? {} : { identity: spec.identity }),
             scope: spec.scope,
             nodeType: 'event',
             steps: Math.min(6, spec.steps),

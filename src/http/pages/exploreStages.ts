@@ -17,6 +17,7 @@ export async function exploreStages({
   const saved = picked.kind === 'goal' ? goals.get(picked.name) : undefined;
   const spec = parseStagesSpec({
     dateRange: { start: form.from, end: form.to },
+    identity: form.identity,
     goal: saved ? saved.event : picked.name,
     ...(saved?.where?.length ? { goalWhere: saved.where } : {}),
   });

@@ -22,7 +22,9 @@ export function funnelSpecFromForm(query: unknown): FunnelSpec {
     });
   const window = field(query, 'window');
   const breakdown = field(query, 'breakdown');
+  const identity = field(query, 'identity');
   return parseFunnelSpec({
+    ...(identity ? { identity } : {}),
     dateRange: { start: field(query, 'from'), end: field(query, 'to') },
     scope: field(query, 'scope') || 'user',
     type: field(query, 'type') || 'closed',

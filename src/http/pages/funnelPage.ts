@@ -1,4 +1,5 @@
 import type { Response, Router } from 'express';
+import { identityChoices } from './identityChoices.js';
 import { eventInventory } from '../../analyses/events/eventInventory.js';
 import { funnelQuery } from '../../analyses/funnel/funnelQuery.js';
 import { parseFunnelSpec, type FunnelSpec } from '../../analyses/funnel/funnelSpec.js';
@@ -23,7 +24,7 @@ const choices = (chosen: string, labels: Record<string, string>) =>
 export function funnelFieldOf(path: string): string | undefined {
   if (path === 'dateRange.start' || path === 'dateRange') return 'from';
   if (path === 'dateRange.end') return 'to';
-  if (path === 'window' || path === 'breakdown' || path === 'scope' || path === 'type') return path;
+  if (['window', 'breakdown', 'scope', 'type', 'identity'].includes(path)) return path;
   if (path.startsWith('steps')) return 'steps';
   return undefined;
 }
@@ -154,6 +155,7 @@ export async function renderFunnelBuilder(
     'directly',
     'scope',
     'type',
+    'identity',
     'window',
     'breakdown',
   ];
@@ -178,6 +180,7 @@ export async function renderFunnelBuilder(
           closed: 'closed (enter at step 1)',
           open: 'open (enter at any step)',
         }),
+        identities: identityChoices(field(query, 'identity')),
         window: field(query, 'window'),
         breakdowns: breakdownOptions.map((b) => ({
           ...b,

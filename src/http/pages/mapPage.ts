@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import { identityChoices } from './identityChoices.js';
 import { parseMapSpec } from '../../analyses/map/mapSpec.js';
 import { resolvePersonas } from '../../analyses/map/resolvePersonas.js';
 import { runMap } from '../../analyses/map/runMap.js';
@@ -18,7 +19,7 @@ const DEFAULT_MAP_TEXT = JSON.stringify(DEFAULT_STAGE_MAP, null, 2);
 export function mapFieldOf(path: string): string | undefined {
   if (path === 'dateRange.start' || path === 'dateRange') return 'from';
   if (path === 'dateRange.end') return 'to';
-  if (path === 'goal' || path === 'minSupport') return path;
+  if (path === 'goal' || path === 'minSupport' || path === 'identity') return path;
   if (path.startsWith('personas')) return 'persona';
   if (path.startsWith('stageMap')) return 'stageMap';
   return undefined;
@@ -29,6 +30,7 @@ function formValues(q: unknown) {
   const custom = field(q, 'stages') === 'custom';
   return {
     personas: fields(q, 'persona').filter(Boolean),
+    identity: field(q, 'identity') || 'blended',
     goal: field(q, 'goal') || 'purchase',
     minSupport: field(q, 'minSupport') || '30',
     custom,
@@ -58,6 +60,7 @@ function specInput(values: ReturnType<typeof formValues>, from: string, to: stri
   }
   return {
     dateRange: { start: from, end: to },
+    identity: values.identity,
     goal: values.goal,
     personas: values.personas,
     minSupport: Number(values.minSupport),
@@ -100,6 +103,7 @@ export function mapPage(router: Router, deps: PageDeps): void {
           from: range.from,
           to: range.to,
           values,
+          identities: identityChoices(values.identity),
           personas: saved.map((p) => ({
             name: p.name,
             description: p.description,
@@ -107,9 +111,10 @@ export function mapPage(router: Router, deps: PageDeps): void {
           })),
           error,
           result,
-          // A report's journey map section uses the default stage map, so only that one opens there.
+          // A report's journey map section uses the default stage map and joins devices as the
+          // blended identity does, so only such a map opens there.
           report:
-            result && !values.custom
+            result && !values.custom && values.identity === 'blended'
               ? {
                   personas: values.personas,
                   minSupport: values.minSupport,

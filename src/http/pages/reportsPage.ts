@@ -29,6 +29,7 @@ export function builderQueryOf(funnel: Partial<FunnelSpec> | undefined): string 
   });
   if (funnel.scope) query.set('scope', funnel.scope);
   if (funnel.type) query.set('type', funnel.type);
+  if (funnel.identity) query.set('identity', funnel.identity);
   if (funnel.window) query.set('window', funnel.window);
   if (funnel.breakdown) query.set('breakdown', funnel.breakdown);
   return query.toString();
