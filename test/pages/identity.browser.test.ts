@@ -95,7 +95,9 @@ describe('whose journey, picked on the pages', () => {
     await page.goto(explore('blended'));
     expect(await page.$eval('#explore-summary', (p) => p.textContent)).toMatch(/^2 users /);
     await page.goto(explore('user_id'));
-    expect(await page.$eval('#explore-summary', (p) => p.textContent)).toMatch(/^1 users? /);
+    expect(await page.$eval('#explore-summary', (p) => p.textContent)).toMatch(
+      /^1 user starting at page_view /,
+    );
     expect(await chosen('#explore-form')).toBe('user_id');
     const focus = await page.$$eval('#paths-nodes a.focus', (a) =>
       a.map((x) => new URL((x as HTMLAnchorElement).href).searchParams.get('identity')),

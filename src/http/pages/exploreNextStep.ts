@@ -3,7 +3,13 @@ import { parseNextStepSpec } from '../../analyses/nextStep/nextStepSpec.js';
 import { nextStepQuery, runNextStep } from '../../analyses/nextStep/runNextStep.js';
 import { probabilityBarChart } from '../../render/charts.js';
 import { readPicked, type Picked } from './exploreForm.js';
-import { pct, rangeWords, type ExploreInput, type ExploreResult } from './exploreResult.js';
+import {
+  countOf,
+  pct,
+  rangeWords,
+  type ExploreInput,
+  type ExploreResult,
+} from './exploreResult.js';
 
 /** The most travelled nodes the chart and the table list. */
 const NODES = 20;
@@ -35,7 +41,7 @@ export async function exploreNextStep({
   const goalName = picked.kind === 'goal' ? `goal ${picked.name}` : picked.name;
   const shown = result.nodes.filter((n) => n.conversionProbability !== null).slice(0, NODES);
   return {
-    summary: `${result.journeys} ${result.unit}, ${result.conversions} converted to ${goalName} ${rangeWords(form)}; overall ${pct(result.conversionProbability)}.`,
+    summary: `${countOf(result.journeys, result.unit)}, ${result.conversions} converted to ${goalName} ${rangeWords(form)}; overall ${pct(result.conversionProbability)}.`,
     ...(result.journeys === 0
       ? { empty: `No ${result.unit} ${rangeWords(form)}: there are no next steps to count.` }
       : {}),

@@ -4,6 +4,7 @@ import { pathsQuery, runPaths } from '../../analyses/paths/runPaths.js';
 import { sankeyOption } from '../../render/sankeyChart.js';
 import { readPicked } from './exploreForm.js';
 import {
+  countOf,
   exploreHref,
   pct,
   rangeWords,
@@ -60,7 +61,7 @@ export async function explorePaths({
     .map((e) => ({ ...e, next: e.step + 1 }))
     .sort((a, b) => a.step - b.step || b.count - a.count);
   return {
-    summary: `${result.journeys} ${result.unit}${from} ${rangeWords(form)}, followed for ${spec.steps} steps.`,
+    summary: `${countOf(result.journeys, result.unit)}${from} ${rangeWords(form)}, followed for ${spec.steps} steps.`,
     ...(result.journeys === 0
       ? { empty: `No ${result.unit}${from} ${rangeWords(form)}: there are no paths to draw.` }
       : {}),

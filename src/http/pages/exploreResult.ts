@@ -41,3 +41,7 @@ export function exploreHref(form: ExploreForm, change: Partial<ExploreForm>): st
   const query = new URLSearchParams({ ...form, ...change, run: '1' } as Record<string, string>);
   return `/explore?${query.toString()}`;
 }
+
+/** `1 user`, `2 users`: a count with its unit (`users`, `sessions`) in the right number. */
+export const countOf = (n: number, unit: string): string =>
+  `${n} ${n === 1 ? unit.replace(/s$/, '') : unit}`;
