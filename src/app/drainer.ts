@@ -5,7 +5,11 @@ import { tick } from './tick.js';
 
 /** Claims due slots and works through claimed runs, one drain at a time per instance. */
 export interface Drainer {
-  /** One tick and a drain of the runs it (or anyone) claimed; what the tick endpoint calls. */
+  /**
+   * One tick and a drain of the runs it (or anyone) claimed; what the tick endpoint calls. Without
+   * `now`, the clock is read when the drain starts, not when it was asked for: a tick queued behind
+   * a long drain claims what is due by then.
+   */
   runOnce(now?: Date): Promise<{ claimed: number; processed: number }>;
   /** Stops taking runs and waits for the run in hand to finish (its lease covers a crash). */
   stop(): Promise<void>;
@@ -24,7 +28,15 @@ export function createDrainer(options: {
   concurrency?: number;
   /** Off only to measure what sharing saves: every run then renders its own report. */
   shareRenders?: boolean;
+  /**
+   * The calendar clock: which slots are due, and the grace for missed ones. Real time unless a
+   * test moves it. Leases stay on the store's own clock (`now()` in SQL): they measure how long a
+   * worker has been silent, which is real time whatever the calendar says, and one clock for every
+   * instance keeps them agreeing on who holds a run.
+   */
+  now?: () => Date;
 }): Drainer {
+  const clock = options.now ?? (() => new Date());
   let stopped = false;
   let current: Promise<unknown> = Promise.resolve();
   const drain = async (now: Date) => {
@@ -42,8 +54,8 @@ export function createDrainer(options: {
     return { claimed: claimed.length, processed };
   };
   return {
-    runOnce(now = new Date()) {
-      const work = current.then(() => drain(now));
+    runOnce(now?: Date) {
+      const work = current.then(() => drain(now ?? clock()));
       current = work.catch(() => undefined);
       return work;
     },

@@ -16,6 +16,8 @@ export function startSchedulerLoop(options: {
   graceMs: number;
   intervalMs: number | null;
   logger?: Logger;
+  /** The calendar clock slots are claimed by; real time unless a test moves it across a DST change. */
+  now?: () => Date;
 }): SchedulerLoop {
   const drainer = createDrainer(options);
   let stopped = false;
