@@ -5,8 +5,44 @@ import { migrate } from '../../src/store/migrate.js';
 import { SchedulesRepo } from '../../src/store/schedulesRepo.js';
 import { storeKinds, TEST_DATABASE_URL } from './stores.js';
 
+/** A schedule of the run and every slot it must run, as UTC instants worked out by hand. */
+export interface ChaosSchedule {
+  readonly id: string;
+  readonly cron: string;
+  readonly timeZone: string;
+  readonly slots: readonly string[];
+}
+
+/** The calendar the instances read: `start` at the real epoch, `speed` simulated ms per real ms, standing at `end`. */
+export interface ChaosClock {
+  readonly start: Date;
+  readonly end: Date;
+  readonly speed: number;
+}
+
+/** What the instances run: their schedules, the grace for a late tick, and a simulated clock if any. */
+export interface ChaosPlan {
+  readonly schedules: readonly ChaosSchedule[];
+  readonly graceMs: number;
+  readonly clock?: ChaosClock;
+}
+
+/** `n` daily schedules in UTC due at the minute that has just begun (the next slot is a day away). */
+export function oneSlotPlan(n: number): ChaosPlan {
+  const slot = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  return {
+    graceMs: 15 * 60_000,
+    schedules: Array.from({ length: n }, (_, i) => ({
+      id: `s${i}`,
+      cron: `${slot.getUTCMinutes()} ${slot.getUTCHours()} * * *`,
+      timeZone: 'UTC',
+      slots: [slot.toISOString()],
+    })),
+  };
+}
+
 export interface ChaosOptions {
-  readonly schedules: number;
+  readonly plan: ChaosPlan;
   /** The DuckDB file the instances render from. */
   readonly file: string;
   /** The lease of a run: how long a killed instance's runs wait before the other takes them. */
@@ -19,9 +55,14 @@ export interface ChaosOptions {
 
 /** What arrived at the SMTP peer and what the store says, after the whole fleet has finished. */
 export interface ChaosCounts {
+  /** (schedule, slot, recipient) keys the plan expects. */
   readonly expected: number;
   readonly exactlyOnce: number;
   readonly missing: number;
+  /** Keys that arrived and the plan does not expect: a slot doubled or invented, or a stray message. */
+  readonly unexpected: number;
+  /** Per cron and zone: the slots expected, and for each slot that ran, how many schedules ran it. */
+  readonly slots: { schedule: string; expected: readonly string[]; ran: Record<string, number> }[];
   /** Keys that arrived more than once, and the extra copies. */
   readonly duplicatedKeys: number;
   readonly extraCopies: number;
@@ -41,6 +82,8 @@ export interface ChaosCounts {
 }
 
 const RECIPIENTS = 3;
+const recipientsOf = (id: string) =>
+  Array.from({ length: RECIPIENTS }, (_, r) => `${id}.r${r}@example.com`);
 
 interface Accepted {
   readonly rcpt: string;
@@ -109,6 +152,7 @@ async function faultyPeer(dropAt: number) {
 }
 
 function startInstance(url: string, smtp: string, options: ChaosOptions, name: string) {
+  const clock = options.plan.clock;
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -120,16 +164,23 @@ function startInstance(url: string, smtp: string, options: ChaosOptions, name: s
       options.file,
       name,
       String(options.leaseMs),
+      String(options.plan.graceMs),
+      ...(clock ? [clock.start, clock.speed, clock.end].map((v) => String(Number(v))) : []),
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const ready = new Promise<void>((resolve) =>
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve();
-    }),
-  );
-  return { child, exited, ready };
+  const said = (word: string) =>
+    new Promise<void>((resolve) =>
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes(word)) resolve();
+      }),
+    );
+  const open = said('open');
+  const ready = said('ready');
+  /** Starts its loop, on the clock that read the simulated start at `realEpoch`. */
+  const go = (realEpoch: number) => child.stdin?.write(`go ${realEpoch}\n`);
+  return { child, exited, open, ready, go };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -142,9 +193,10 @@ async function until(check: () => Promise<boolean> | boolean, deadline: number, 
 }
 
 /**
- * Two instances tick against one fresh PostgreSQL schema; `schedules` × 3 recipients come due at
- * one slot; one instance is killed with SIGKILL once `killAt` of the messages are accepted, then
- * started again. Counts every (schedule, slot, recipient) at the peer once the store says done.
+ * Two instances tick against one fresh PostgreSQL schema; the plan's schedules × 3 recipients come
+ * due at their slots; one instance is killed with SIGKILL once `killAt` of the messages are
+ * accepted, then started again. Counts every (schedule, slot, recipient) at the peer once the
+ * store says done (and, with a simulated clock, once it has reached its end).
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
   const log = options.log ?? (() => undefined);
@@ -166,28 +218,38 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
         sections: [{ type: 'kpi_summary' }],
       }),
     ]);
-    // The slot: the minute that has just begun, in UTC; the next one is a day away.
-    const slot = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    const { plan } = options;
     const repo = new SchedulesRepo(db);
-    for (let i = 0; i < options.schedules; i++)
+    for (const schedule of plan.schedules)
       await repo.save({
-        id: `s${i}`,
+        id: schedule.id,
         reportId: 'weekly',
-        name: `Schedule ${i}`,
-        cron: `${slot.getUTCMinutes()} ${slot.getUTCHours()} * * *`,
-        timeZone: 'UTC',
-        recipients: { to: Array.from({ length: RECIPIENTS }, (_, r) => `s${i}.r${r}@example.com`) },
+        name: `Schedule ${schedule.id}`,
+        cron: schedule.cron,
+        timeZone: schedule.timeZone,
+        recipients: { to: recipientsOf(schedule.id) },
         formats: { pdf: false, inline: true },
         owner: 'owner@example.com',
       });
+    const firstSlot = Math.min(...plan.schedules.flatMap((p) => p.slots.map((t) => Date.parse(t))));
     await db.query(`UPDATE schedules SET checked_until = $1, created_at = $1`, [
-      new Date(slot.getTime() - 60_000),
+      plan.clock?.start ?? new Date(firstSlot - 60_000),
     ]);
-    const expected = options.schedules * RECIPIENTS;
+    const expectedRuns = plan.schedules.reduce((sum, p) => sum + p.slots.length, 0);
+    const expected = expectedRuns * RECIPIENTS;
     const a = startInstance(url, peer.url, options, 'instance-a');
     const b = startInstance(url, peer.url, options, 'instance-b');
     instances.push(a, b);
+    await Promise.all([a.open, b.open]);
+    // The simulated clock starts once both can tick, so a slow start-up cannot eat into it.
+    const realEpoch = Date.now();
+    a.go(realEpoch);
+    b.go(realEpoch);
     await Promise.all([a.ready, b.ready]);
+    // When the simulated clock stands at its end: nothing can come due after.
+    const clockEnds = plan.clock
+      ? realEpoch + (plan.clock.end.getTime() - plan.clock.start.getTime()) / plan.clock.speed
+      : realEpoch;
     log('both instances ticking');
     const fromA = () => peer.accepted.filter((m) => m.instance === 'instance-a').length;
     await until(
@@ -201,16 +263,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
     log(`killed instance a (SIGKILL) after ${killedAfterAccepted} of ${expected} messages`);
     const again = startInstance(url, peer.url, options, 'instance-a2');
     instances.push(again);
+    await again.open;
+    again.go(realEpoch);
     await again.ready;
     log('instance a started again');
     await until(
       async () => {
+        // A few ticks after the clock stopped, so every instance has looked at the last instant.
+        if (Date.now() < clockEnds + 1000) return false;
         const [left] = await db.query<{ n: string }>(
           `SELECT (SELECT COUNT(*) FROM runs WHERE status IN ('claimed', 'running'))
                 + (SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'sending')) AS n`,
         );
         const runs = await db.query<{ n: string }>('SELECT COUNT(*) AS n FROM runs');
-        return Number(runs[0]?.n) === options.schedules && Number(left?.n) === 0;
+        return Number(runs[0]?.n) >= expectedRuns && Number(left?.n) === 0;
       },
       deadline,
       'every run to finish',
@@ -219,7 +285,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
       each.child.kill('SIGTERM');
       await each.exited;
     }
-    return await count(db, peer, {
+    return await count(db, peer, plan, {
       expected,
       killedAfterAccepted,
       seconds: (Date.now() - began) / 1000,
@@ -234,14 +300,30 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
 async function count(
   db: Awaited<ReturnType<(typeof storeKinds)['postgres']>>['db'],
   peer: Awaited<ReturnType<typeof faultyPeer>>,
+  plan: ChaosPlan,
   run: { expected: number; killedAfterAccepted: number; seconds: number },
 ): Promise<ChaosCounts> {
   // (schedule, slot, recipient) of each Message-ID, from the store's deliveries.
-  const rows = await db.query<{ message_id: string; key: string }>(
-    `SELECT d.message_id, r.schedule_id || ' ' || r.slot::text || ' ' || d.recipient AS key
+  const rows = await db.query<{
+    message_id: string;
+    schedule_id: string;
+    slot: Date;
+    recipient: string;
+  }>(
+    `SELECT d.message_id, r.schedule_id, r.slot, d.recipient
      FROM deliveries d JOIN runs r ON r.id = d.run_id`,
   );
-  const keyOf = new Map(rows.map((r) => [`<${r.message_id.replace(/^<|>$/g, '')}>`, r.key]));
+  const keyOf = new Map(
+    rows.map((r) => [
+      `<${r.message_id.replace(/^<|>$/g, '')}>`,
+      `${r.schedule_id} ${new Date(r.slot).toISOString()} ${r.recipient}`,
+    ]),
+  );
+  const expectedKeys = new Set(
+    plan.schedules.flatMap((p) =>
+      p.slots.flatMap((slot) => recipientsOf(p.id).map((to) => `${p.id} ${slot} ${to}`)),
+    ),
+  );
   const copies = new Map<string, Accepted[]>();
   for (const message of peer.accepted) {
     const key = keyOf.get(message.messageId) ?? `unknown ${message.messageId} ${message.rcpt}`;
@@ -264,8 +346,10 @@ async function count(
   for (const m of peer.accepted) byInstance[m.instance] = (byInstance[m.instance] ?? 0) + 1;
   return {
     expected: run.expected,
-    exactlyOnce: received.filter((c) => c.length === 1).length,
-    missing: run.expected - [...copies.keys()].filter((k) => !k.startsWith('unknown')).length,
+    exactlyOnce: [...expectedKeys].filter((k) => copies.get(k)?.length === 1).length,
+    missing: [...expectedKeys].filter((k) => !copies.has(k)).length,
+    unexpected: [...copies.keys()].filter((k) => !expectedKeys.has(k)).length,
+    slots: await slotsRan(db, plan),
     duplicatedKeys: duplicated.length,
     extraCopies: duplicated.reduce((sum, c) => sum + c.length - 1, 0),
     windowCopies,
@@ -279,4 +363,28 @@ async function count(
     killedAfterAccepted: run.killedAfterAccepted,
     seconds: run.seconds,
   };
+}
+
+/** Per cron and zone of the plan: the slots expected, and how many of its schedules ran each slot. */
+async function slotsRan(
+  db: Awaited<ReturnType<(typeof storeKinds)['postgres']>>['db'],
+  plan: ChaosPlan,
+): Promise<ChaosCounts['slots']> {
+  const runs = await db.query<{ schedule_id: string; slot: Date }>(
+    `SELECT schedule_id, slot FROM runs WHERE status <> 'skipped'`,
+  );
+  const kindOf = new Map(plan.schedules.map((p) => [p.id, `${p.cron} ${p.timeZone}`]));
+  const kinds = new Map<string, ChaosCounts['slots'][number]>();
+  for (const p of plan.schedules)
+    kinds.set(`${p.cron} ${p.timeZone}`, {
+      schedule: `${p.cron} ${p.timeZone}`,
+      expected: p.slots,
+      ran: {},
+    });
+  for (const r of runs) {
+    const kind = kinds.get(kindOf.get(r.schedule_id) ?? '');
+    const slot = new Date(r.slot).toISOString();
+    if (kind) kind.ran[slot] = (kind.ran[slot] ?? 0) + 1;
+  }
+  return [...kinds.values()];
 }
