@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { DEFAULT_HOST, DEFAULT_PORT } from './listenAddress.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors/errors.js';
@@ -19,9 +20,9 @@ export const configSchema = z.object({
   PATHLIGHT_ENGINE: z.enum(['duckdb', 'bigquery']).default('duckdb'),
   PATHLIGHT_DUCKDB_FILE: z.string().min(1).optional(),
   PATHLIGHT_QUERY_TIMEOUT_MS: int(1000).default(120_000),
-  PORT: int(0).max(65535).default(8080),
+  PORT: int(0).max(65535).default(DEFAULT_PORT),
   /** Embedded default binds to loopback; App Engine sets PORT and needs all interfaces. */
-  PATHLIGHT_HOST: z.string().min(1).default('127.0.0.1'),
+  PATHLIGHT_HOST: z.string().min(1).default(DEFAULT_HOST),
   PATHLIGHT_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),

@@ -162,10 +162,14 @@ export async function startServer(
   app: Express,
   host: string,
   port: number,
+  /** A socket bound before the app was loaded: it takes over its requests from now on. */
+  bound?: Server,
 ): Promise<RunningServer> {
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
-  });
+  const server: Server = bound
+    ? takeOver(bound, app)
+    : await new Promise((resolve, reject) => {
+        const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
+      });
   const { port: actual } = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
@@ -182,4 +186,10 @@ export async function startServer(
         server.closeIdleConnections();
       }),
   };
+}
+
+function takeOver(server: Server, app: Express): Server {
+  server.removeAllListeners('request');
+  server.on('request', app);
+  return server;
 }

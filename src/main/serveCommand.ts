@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { loadConfig } from '../config/config.js';
+import { takeEarlyServer } from './earlyServer.js';
 import { startService } from './startService.js';
 
 export function registerServe(program: Command): void {
@@ -12,7 +13,8 @@ export function registerServe(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = pino({ level: config.PATHLIGHT_LOG_LEVEL });
-      const service = await startService(config, logger);
+      const early = await takeEarlyServer(config.PATHLIGHT_HOST, config.PORT);
+      const service = await startService(config, logger, early ? { server: early } : {});
       let stopping = false;
       const shutdown = async (signal: string) => {
         if (stopping) return;

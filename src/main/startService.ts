@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import type { Server } from 'node:http';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
 import { emailSettings } from '../app/mailSetup.js';
@@ -24,6 +25,8 @@ export interface ServiceOptions {
   readonly extendApi?: (router: Router) => void;
   /** GA4's key events; by default from the Data API when GA4_PROPERTY_ID is set. */
   readonly keyEvents?: () => Promise<string[]>;
+  /** A socket `serve` bound before loading the service (see earlyServer). */
+  readonly server?: Server;
 }
 
 export interface RunningService {
@@ -84,7 +87,7 @@ export async function startService(
   });
   let server: RunningServer;
   try {
-    server = await startServer(app, config.PATHLIGHT_HOST, config.PORT);
+    server = await startServer(app, config.PATHLIGHT_HOST, config.PORT, options.server);
   } catch (error) {
     await scheduler.stop();
     await store.close();

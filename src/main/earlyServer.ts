@@ -1,0 +1,54 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { listenAddressOf } from '../config/listenAddress.js';
+
+let early: Server | undefined;
+
+/**
+ * Binds the service's address before the rest of it is even loaded (the engine's native module,
+ * the chart library and the browser driver take seconds to import on a busy machine), so a
+ * platform's health check gets its answer at once: `/healthz` is ok, everything else is "starting"
+ * with a Retry-After. `serve` then hands the same socket to the real app. Nothing is bound when
+ * the address does not parse or is taken: the service's own start then says why.
+ */
+export async function listenEarly(env: NodeJS.ProcessEnv = process.env): Promise<Server | null> {
+  const address = listenAddressOf(env);
+  if (!address) return null;
+  const server = createServer((req, res) => {
+    const healthy = req.url === '/healthz';
+    res.writeHead(healthy ? 200 : 503, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      ...(healthy ? {} : { 'Retry-After': '1' }),
+    });
+    res.end(
+      JSON.stringify(
+        healthy
+          ? { status: 'ok' }
+          : { status: 'starting', error: { code: 'starting', message: 'the service is starting' } },
+      ),
+    );
+  });
+  const bound = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(address.port, address.host, () => resolve(true));
+  });
+  if (!bound) return null;
+  early = server;
+  return server;
+}
+
+/**
+ * The early socket, once, if it is bound where the service was configured to listen (port 0
+ * means any); otherwise it is closed and the service binds its own.
+ */
+export async function takeEarlyServer(host: string, port: number): Promise<Server | undefined> {
+  const server = early;
+  early = undefined;
+  if (!server) return undefined;
+  const bound = server.address() as AddressInfo;
+  const sameHost = host === bound.address || host === 'localhost';
+  if (sameHost && (port === 0 || port === bound.port)) return server;
+  await new Promise((resolve) => server.close(resolve));
+  return undefined;
+}
