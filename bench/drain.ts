@@ -11,7 +11,7 @@
  * after:  4 runs at once sharing renders within the drain, warm pages, 3 messages in flight.
  *
  * Run: `npx tsx bench/drain.ts [--schedules 20] [--recipients 5] [--definitions 4] [--only after]`
- * `--full` is the issue's size: 200 schedules × 5 recipients. Progress goes to stderr.
+ * `--full` is the size the drain is held to: 200 schedules × 5 recipients. Progress goes to stderr.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
