@@ -117,7 +117,9 @@ export function createApp(deps: AppDeps): Express {
   };
   const bodyLimit = `${deps.limits?.bodyKb ?? 256}kb`;
   app.use(express.json({ limit: bodyLimit }));
-  app.use(express.urlencoded({ extended: false, limit: bodyLimit, parameterLimit: 200 }));
+  // The report editor's form holds a field per option, step, condition and row of every section:
+  // hundreds of fields; the byte limit is what bounds a post.
+  app.use(express.urlencoded({ extended: false, limit: bodyLimit, parameterLimit: 5000 }));
   app.use(cookieParser());
   const uploadLimitBytes = deps.limits?.uploadBytes ?? UPLOAD_LIMIT_BYTES;
   // Before access control, so the CSRF check finds the form's token among the multipart fields.

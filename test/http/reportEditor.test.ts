@@ -41,7 +41,24 @@ describe('section descriptors from the definition schema', () => {
       ['funnel.steps', false, 'steps'],
       ['funnel.breakdown', true, 'choice'],
       ['funnel.breakdownLimit', true, 'number'],
+      ['funnel.exclusions', true, 'exclusions'],
+      ['funnel.timeToConvert', true, 'group'],
+      ['funnel.trend', true, 'group'],
+      ['funnel.segments', true, 'segments'],
+      ['funnel.nextAction', true, 'group'],
     ]);
+    const trend = funnel?.fields.find((f) => f.key === 'funnel.trend')?.editor;
+    expect(trend).toEqual({
+      kind: 'group',
+      fields: [
+        {
+          key: 'interval',
+          label: 'Per',
+          optional: true,
+          editor: { kind: 'choice', options: ['day', 'week'], fallback: 'day' },
+        },
+      ],
+    });
     const sankey = SECTION_DESCRIPTORS.find((d) => d.type === 'journey_sankey');
     expect(sankey?.fields.map((f) => [f.key, f.editor])).toEqual([
       ['title', { kind: 'text', maxLength: 200 }],
@@ -64,7 +81,12 @@ describe('section descriptors from the definition schema', () => {
       ['paths.topK', { kind: 'number', min: 1, max: 8, step: 1 }],
       ['paths.collapseRepeats', { kind: 'checkbox', defaultOn: true }],
       ['paths.exclude', { kind: 'events' }],
+      ['paths.clean', { kind: 'clean' }],
     ]);
+    const next = SECTION_DESCRIPTORS.find((d) => d.type === 'next_step');
+    expect(next?.fields.find((f) => f.key === 'nextStep.stageMap')?.editor).toEqual({
+      kind: 'stageMap',
+    });
   });
 });
 
@@ -166,8 +188,28 @@ describe('the editor form', () => {
       'filters.0.subject': 'field:device.category',
       'filters.0.op': 'in',
       'filters.0.value': 'mobile, tablet',
-      segments: '[{"name": "Cart users", "event": "add_to_cart"}]',
-      goals: '["Newsletter"]',
+      'segments.0.name': 'Cart users',
+      'segments.0.scope': 'user',
+      'segments.0.event': 'add_to_cart',
+      'segments.0.where.0.subject': '',
+      'segments.2.name': 'Mobile',
+      'segments.2.scope': 'session',
+      'segments.2.event': '',
+      'segments.2.where.0.subject': 'field:device.category',
+      'segments.2.where.0.op': 'eq',
+      'segments.2.where.0.value': 'mobile',
+      'segments.3.name': '',
+      'segments.3.event': '',
+      'goals.0.saved': 'Newsletter',
+      'goals.1.saved': '',
+      'goals.1.event': 'generate_lead',
+      'goals.1.name': 'Leads',
+      'goals.1.value': 'param:value',
+      'goals.1.where.0.subject': 'param:form',
+      'goals.1.where.0.op': 'eq',
+      'goals.1.where.0.value': 'demo',
+      'goals.2.saved': '',
+      'goals.2.event': '',
     });
     expect(draft).toMatchObject({
       goal: {
@@ -180,26 +222,57 @@ describe('the editor form', () => {
         value: 'param:value',
       },
       filters: [{ field: 'device.category', op: 'in', values: ['mobile', 'tablet'] }],
-      segments: [{ name: 'Cart users', event: 'add_to_cart' }],
     });
+    // Rows keep their own conditions; blank rows say nothing.
+    expect(draft.segments).toEqual([
+      { name: 'Cart users', scope: 'user', event: 'add_to_cart' },
+      {
+        name: 'Mobile',
+        scope: 'session',
+        where: [{ field: 'device.category', op: 'eq', value: 'mobile' }],
+      },
+    ]);
+    expect(draft.goals).toEqual([
+      'Newsletter',
+      {
+        event: 'generate_lead',
+        name: 'Leads',
+        where: [{ param: 'form', op: 'eq', value: 'demo' }],
+        value: 'param:value',
+      },
+    ]);
     expect(draftFromForm({ ...base, goalEvent: 'purchase', savedGoal: 'USD' }).goal).toBe('USD');
-    expect(() => draftFromForm({ ...base, goalEvent: 'purchase', segments: '[{' })).toThrow(
-      'segments: the JSON does not parse at line 1, column 3: the text ends too early',
-    );
     // What the form shows of a stored definition is what it reads back.
     const shown = reportEditorView(draft, { events: [] });
-    const rows = Object.fromEntries(
-      [...shown.goalWhere, ...shown.filters].flatMap((r) => [
-        [r.subjectName, r.subjects.find((s) => s.selected)?.value ?? ''],
-        [r.opName, r.ops.find((o) => o.selected)?.value ?? ''],
+    const picked = (options: { value: string; selected: boolean }[]) =>
+      options.find((o) => o.selected)?.value ?? '';
+    const conditions = (list: typeof shown.filters) =>
+      list.flatMap((r) => [
+        [r.subjectName, picked(r.subjects)],
+        [r.opName, picked(r.ops)],
         [r.valueName, r.value],
+      ]);
+    const rows = Object.fromEntries([
+      ...conditions([...shown.goalWhere, ...shown.filters]),
+      ...shown.segments.flatMap((r) => [
+        [r.nameName, r.nameValue],
+        [r.scopeName, picked(r.scopes)],
+        [r.eventName, picked(r.events)],
+        ...conditions(r.where),
       ]),
-    );
+      ...shown.goals.flatMap((r) => [
+        [r.savedName, picked(r.saved)],
+        [r.eventName, picked(r.events)],
+        [r.nameName, r.nameValue],
+        [r.valueName, r.value],
+        ...conditions(r.where),
+      ]),
+    ]);
     const again = draftFromForm({ ...base, goalEvent: 'purchase', ...shown.draft, ...rows });
     expect(again.goal).toEqual(draft.goal);
     expect(again.filters).toEqual(draft.filters);
     expect(again.segments).toEqual(draft.segments);
-    expect(again.goals).toEqual(['Newsletter']);
+    expect(again.goals).toEqual(draft.goals);
   });
 
   it('adds, removes and moves sections without touching the others', () => {

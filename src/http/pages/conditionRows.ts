@@ -1,5 +1,6 @@
 import { OPS, type Condition } from '../../sql/vocabulary/condition.js';
 import { FIELD_SQL } from '../../sql/vocabulary/fieldMap.js';
+import { formRows } from './formRows.js';
 import { fields } from './pageDeps.js';
 import type { FormProblem } from './sectionFields.js';
 
@@ -40,24 +41,18 @@ function subjectOf(c: Partial<Condition>): string {
 
 /**
  * Conditions as rows of a form (`PREFIX.J.subject`, `.op`, `.value`), blank rows skipped. A
- * value the op cannot take is noted in `problems` and kept as typed in the draft.
+ * value the op cannot take is noted in `problems` and kept as typed in the draft, under the name
+ * its field has once the page is drawn again (`shown`: the list's prefix with rows renumbered).
  */
 export function readConditions(
   body: Record<string, unknown>,
   prefix: string,
   path: string,
   problems?: FormProblem[],
+  shown = prefix,
 ): Record<string, unknown>[] | undefined {
   const one = (name: string) => fields(body, name)[0] ?? '';
-  const rows = Object.keys(body)
-    .map((k) =>
-      k.startsWith(`${prefix}.`)
-        ? /^(\d{1,2})\.subject$/.exec(k.slice(prefix.length + 1))?.[1]
-        : undefined,
-    )
-    .filter((i): i is string => i !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
+  const rows = formRows(body, prefix).filter((j) => `${prefix}.${j}.subject` in body);
   let count = 0;
   const out = rows.flatMap((j) => {
     const subject = one(`${prefix}.${j}.subject`);
@@ -68,7 +63,7 @@ export function readConditions(
     const fault = (key: string, message: string, raw: string) =>
       problems?.push({
         path: `${path}[${at}].${key}`,
-        name: `${prefix}.${at}.${key}`,
+        name: `${shown}.${at}.${key}`,
         raw,
         message,
       });
@@ -100,6 +95,8 @@ export interface ConditionRow {
   readonly opName: string;
   readonly valueName: string;
   readonly value: string;
+  /** The remove button's op (a filled row only): its fields leave the form. */
+  readonly removeOp?: string;
   readonly subjects: { value: string; label: string; selected: boolean }[];
   readonly ops: { value: string; label: string; selected: boolean }[];
 }
@@ -130,6 +127,7 @@ export function conditionRows(
       opName: name('op'),
       valueName: name('value'),
       value: raw[name('value')] ?? shown,
+      ...(j < list.length ? { removeOp: `drop:${prefix}.${j}` } : {}),
       subjects: [...new Set([...(subject ? [subject] : []), ...choices])].map((s) => ({
         value: s,
         label: s.startsWith('param:') ? `parameter ${s.slice(6)}` : s.replace(/^\w+:/, ''),

@@ -7,8 +7,6 @@ function headerFieldOf(path: string): string | undefined {
   if (path === 'goal.value') return 'goalValue';
   if (path === 'goal.name') return 'goalName';
   if (path === 'goal' || path.startsWith('goal.')) return 'goalEvent';
-  for (const list of ['segments', 'goals'])
-    if (path === list || path.startsWith(`${list}[`) || path.startsWith(`${list}.`)) return list;
   return undefined;
 }
 
@@ -21,7 +19,7 @@ export function editorFieldOf(path: string, names: readonly string[]): string | 
   // A section's type is no field a person fills in (it is fixed when the section is added): its
   // error is said at the top of the page.
   if (/^sections\[\d+\]\.type$/.test(path)) return undefined;
-  if (!/^(sections\[|goal\.where|filters)/.test(path)) return headerFieldOf(path);
+  if (!/^(sections\[|goal\.where|filters|segments|goals\b)/.test(path)) return headerFieldOf(path);
   const known = new Set(names);
   const parts = path
     .replace(/^sections\[(\d+)\]/, 'section.$1')
@@ -30,8 +28,11 @@ export function editorFieldOf(path: string, names: readonly string[]): string | 
     .split('.');
   for (let n = parts.length; n > 0; n--) {
     const at = parts.slice(0, n).join('.');
-    for (const name of [at, `${at}.ref`, `${at}.subject`, `${at}.0.subject`])
-      if (known.has(name)) return name;
+    // A list's item or a group at fault: the control that says most about it.
+    for (const suffix of ['', '.ref', '.subject', '.0.subject', '.event', '.saved', '.name'])
+      if (known.has(`${at}${suffix}`)) return `${at}${suffix}`;
+    for (const suffix of ['.0', '.0.name', '.0.pattern', '.stages.0.name'])
+      if (known.has(`${at}${suffix}`)) return `${at}${suffix}`;
   }
   const section = /^section\.(\d+)/.exec(parts.join('.'))?.[0];
   if (!section) return undefined;

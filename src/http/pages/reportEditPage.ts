@@ -17,6 +17,18 @@ const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 type Body = Record<string, unknown>;
 
+/**
+ * A row's remove button without script (`drop:section.1.funnel.steps.2`): the row's fields leave
+ * the form before it is read, as the script removes the row from the page, so each remaining
+ * row keeps its own fields.
+ */
+function dropRow(body: Body): void {
+  const op = field(body, 'op');
+  const prefix = /^drop:((?:section\.\d{1,2}\.)?[A-Za-z.\d]{1,200}\.\d{1,2})$/.exec(op)?.[1];
+  if (!prefix) return;
+  for (const key of Object.keys(body)) if (key.startsWith(`${prefix}.`)) delete body[key];
+}
+
 /** Saves a draft as the form's Save button asks; returns the saved id. */
 async function saveDraft(deps: PageDeps, draft: ReportDraft, storedId?: string): Promise<string> {
   const repo = new DefinitionsRepo<Record<string, unknown>>(deps.store, 'reports');
@@ -74,6 +86,7 @@ function editorPost(
     const context = storedId ? { storedId } : {};
     let draft: ReportDraft | undefined;
     try {
+      dropRow(body);
       const read = readDraft(body);
       draft = read.draft;
       if (storedId) draft.id = storedId;
@@ -136,7 +149,8 @@ export function reportEditPage(router: Router, deps: PageDeps): void {
     }
   });
 
-  // One form, several buttons: `op` is add:TYPE, remove:N, up:N, down:N, or save.
+  // One form, several buttons: `op` is add:TYPE, remove:N, up:N, down:N, drop:ROW, or save;
+  // `rows` (and any other) draws the form again, with an empty row more in each list.
   router.post(
     '/reports/edit',
     editorPost(deps, async (draft, body, res, storedId) => {

@@ -5,9 +5,11 @@ import {
   COMPARISON_LABELS,
   RANGE_LABELS,
   isRelativeRange,
+  newSection,
   type ReportDraft,
 } from './reportForm.js';
 import { conditionRows } from './conditionRows.js';
+import { goalRows, namesIn, segmentRows } from './listViews.js';
 import { builderQueryOf } from './reportsPage.js';
 import { sectionFieldNames, sectionView, type Pickers } from './sectionFieldView.js';
 import { SECTION_DESCRIPTORS, descriptorOf } from './sectionFields.js';
@@ -44,15 +46,18 @@ export function reportEditorView(
     event?: string;
     where?: unknown[];
   };
+  const params = options.params ?? [];
   const pickers: Pickers = {
     events: [...new Set([...options.events, ...(goal.event ? [goal.event] : [])])].sort(),
+    params,
     savedGoals: options.savedGoals ?? [],
     personas: options.personas ?? [],
   };
-  const params = options.params ?? [];
-  const header = headerView(draft, options, raw);
+  const header = headerView(draft, options);
   const goalWhere = conditionRows('goalWhere', goal.where, params, raw);
   const filters = conditionRows('filters', draft.filters, params, raw);
+  const goals = goalRows(draft.goals, pickers, raw);
+  const segments = segmentRows('segments', draft.segments, pickers, raw);
   const sections = draft.sections.map((section, index) => {
     const type = String(section.type);
     const descriptor = descriptorOf(type);
@@ -77,11 +82,24 @@ export function reportEditorView(
     goalEvents: pickers.events.map((e) => ({ value: e, selected: e === goal.event })),
     goalWhere,
     filters,
+    goals,
+    segments,
+    advancedOpen: goals.length > 1 || segments.length > 1,
     sectionTypes: SECTION_DESCRIPTORS.map((d) => ({ type: d.type, label: d.label })),
+    // One empty section of each type, drawn once, that the page's script copies in when a
+    // section is added (no round trip); `__N__` stands for its position.
+    sectionTemplates: SECTION_DESCRIPTORS.map((d) => ({
+      type: d.type,
+      label: d.label,
+      help: d.help,
+      index: '__N__',
+      number: 0,
+      ...sectionView('__N__', newSection(d.type, draft), d, pickers, {}),
+    })),
     sections,
     fieldNames: [
       ...HEADER_FIELDS,
-      ...[...goalWhere, ...filters].flatMap((r) => [r.subjectName, r.opName, r.valueName]),
+      ...namesIn([goalWhere, filters, goals, segments]),
       ...sections.flatMap((s) => [`section.${s.index}.type`, ...s.names]),
     ],
   };
@@ -103,8 +121,7 @@ const HEADER_FIELDS = [
   'goalEvent',
   'goalName',
   'goalValue',
-  'goals',
-  'segments',
+  'owner',
   'dateRange',
   'start',
   'end',
@@ -118,7 +135,6 @@ const HEADER_FIELDS = [
 function headerView(
   draft: ReportDraft,
   options: { storedId?: string; fromFile?: string | null; savedGoals?: readonly string[] },
-  raw: Record<string, string>,
 ) {
   const range = draft.dateRange;
   const fixed =
@@ -128,7 +144,6 @@ function headerView(
     name?: string;
     value?: string;
   };
-  const json = (v: unknown) => (Array.isArray(v) && v.length ? JSON.stringify(v, null, 1) : '');
   return {
     draft: {
       id: text(draft.id),
@@ -140,11 +155,9 @@ function headerView(
       goalName: goal.name ?? '',
       savedGoal: saved,
       goalValue: goal.value ?? '',
-      segments: raw.segments ?? json(draft.segments),
-      goals: raw.goals ?? json(draft.goals),
+      owner: text(draft.owner),
       start: fixed.start ?? '',
       end: fixed.end ?? '',
-      advancedOpen: Boolean(raw.segments ?? raw.goals ?? json(draft.segments) + json(draft.goals)),
     },
     storedId: options.storedId,
     fromFile: options.fromFile ?? null,

@@ -1,7 +1,7 @@
 import { InputError } from '../../errors/errors.js';
 import { RELATIVE_RANGES } from '../../reports/relativeDateRange.js';
 import { reportDefinitionSchema } from '../../reports/reportDefinition.js';
-import { jsonFieldMessage, parseJsonField } from './jsonField.js';
+import { readGoals, readSegments } from './listsFromForm.js';
 import { field } from './pageDeps.js';
 import { readConditions } from './conditionRows.js';
 import { descriptorOf, type FormProblem } from './sectionFields.js';
@@ -40,26 +40,6 @@ export const newDraft = (): ReportDraft => ({
   sections: [{ type: 'kpi_summary' }],
 });
 
-/**
- * A JSON field of the form (a list of conditions or segments); empty is absent. Text that does
- * not parse is noted in `problems` with its line and column (and kept), or thrown without one.
- */
-function jsonField(
-  body: Record<string, unknown>,
-  name: string,
-  path: string,
-  problems?: FormProblem[],
-): unknown {
-  const value = field(body, name).trim();
-  if (!value) return undefined;
-  const parsed = parseJsonField(value);
-  if (parsed.ok) return parsed.value;
-  const message = jsonFieldMessage(parsed);
-  if (!problems) throw new InputError(`${path}: ${message}`, path);
-  problems.push({ path, name, raw: field(body, name), message });
-  return undefined;
-}
-
 /** The goal fields: a saved goal by name, else the event with its conditions and value source. */
 function goalFromForm(body: Record<string, unknown>, problems?: FormProblem[]): unknown {
   const saved = field(body, 'savedGoal').trim();
@@ -82,11 +62,20 @@ export function draftFromForm(
 ): ReportDraft {
   const range = field(body, 'dateRange');
   const filters = readConditions(body, 'filters', 'filters', problems);
-  const segments = jsonField(body, 'segments', 'segments', problems);
-  const goals = jsonField(body, 'goals', 'goals', problems);
+  const list = (name: string) => ({
+    body,
+    form: name,
+    shown: name,
+    path: name,
+    ...(problems ? { problems } : {}),
+  });
+  const segments = readSegments(list('segments'));
+  const goals = readGoals(list('goals'));
+  const owner = field(body, 'owner');
   return {
     id: field(body, 'id'),
     title: field(body, 'title'),
+    ...(owner ? { owner } : {}),
     goal: goalFromForm(body, problems),
     ...(filters === undefined ? {} : { filters }),
     ...(segments === undefined ? {} : { segments }),

@@ -1,68 +1,21 @@
 import { CHOICE_WORDS } from './sectionWords.js';
 import { sectionFieldName, type FieldDescriptor, type SectionDescriptor } from './sectionFields.js';
 import { getPath, uncovered } from './sectionMore.js';
+import {
+  cleanRows,
+  exclusionRows,
+  namesIn,
+  refOptions,
+  refValue,
+  segmentRows,
+  stageRows,
+  stepRows,
+  text,
+  type Option,
+  type Pickers,
+} from './listViews.js';
 
-/** What the pickers offer: the property's events, saved goals and saved personas. */
-export interface Pickers {
-  readonly events: readonly string[];
-  readonly savedGoals: readonly string[];
-  readonly personas: readonly string[];
-}
-
-type Option = { value: string; label: string; selected: boolean };
-
-const text = (value: unknown) =>
-  value === undefined || value === null || typeof value === 'object'
-    ? ''
-    : String(value as string | number | boolean);
-
-const refValue = (ref: unknown): string => {
-  if (typeof ref === 'string') return `event:${ref}`;
-  const r = (ref ?? {}) as { event?: string; goal?: string };
-  return r.goal !== undefined ? `goal:${r.goal}` : r.event !== undefined ? `event:${r.event}` : '';
-};
-
-/** Saved goals, then events; the value chosen is offered even when the range does not hold it. */
-function refOptions(chosen: string, pickers: Pickers): { goals: Option[]; events: Option[] } {
-  const goals = [
-    ...new Set([
-      ...pickers.savedGoals.map((g) => `goal:${g}`),
-      ...(chosen.startsWith('goal:') ? [chosen] : []),
-    ]),
-  ];
-  const events = [
-    ...new Set([
-      ...pickers.events.map((e) => `event:${e}`),
-      ...(chosen.startsWith('event:') ? [chosen] : []),
-    ]),
-  ];
-  const option = (v: string) => ({
-    value: v,
-    label: v.replace(/^\w+:/, ''),
-    selected: v === chosen,
-  });
-  return { goals: goals.map(option), events: events.map(option) };
-}
-
-const BLANK_STEPS = 2;
-
-function stepRows(name: string, steps: unknown, pickers: Pickers, raw: Record<string, string>) {
-  const list = (Array.isArray(steps) ? steps : []) as Record<string, unknown>[];
-  return [...list, ...Array<Record<string, unknown>>(BLANK_STEPS).fill({})].map((step, k) => {
-    const at = (key: string) => `${name}.${k}.${key}`;
-    const ref = refValue(step);
-    return {
-      number: k + 1,
-      refName: at('ref'),
-      withinName: at('within'),
-      directlyName: at('directly'),
-      within: raw[at('within')] ?? text(step.within),
-      directly: step.directly === true,
-      notFirst: k > 0,
-      ...refOptions(ref, pickers),
-    };
-  });
-}
+export type { Pickers } from './listViews.js';
 
 const wordsFor = (choice: string) => CHOICE_WORDS[choice] ?? choice.replaceAll('_', ' ');
 
@@ -83,19 +36,39 @@ function listOptions(all: readonly string[], value: unknown): Option[] {
 
 /** One control of a section as the template draws it: a flag for its kind, its name and value. */
 function fieldView(
-  index: number,
-  section: Record<string, unknown>,
+  name: string,
+  value: unknown,
   f: FieldDescriptor,
   pickers: Pickers,
   raw: Record<string, string>,
-) {
-  const name = sectionFieldName(index, f.key);
-  const value = getPath(section, f.key);
+  /** The section's funnel steps, for the exclusions' step numbers. */
+  steps?: unknown,
+): Record<string, unknown> {
   const editor = f.editor;
   const base = { name, id: name.replaceAll('.', '-'), label: f.label, optional: f.optional };
   switch (editor.kind) {
     case 'steps':
       return { ...base, isSteps: true, steps: stepRows(name, value, pickers, raw) };
+    case 'exclusions':
+      return { ...base, isExclusions: true, rows: exclusionRows(name, value, steps, pickers, raw) };
+    case 'segments':
+      return { ...base, isSegments: true, rows: segmentRows(name, value, pickers, raw) };
+    case 'clean':
+      return { ...base, isClean: true, rows: cleanRows(name, value) };
+    case 'stageMap':
+      return { ...base, isStageMap: true, ...stageRows(name, value, pickers) };
+    case 'group': {
+      const group = (value ?? undefined) as Record<string, unknown> | undefined;
+      return {
+        ...base,
+        isGroup: true,
+        onName: name,
+        on: group !== undefined,
+        fields: editor.fields.map((sub) =>
+          fieldView(`${name}.${sub.key}`, group?.[sub.key], sub, pickers, raw),
+        ),
+      };
+    }
     case 'anchor':
       return {
         ...base,
@@ -141,7 +114,7 @@ function fieldView(
 
 /** A section's controls, and its JSON box with whatever the controls do not edit. */
 export function sectionView(
-  index: number,
+  index: number | string,
   section: Record<string, unknown>,
   descriptor: SectionDescriptor,
   pickers: Pickers,
@@ -149,8 +122,12 @@ export function sectionView(
 ) {
   const more = uncovered(section, descriptor);
   const moreName = sectionFieldName(index, 'more');
+  const steps = getPath(section, 'funnel.steps');
   return {
-    fields: descriptor.fields.map((f) => fieldView(index, section, f, pickers, raw)),
+    fields: descriptor.fields.map((f) => {
+      const name = sectionFieldName(index, f.key);
+      return fieldView(name, getPath(section, f.key), f, pickers, raw, steps);
+    }),
     more: {
       name: moreName,
       id: moreName.replaceAll('.', '-'),
@@ -162,11 +139,9 @@ export function sectionView(
 
 /** Every form field name a section's view holds, for an error to find its field. */
 export function sectionFieldNames(view: ReturnType<typeof sectionView>): string[] {
-  return [
-    view.more.name,
-    ...view.fields.flatMap((f) => [
-      f.name,
-      ...('steps' in f ? f.steps.flatMap((s) => [s.refName, s.withinName, s.directlyName]) : []),
-    ]),
+  const own = (f: Record<string, unknown>): string[] => [
+    String(f.name),
+    ...(Array.isArray(f.fields) ? (f.fields as Record<string, unknown>[]).flatMap(own) : []),
   ];
+  return [view.more.name, ...view.fields.flatMap(own), ...namesIn(view.fields)];
 }

@@ -23,7 +23,17 @@ export type FieldKind =
   /** Events to leave out: a list picked from the property's events. */
   | { kind: 'events' }
   /** Saved personas by name. */
-  | { kind: 'personas' };
+  | { kind: 'personas' }
+  /** A funnel's exclusions: rows of an event, its conditions, and the steps it sits between. */
+  | { kind: 'exclusions' }
+  /** Segments compared beside all users: rows of a name, a scope, an event and conditions. */
+  | { kind: 'segments' }
+  /** Cleaning rules for page paths and titles: rows of a pattern and its replacement. */
+  | { kind: 'clean' }
+  /** Stages as names and the events that put someone in them. */
+  | { kind: 'stageMap' }
+  /** An optional part made of simple options (a funnel's trend): on or off, then its fields. */
+  | { kind: 'group'; fields: readonly FieldDescriptor[] };
 
 export interface FieldDescriptor {
   /** Where the value sits in the section, dotted: `title`, `paths.scope`, `funnel.steps`. */
@@ -73,8 +83,38 @@ function unwrap(schema: AnySchema): { inner: AnySchema; optional: boolean; fallb
   return { inner, optional, fallback };
 }
 
+const LISTS: Readonly<Record<string, FieldKind>> = {
+  steps: { kind: 'steps' },
+  exclude: { kind: 'events' },
+  personas: { kind: 'personas' },
+  exclusions: { kind: 'exclusions' },
+  segments: { kind: 'segments' },
+  clean: { kind: 'clean' },
+};
+
+/** An object of simple options only (no lists, no nested objects) is one group of controls. */
+function groupOf(
+  key: string,
+  inner: AnySchema,
+  words: Record<string, string>,
+): FieldKind | undefined {
+  if (!inner.shape) return undefined;
+  const fields = Object.entries(inner.shape).map(([k, s]) => {
+    const editor = editorOf(`${key}.${k}`, s, words);
+    const label = words[`${key}.${k}`] ?? humanize(k);
+    return editor && ['text', 'number', 'choice', 'checkbox'].includes(editor.kind)
+      ? { key: k, label, optional: unwrap(s).optional, editor }
+      : undefined;
+  });
+  return fields.every((f) => f !== undefined) ? { kind: 'group', fields } : undefined;
+}
+
 /** The control for one value, or undefined when the form leaves it to the JSON view. */
-function editorOf(key: string, schema: AnySchema): FieldKind | undefined {
+function editorOf(
+  key: string,
+  schema: AnySchema,
+  words: Record<string, string> = {},
+): FieldKind | undefined {
   const { inner, fallback } = unwrap(schema);
   const leaf = key.split('.').pop() ?? key;
   switch (inner.def.type) {
@@ -103,10 +143,9 @@ function editorOf(key: string, schema: AnySchema): FieldKind | undefined {
     case 'union':
       return ['start', 'end', 'goal'].includes(leaf) ? { kind: 'anchor' } : undefined;
     case 'array':
-      if (leaf === 'steps') return { kind: 'steps' };
-      if (leaf === 'exclude') return { kind: 'events' };
-      if (leaf === 'personas') return { kind: 'personas' };
-      return undefined;
+      return LISTS[leaf];
+    case 'object':
+      return leaf === 'stageMap' ? { kind: 'stageMap' } : groupOf(key, inner, words);
     default:
       return undefined;
   }
@@ -123,7 +162,7 @@ function fieldsOf(type: string, shape: Record<string, AnySchema>): FieldDescript
         ? Object.entries(inner.shape).map(([k, s]) => [`${key}.${k}`, s, unwrap(s).optional])
         : [[key, schema, optional]];
     return entries.flatMap(([k, s, opt]) => {
-      const editor = editorOf(k, s);
+      const editor = editorOf(k, s, words);
       const label = words[k] ?? humanize(k.split('.').pop() ?? k);
       return editor ? [{ key: k, label, optional: opt, editor }] : [];
     });
@@ -148,4 +187,5 @@ export const descriptorOf = (type: string): SectionDescriptor | undefined =>
   SECTION_DESCRIPTORS.find((d) => d.type === type);
 
 /** A form field's name for a section's option: `section.2.periods`, `section.1.paths.scope`. */
-export const sectionFieldName = (index: number, key: string): string => `section.${index}.${key}`;
+export const sectionFieldName = (index: number | string, key: string): string =>
+  `section.${index}.${key}`;

@@ -28,7 +28,31 @@ export function setPath(root: Record<string, unknown>, key: string, value: unkno
   at[last] = value;
 }
 
-const STEP_KEYS = ['event', 'goal', 'within', 'directly'];
+const STEP_KEYS = ['name', 'event', 'goal', 'where', 'within', 'directly'];
+
+/** A stage map the stage controls can show: each rule an event alone (at its first occurrence). */
+export function plainStageMap(
+  value: unknown,
+): value is { stages: { name: string; rules: { event: string }[] }[] } {
+  if (!isObject(value) || Object.keys(value).some((k) => k !== 'stages')) return false;
+  const stages = value.stages;
+  return (
+    Array.isArray(stages) &&
+    stages.every(
+      (s) =>
+        isObject(s) &&
+        Object.keys(s).every((k) => k === 'name' || k === 'rules') &&
+        typeof s.name === 'string' &&
+        Array.isArray(s.rules) &&
+        s.rules.every(
+          (r) =>
+            isObject(r) &&
+            typeof r.event === 'string' &&
+            Object.keys(r).every((k) => k === 'event' || (k === 'occurrence' && r[k] === 1)),
+        ),
+    )
+  );
+}
 
 /** Removes what a control edits from the value at `key` (in place). */
 function dropCovered(root: Record<string, unknown>, key: string, kind: string): void {
@@ -45,6 +69,7 @@ function dropCovered(root: Record<string, unknown>, key: string, kind: string): 
     parent[last] = Object.fromEntries(
       Object.entries(value).filter(([k]) => k !== 'event' && k !== 'goal'),
     );
+  else if (kind === 'stageMap' && !plainStageMap(value)) return;
   else if (kind === 'personas' && Array.isArray(value))
     parent[last] = value.filter((p) => typeof p !== 'string');
   else delete parent[last];

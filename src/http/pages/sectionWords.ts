@@ -15,6 +15,15 @@ const FUNNEL_FIELDS = {
   'funnel.steps': 'Steps, in order',
   'funnel.breakdown': 'Break down by',
   'funnel.breakdownLimit': 'Groups shown in the breakdown',
+  'funnel.exclusions': 'Exclusions',
+  'funnel.timeToConvert': 'Show the time to convert',
+  'funnel.timeToConvert.toStep': 'to step (empty: the last)',
+  'funnel.trend': 'Show conversion over time',
+  'funnel.trend.interval': 'Per',
+  'funnel.segments': 'Segments',
+  'funnel.nextAction': 'Show what people do instead of the next step',
+  'funnel.nextAction.by': 'Counted by',
+  'funnel.nextAction.top': 'Actions listed (1 to 10)',
 };
 
 const PATH_FIELDS = {
@@ -30,6 +39,8 @@ const PATH_FIELDS = {
   minSupport: 'Fewest journeys through a node',
   collapseRepeats: 'Count a repeated step once',
   exclude: 'Leave out these events',
+  clean: 'Cleaning rules',
+  stageMap: 'Stages',
 };
 const prefixed = (prefix: string, words: Record<string, string>) =>
   Object.fromEntries(Object.entries(words).map(([k, v]) => [`${prefix}.${k}`, v]));
@@ -90,6 +101,7 @@ export const SECTION_WORDS: Readonly<Record<string, SectionWords>> = {
       'predict.goal': 'Conversion',
       'predict.nodeType': 'Each step is',
       'predict.exclude': 'Leave out these events',
+      'predict.stageMap': 'Stages',
       'predict.collapseRepeats': 'Count a repeated step once',
       'predict.maxOrder': 'Steps of history the model reads (1 to 3)',
       'predict.minSupport': 'Fewest journeys behind a context',

@@ -9,52 +9,30 @@ import {
   type FormProblem,
 } from './sectionFields.js';
 import { mergeMore, setPath } from './sectionMore.js';
+import {
+  readCleanRules,
+  readExclusions,
+  readSegments,
+  readStageMap,
+  readSteps,
+  refOf,
+  type ListAt,
+} from './listsFromForm.js';
+
+export { refOf } from './listsFromForm.js';
 
 type Body = Record<string, unknown>;
-
-/** `event:NAME` or `goal:NAME` from a picker: a step's or an anchor's reference. */
-export function refOf(picked: string): { event: string } | { goal: string } {
-  return picked.startsWith('goal:')
-    ? { goal: picked.slice(5) }
-    : { event: picked.replace(/^event:/, '') };
-}
-
-/** A funnel's step rows (`…steps.K.ref`, `.within`, `.directly`), blank rows skipped. */
-function readSteps(body: Body, prefix: string): Record<string, unknown>[] {
-  const rows = [
-    ...new Set(
-      Object.keys(body)
-        .map((k) =>
-          k.startsWith(`${prefix}.`)
-            ? /^(\d{1,2})\.ref$/.exec(k.slice(prefix.length + 1))?.[1]
-            : undefined,
-        )
-        .filter((i): i is string => i !== undefined)
-        .map(Number),
-    ),
-  ].sort((a, b) => a - b);
-  const one = (name: string) => fields(body, name)[0] ?? '';
-  return rows
-    .filter((k) => one(`${prefix}.${k}.ref`) !== '')
-    .map((k, position) => ({
-      ...refOf(one(`${prefix}.${k}.ref`)),
-      ...(one(`${prefix}.${k}.within`) ? { within: one(`${prefix}.${k}.within`) } : {}),
-      ...(position > 0 && fields(body, `${prefix}.${k}.directly`).includes('on')
-        ? { directly: true }
-        : {}),
-    }));
-}
 
 /**
  * One control's value as the definition holds it, or undefined when left empty; `fault` notes a
  * value the form cannot read (its text is kept and shown back).
  */
 function readControl(
-  body: Body,
-  name: string,
+  at: ListAt,
   f: FieldDescriptor,
-  fault: (message: string, raw: string) => void,
+  fault: (key: string) => (message: string, raw: string) => void,
 ): unknown {
+  const { body, form: name } = at;
   const all = fields(body, name);
   const value = all[0] ?? '';
   switch (f.editor.kind) {
@@ -63,7 +41,35 @@ function readControl(
       if (all.includes('on')) return true;
       return all.includes('off') && f.editor.defaultOn ? false : undefined;
     case 'steps':
-      return readSteps(body, name);
+      return readSteps(at);
+    case 'exclusions':
+      return readExclusions(at);
+    case 'segments':
+      return readSegments(at);
+    case 'clean':
+      return readCleanRules(at);
+    case 'stageMap':
+      return readStageMap({
+        ...at,
+        form: `${name}.stages`,
+        shown: `${at.shown}.stages`,
+        path: `${at.path}.stages`,
+      });
+    case 'group': {
+      // Off unless ticked; on, each of its options as any other control reads it.
+      if (!all.includes('on')) return undefined;
+      const group: Record<string, unknown> = {};
+      for (const sub of f.editor.fields) {
+        const key = (a: string) => `${a}.${sub.key}`;
+        const value = readControl(
+          { ...at, form: key(name), shown: key(at.shown), path: key(at.path) },
+          sub,
+          (k) => fault(`${f.key}.${k}`),
+        );
+        if (value !== undefined) group[sub.key] = value;
+      }
+      return group;
+    }
     case 'anchor':
       return value === ''
         ? undefined
@@ -79,7 +85,7 @@ function readControl(
       if (value === '') return undefined;
       const n = Number(value);
       if (Number.isFinite(n)) return n;
-      fault('must be a number', value);
+      fault(f.key)('must be a number', value);
       return undefined;
     }
     default:
@@ -122,7 +128,14 @@ export function sectionsFromForm(body: Body, problems?: FormProblem[]): Record<s
     };
     const controls: Record<string, unknown> = {};
     for (const f of descriptor.fields) {
-      const value = readControl(body, prefix(f.key), f, faultAt(f.key));
+      const at: ListAt = {
+        body,
+        form: prefix(f.key),
+        shown: sectionFieldName(position, f.key),
+        path: `sections[${position}].${f.key}`,
+        ...(problems ? { problems } : {}),
+      };
+      const value = readControl(at, f, faultAt);
       if (value !== undefined) setPath(controls, f.key, value);
     }
     const moreText = fields(body, prefix('more'))[0] ?? '';
