@@ -264,6 +264,12 @@
         li.querySelectorAll('[name^="section."]').forEach(function (input) {
           input.name = input.name.replace(/^section\.\d+\./, 'section.' + i + '.');
         });
+        li.querySelectorAll('[data-prefix^="section."]').forEach(function (list) {
+          list.dataset.prefix = list.dataset.prefix.replace(
+            /^section\.\d+\./,
+            'section.' + i + '.',
+          );
+        });
         var label = li.querySelector('.section-label');
         label.textContent = label.textContent.replace(/^\d+\./, i + 1 + '.');
         li.querySelectorAll('.section-up, .section-down').forEach(function (b) {
@@ -288,7 +294,7 @@
       renumberSections();
     });
     // Up and down buttons exist only where they do something; script shows them where they now do.
-    sectionList.querySelectorAll('.section').forEach(function (li) {
+    var addMoveButtons = function (li) {
       var tools = li.querySelector('.step-tools');
       ['section-up', 'section-down'].forEach(function (cls) {
         if (tools.querySelector('.' + cls)) return;
@@ -299,8 +305,111 @@
         b.textContent = cls === 'section-up' ? '↑' : '↓';
         tools.insertBefore(b, cls === 'section-up' ? tools.firstChild : tools.lastElementChild);
       });
-    });
+    };
+    sectionList.querySelectorAll('.section').forEach(addMoveButtons);
     renumberSections();
+    // A section is added from its type's template, drawn by the server with `__N__` for its
+    // number: a number no other section has, then renumbered in order like the rest.
+    var added = 0;
+    reportForm.querySelectorAll('.add-section-button').forEach(function (button) {
+      button.addEventListener('click', function (event) {
+        var template = reportForm.querySelector(
+          'template.section-template[data-type="' + button.dataset.type + '"]',
+        );
+        if (!template) return;
+        event.preventDefault();
+        var li = template.content.firstElementChild.cloneNode(true);
+        var unique = String(100 + added++);
+        li.querySelectorAll('*').forEach(function (el) {
+          ['name', 'id', 'for', 'value', 'data-prefix', 'aria-describedby'].forEach(function (a) {
+            var v = el.getAttribute(a);
+            if (v && v.indexOf('__N__') !== -1) el.setAttribute(a, v.split('__N__').join(unique));
+          });
+        });
+        sectionList.appendChild(li);
+        addMoveButtons(li);
+        renumberSections();
+        li.scrollIntoView({ block: 'nearest' });
+        var first = li.querySelector('input:not([type="hidden"]), select');
+        if (first) first.focus();
+      });
+    });
+    // Rows of a list (steps, conditions, exclusions, segments, rules, stages) keep their own
+    // numbers in their fields' names: a removed row takes its fields along, an added one gets
+    // a number no other row of the list has.
+    var rowsOf = function (list) {
+      return Array.prototype.filter.call(list.children, function (c) {
+        return c.classList.contains('row');
+      });
+    };
+    var escaped = function (text) {
+      return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    };
+    var addRow = function (list, prefix) {
+      var rows = rowsOf(list);
+      var last = rows[rows.length - 1];
+      if (!last) return null;
+      var own = new RegExp('^' + escaped(prefix) + '\\.(\\d+)\\.');
+      var max = -1;
+      rows.forEach(function (row) {
+        row.querySelectorAll('[name]').forEach(function (el) {
+          var m = own.exec(el.name);
+          if (m) max = Math.max(max, Number(m[1]));
+        });
+      });
+      var clone = last.cloneNode(true);
+      clone.querySelectorAll('[name]').forEach(function (el) {
+        el.name = el.name.replace(own, prefix + '.' + (max + 1) + '.');
+        el.removeAttribute('aria-invalid');
+        if (el.tagName === 'SELECT') {
+          Array.prototype.forEach.call(el.options, function (o) {
+            o.selected = o.defaultSelected && !el.multiple;
+          });
+        } else if (el.type === 'checkbox') el.checked = false;
+        else if (el.type !== 'hidden') el.value = '';
+      });
+      clone.querySelectorAll('.field-error, .row-remove').forEach(function (el) {
+        el.remove();
+      });
+      [clone.querySelector('label'), clone.querySelector(':scope > details > summary')].forEach(
+        function (label) {
+          if (label && label.firstChild && label.firstChild.nodeType === 3)
+            label.firstChild.textContent = label.firstChild.textContent.replace(
+              /\d+/,
+              String(rows.length + 1),
+            );
+        },
+      );
+      list.appendChild(clone);
+      return clone;
+    };
+    reportForm.addEventListener('click', function (event) {
+      var button = event.target.closest('button');
+      if (!button) return;
+      if (button.classList.contains('row-remove')) {
+        event.preventDefault();
+        var row = button.closest('.row');
+        var next = row.nextElementSibling || row.previousElementSibling;
+        row.remove();
+        var focus = next && next.querySelector('select, input:not([type="hidden"])');
+        if (focus) focus.focus();
+      } else if (button.classList.contains('row-add')) {
+        var target = button.parentElement.querySelector(':scope > ol.rows');
+        if (!target) return;
+        event.preventDefault();
+        var fresh = addRow(target, target.dataset.prefix);
+        var control = fresh && fresh.querySelector('select, input:not([type="hidden"])');
+        if (control) control.focus();
+      }
+    });
+    // A list of conditions grows by an empty row once its last one is used.
+    reportForm.addEventListener('change', function (event) {
+      var row = event.target.closest('.condition-row');
+      if (!row || row.nextElementSibling) return;
+      var subject = row.querySelector('select[name$=".subject"]');
+      var m = subject && /^(.*)\.\d+\.subject$/.exec(subject.name);
+      if (m && subject.value) addRow(row.parentElement, m[1]);
+    });
     var rangeSelect = document.getElementById('report-range');
     var fixedDates = document.getElementById('fixed-dates');
     var showDates = function () {
