@@ -310,9 +310,21 @@
     renumberSections();
     // A section is added from its type's template, drawn by the server with `__N__` for its
     // number: a number no other section has, then renumbered in order like the rest.
+    // The templates' pickers list the events of the range the page was drawn for: once the
+    // range changes, a section is added by the server, which lists the new range's events.
     var added = 0;
+    var rangeNow = function () {
+      return ['dateRange', 'start', 'end']
+        .map(function (name) {
+          var control = reportForm.querySelector('[name="' + name + '"]');
+          return control ? control.value : '';
+        })
+        .join('|');
+    };
+    var rangeDrawn = rangeNow();
     reportForm.querySelectorAll('.add-section-button').forEach(function (button) {
       button.addEventListener('click', function (event) {
+        if (rangeNow() !== rangeDrawn) return;
         var template = reportForm.querySelector(
           'template.section-template[data-type="' + button.dataset.type + '"]',
         );
@@ -326,6 +338,24 @@
             if (v && v.indexOf('__N__') !== -1) el.setAttribute(a, v.split('__N__').join(unique));
           });
         });
+        // A new funnel ends at the report's goal as the form now has it, as a round trip would.
+        var goalStep = li.querySelector('select[name$=".funnel.steps.1.ref"]');
+        var savedGoal = reportForm.querySelector('select[name="savedGoal"]');
+        var goalEvent = reportForm.querySelector('select[name="goalEvent"]');
+        var goal =
+          savedGoal && savedGoal.value
+            ? 'goal:' + savedGoal.value
+            : goalEvent && goalEvent.value
+              ? 'event:' + goalEvent.value
+              : '';
+        if (
+          goalStep &&
+          goal &&
+          Array.prototype.some.call(goalStep.options, function (o) {
+            return o.value === goal;
+          })
+        )
+          goalStep.value = goal;
         sectionList.appendChild(li);
         addMoveButtons(li);
         renumberSections();
