@@ -29,5 +29,8 @@ describe('an error in the words a page shows', () => {
   it('counts positions from 1 as the page does', () => {
     expect(pathLabel('sections[4].lookback')).toBe('Section 5 · lookback');
     expect(pathLabel('funnel.steps[0].within')).toBe('funnel · Step 1 · within');
+    expect(pathLabel('sections[1].funnel.steps[1].where[0].value')).toBe(
+      'Section 2 · funnel · Step 2 · condition 1 · value',
+    );
   });
 });

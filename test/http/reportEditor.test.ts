@@ -742,6 +742,114 @@ describe('the report editor pages', () => {
     await form('/reports/fuzz/delete', {});
   });
 
+  it('opens what Explore sends with every option in a control, the JSON box empty', async () => {
+    const sent = [
+      {
+        type: 'journey_sankey',
+        more: JSON.stringify({
+          paths: { scope: 'session', nodeType: 'event', steps: 4, start: { goal: 'Product view' } },
+        }),
+      },
+      {
+        type: 'next_step',
+        nodes: '20',
+        more: JSON.stringify({ nextStep: { scope: 'session', nodeType: 'event', minSupport: 1 } }),
+      },
+      { type: 'attribution_table', touchpoint: 'channel', lookback: '30d' },
+    ];
+    for (const section of sent) {
+      const fields = Object.fromEntries(
+        Object.entries(section).map(([k, v]) => [`section.0.${k}`, v]),
+      );
+      const html = await page(
+        await form('/reports/edit', { ...header, id: '', ...fields, op: 'open' }),
+      );
+      expect(html).toMatch(/name="section\.0\.more"[^>]*><\/textarea>/);
+      expect(html).not.toContain('<details class="section-more" open');
+    }
+  });
+
+  it('saves trend, time to convert, cleaning rules and stages from their controls, and removes a row without script', async () => {
+    const fields = {
+      ...header,
+      id: 'options',
+      'section.0.type': 'funnel',
+      'section.0.funnel.steps.0.ref': 'event:page_view',
+      'section.0.funnel.steps.0.where.0.subject': 'param:page_type',
+      'section.0.funnel.steps.0.where.0.op': 'eq',
+      'section.0.funnel.steps.0.where.0.value': 'product',
+      'section.0.funnel.steps.1.ref': 'event:add_to_cart',
+      'section.0.funnel.steps.1.where.0.subject': 'param:currency',
+      'section.0.funnel.steps.1.where.0.op': 'eq',
+      'section.0.funnel.steps.1.where.0.value': 'EUR',
+      'section.0.funnel.steps.2.ref': 'event:purchase',
+      'section.0.funnel.steps.2.where.0.subject': 'param:value',
+      'section.0.funnel.steps.2.where.0.op': 'gte',
+      'section.0.funnel.steps.2.where.0.value': '10',
+      'section.0.funnel.trend': 'on',
+      'section.0.funnel.trend.interval': 'week',
+      'section.0.funnel.timeToConvert': 'on',
+      'section.0.funnel.timeToConvert.toStep': '2',
+      'section.1.type': 'journey_sankey',
+      'section.1.paths.nodeType': 'page_path',
+      'section.1.paths.clean.0.pattern': '/product/\\d+',
+      'section.1.paths.clean.0.replace': '/product/:id',
+      'section.1.paths.clean.1.pattern': '',
+      'section.1.paths.clean.1.replace': '',
+      'section.2.type': 'next_step',
+      'section.2.nextStep.nodeType': 'stage',
+      'section.2.nextStep.stageMap.stages.0.name': 'Browse',
+      'section.2.nextStep.stageMap.stages.0.events': ['page_view', 'view_item'],
+      'section.2.nextStep.stageMap.stages.1.name': 'Buy',
+      'section.2.nextStep.stageMap.stages.1.events': 'purchase',
+    };
+    // The middle step's remove button: the third step moves up with its own condition.
+    const dropped = await page(
+      await form('/reports/edit', { ...fields, op: 'drop:section.0.funnel.steps.1' }),
+    );
+    expect(dropped).toMatch(
+      /name="section\.0\.funnel\.steps\.1\.ref"(?:(?!<\/select>).)*<option value="event:purchase" selected ?>/,
+    );
+    expect(dropped).toContain('name="section.0.funnel.steps.1.where.0.value" value="10"');
+    expect(dropped).toContain('name="section.0.funnel.steps.0.where.0.value" value="product"');
+    expect(dropped).not.toContain('value="EUR"');
+    const res = await form('/reports/edit', fields);
+    expect(res.status).toBe(303);
+    const stored = await call(`${service.url}/api/reports/options`, { headers: auth });
+    const cond = (param: string, op: string, value: string | number) => [{ param, op, value }];
+    expect(stored.body.sections[0].funnel).toMatchObject({
+      steps: [
+        { event: 'page_view', where: cond('page_type', 'eq', 'product') },
+        { event: 'add_to_cart', where: cond('currency', 'eq', 'EUR') },
+        { event: 'purchase', where: cond('value', 'gte', 10) },
+      ],
+      trend: { interval: 'week' },
+      timeToConvert: { toStep: 2 },
+    });
+    expect(stored.body.sections[1].paths.clean).toEqual([
+      { pattern: '/product/\\d+', replace: '/product/:id' },
+    ]);
+    expect(stored.body.sections[2].nextStep.stageMap).toEqual({
+      stages: [
+        {
+          name: 'Browse',
+          rules: [
+            { event: 'page_view', occurrence: 1 },
+            { event: 'view_item', occurrence: 1 },
+          ],
+        },
+        { name: 'Buy', rules: [{ event: 'purchase', occurrence: 1 }] },
+      ],
+    });
+    const html = await page(await fetch(`${service.url}/reports/options/edit`, { headers: auth }));
+    for (const i of [0, 1, 2])
+      expect(html).toMatch(new RegExp(`name="section\\.${i}\\.more"[^>]*><\\/textarea>`));
+    expect(html).toMatch(/name="section\.0\.funnel\.trend" value="on" class="group-on" checked/);
+    expect(html).toContain('name="section.1.paths.clean.0.replace" value="/product/:id"');
+    expect(html).toContain('name="section.2.nextStep.stageMap.stages.1.name" value="Buy"');
+    await form('/reports/options/delete', {});
+  });
+
   it('deletes a report', async () => {
     const res = await form('/reports/march-checkout/delete', {});
     expect(res.status).toBe(303);

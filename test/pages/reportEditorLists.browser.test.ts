@@ -143,6 +143,9 @@ describe('the report editor without JSON', () => {
     expect(await fieldErrorOf(page, '#report-form', `${F}.steps.1.where.1.value`)).toBe(
       'must be a number',
     );
+    expect(await page.$eval('#error-summary a', (a) => a.textContent)).toBe(
+      'Section 2 · funnel · Step 2 · condition 2 · value',
+    );
     expect(await page.$eval('#error-summary a', (a) => a.getAttribute('href'))).toBe(
       `#error-section-1-funnel-steps-1-where-1-value`,
     );

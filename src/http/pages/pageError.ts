@@ -75,6 +75,7 @@ export function pathLabel(path: string): string {
   return path
     .replace(/^sections\[(\d+)\]\.?/, (_m, i: string) => `Section ${Number(i) + 1} · `)
     .replace(/steps\[(\d+)\]\.?/g, (_m, i: string) => `Step ${Number(i) + 1} · `)
+    .replace(/where\[(\d+)\]\.?/g, (_m, i: string) => `condition ${Number(i) + 1} · `)
     .replace(/\[(\d+)\]/g, (_m, i: string) => ` ${Number(i) + 1}`)
     .replace(/\./g, ' · ')
     .replace(/ · $/, '')
