@@ -132,15 +132,18 @@ const FORMS: Form[] = [
       currency: ['USD', 'EUR'],
       includeIntraday: ['', 'on'],
       filters: [''],
-      segments: [''],
-      goals: [''],
+      'segments.0.name': ['', 'Cart users'],
+      'segments.0.scope': ['user', 'session'],
+      'segments.0.event': ['', 'add_to_cart'],
+      'goals.0.saved': ['', 'USD purchase'],
+      'goals.1.event': ['', 'add_to_cart'],
       'section.0.type': ['kpi_summary'],
       'section.1.type': ['attribution_table'],
       'section.1.lookback': ['30d'],
       'section.2.type': ['retention'],
       'section.2.periods': ['6'],
       ...(path === '/reports/edit'
-        ? { op: ['save', 'add:kpi_summary', 'remove:0', 'up:1', 'down:0'] }
+        ? { op: ['save', 'add:kpi_summary', 'remove:0', 'up:1', 'down:0', 'drop:goals.0', 'rows'] }
         : { format: ['html', 'pdf'] }),
     },
   })),
