@@ -769,7 +769,7 @@ describe('the report editor pages', () => {
     }
   });
 
-  it('saves trend, time to convert, cleaning rules and stages from their controls, and removes a row without script', async () => {
+  it("saves trend, time to convert, an anchor's conditions, cleaning rules and stages from their controls, and removes a row without script", async () => {
     const fields = {
       ...header,
       id: 'options',
@@ -792,6 +792,10 @@ describe('the report editor pages', () => {
       'section.0.funnel.timeToConvert.toStep': '2',
       'section.1.type': 'journey_sankey',
       'section.1.paths.nodeType': 'page_path',
+      'section.1.paths.start': 'event:page_view',
+      'section.1.paths.start.where.0.subject': 'param:page_type',
+      'section.1.paths.start.where.0.op': 'eq',
+      'section.1.paths.start.where.0.value': 'product',
       'section.1.paths.clean.0.pattern': '/product/\\d+',
       'section.1.paths.clean.0.replace': '/product/:id',
       'section.1.paths.clean.1.pattern': '',
@@ -826,6 +830,10 @@ describe('the report editor pages', () => {
       trend: { interval: 'week' },
       timeToConvert: { toStep: 2 },
     });
+    expect(stored.body.sections[1].paths.start).toEqual({
+      event: 'page_view',
+      where: cond('page_type', 'eq', 'product'),
+    });
     expect(stored.body.sections[1].paths.clean).toEqual([
       { pattern: '/product/\\d+', replace: '/product/:id' },
     ]);
@@ -846,6 +854,7 @@ describe('the report editor pages', () => {
       expect(html).toMatch(new RegExp(`name="section\\.${i}\\.more"[^>]*><\\/textarea>`));
     expect(html).toMatch(/name="section\.0\.funnel\.trend" value="on" class="group-on" checked/);
     expect(html).toContain('name="section.1.paths.clean.0.replace" value="/product/:id"');
+    expect(html).toContain('name="section.1.paths.start.where.0.value" value="product"');
     expect(html).toContain('name="section.2.nextStep.stageMap.stages.1.name" value="Buy"');
     await form('/reports/options/delete', {});
   });

@@ -92,6 +92,14 @@ describe('the report editor without JSON', () => {
       ),
     ).toEqual(['event:page_view', 'event:purchase', '']);
     expect(await value(`${F}.steps.2.where.0.value`)).toBe('tablet');
+    // Another step: a row numbered after every other, added in the page.
+    await page.click('#sections .section:nth-child(2) .steps-field > .row-add');
+    expect(
+      await page.$$eval(`#sections .section:nth-child(2) .editor-step select[name$=".ref"]`, (s) =>
+        s.map((x) => (x as HTMLSelectElement).name),
+      ),
+    ).toEqual([`${F}.steps.0.ref`, `${F}.steps.2.ref`, `${F}.steps.3.ref`, `${F}.steps.4.ref`]);
+    expect(await page.evaluate(() => (window as unknown as { drawn?: boolean }).drawn)).toBe(true);
     await submit('#report-save');
     expect(new URL(page.url()).pathname).toBe('/reports');
     const saved = await stored('lists');

@@ -1,3 +1,4 @@
+import { conditionRows } from './conditionRows.js';
 import { CHOICE_WORDS } from './sectionWords.js';
 import { sectionFieldName, type FieldDescriptor, type SectionDescriptor } from './sectionFields.js';
 import { getPath, uncovered } from './sectionMore.js';
@@ -16,6 +17,14 @@ import {
 } from './listViews.js';
 
 export type { Pickers } from './listViews.js';
+
+/** An anchor's own conditions (a start page of one type, a purchase over a value). */
+function anchorWhere(name: string, value: unknown, pickers: Pickers, raw: Record<string, string>) {
+  const where =
+    typeof value === 'object' && value !== null ? (value as { where?: unknown }).where : undefined;
+  const rows = conditionRows(`${name}.where`, where, pickers.params, raw);
+  return { where: rows, whereOpen: rows.length > 1 };
+}
 
 const wordsFor = (choice: string) => CHOICE_WORDS[choice] ?? choice.replaceAll('_', ' ');
 
@@ -75,6 +84,7 @@ function fieldView(
         isAnchor: true,
         none: f.key.endsWith('goal') ? "— the report's goal —" : '— anywhere —',
         ...refOptions(refValue(value), pickers),
+        ...anchorWhere(name, value, pickers, raw),
       };
     case 'events':
       return { ...base, isList: true, options: listOptions(pickers.events, value) };

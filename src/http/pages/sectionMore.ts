@@ -67,7 +67,7 @@ function dropCovered(root: Record<string, unknown>, key: string, kind: string): 
     );
   else if (kind === 'anchor' && isObject(value))
     parent[last] = Object.fromEntries(
-      Object.entries(value).filter(([k]) => k !== 'event' && k !== 'goal'),
+      Object.entries(value).filter(([k]) => !['event', 'goal', 'where'].includes(k)),
     );
   else if (kind === 'stageMap' && !plainStageMap(value)) return;
   else if (kind === 'personas' && Array.isArray(value))

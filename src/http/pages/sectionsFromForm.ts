@@ -8,6 +8,7 @@ import {
   type FieldDescriptor,
   type FormProblem,
 } from './sectionFields.js';
+import { readConditions } from './conditionRows.js';
 import { mergeMore, setPath } from './sectionMore.js';
 import {
   readCleanRules,
@@ -70,12 +71,18 @@ function readControl(
       }
       return group;
     }
-    case 'anchor':
-      return value === ''
-        ? undefined
-        : value.startsWith('goal:')
-          ? refOf(value)
-          : value.replace(/^event:/, '');
+    case 'anchor': {
+      if (value === '') return undefined;
+      const where = readConditions(
+        body,
+        `${name}.where`,
+        `${at.path}.where`,
+        at.problems,
+        `${at.shown}.where`,
+      );
+      if (where) return { ...refOf(value), where };
+      return value.startsWith('goal:') ? refOf(value) : value.replace(/^event:/, '');
+    }
     case 'events':
     case 'personas': {
       const picked = all.filter(Boolean);
