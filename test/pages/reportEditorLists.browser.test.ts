@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { call } from '../http/support/testApp.js';
 import { RANGE } from './pagesFixture.js';
-import { fieldErrorOf, shots, signIn, startHarness, type Harness } from './pagesHarness.js';
+import {
+  axeCheck,
+  fieldErrorOf,
+  shots,
+  signIn,
+  startHarness,
+  type Harness,
+} from './pagesHarness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -132,6 +139,7 @@ describe('the report editor without JSON', () => {
     expect(await value(`${F}.segments.0.name`)).toBe('Mobile');
     expect(await value('section.1.more')).toBe('');
     await shots(page, '23b-report-editor-funnel-reopened');
+    await axeCheck(page, 'report editor with lists');
   });
 
   it("shows a number comparison given text on that row's value, everything typed kept", async () => {
@@ -173,6 +181,7 @@ describe('the report editor without JSON', () => {
       ),
     ).toBe(true);
     await shots(page, '24-report-editor-condition-error');
+    await axeCheck(page, 'report editor with a condition error');
     expect((await stored('lists')).sections[1]).toMatchObject({
       funnel: { segments: [{ name: 'Mobile' }] },
     });

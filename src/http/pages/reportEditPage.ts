@@ -119,8 +119,8 @@ function editorPost(
 /**
  * The report editor: header fields, then sections added, removed, reordered and configured one by
  * one with real controls (the fields come from each section type's schema), previewed as HTML or
- * PDF before saving. Every button works without script; the client script only moves sections
- * without a round trip.
+ * PDF before saving. Every button works without script; the client script moves, adds and
+ * removes sections and list rows (steps, conditions, exclusions, segments) without a round trip.
  */
 export function reportEditPage(router: Router, deps: PageDeps): void {
   const repo = () => new DefinitionsRepo<Record<string, unknown>>(deps.store, 'reports');
