@@ -227,12 +227,12 @@ export interface DayColumns {
 export function daySelectSql(day: number, columns: DayColumns, source: string): string {
   const daily = !columns.intraday;
   const eventParams = paramList([
-    param('page_location', 'string', 'coalesce(dl.s, s.landing)'),
-    param('page_title', 'string', 'dt.s'),
+    param('page_location', 'string', 'coalesce(e.location, s.landing)'),
+    param('page_title', 'string', 'e.title'),
     param(
       'page_referrer',
       'string',
-      'CASE WHEN e.pr = -1 THEN s.referrer WHEN e.pr >= 0 THEN dr.s END',
+      'CASE WHEN e.pr = -1 THEN s.referrer WHEN e.pr >= 0 THEN e.referrer END',
     ),
     param('engagement_time_msec', 'int', 'e.eng'),
     param('session_engaged', 'string', "CASE WHEN e.engaged = 1 THEN '1' END"),
@@ -284,12 +284,19 @@ export function daySelectSql(day: number, columns: DayColumns, source: string): 
     if (expr === undefined) throw new Error(`sample: no value for column ${f.name}`);
     return `CAST(${expr} AS ${duckdbType(f)}) AS ${quoteIdent(f.name)}`;
   });
+  // The page strings are looked up on the narrow staged rows first: left to the optimizer, the
+  // lookups came after the session join with the joined rows as the hash side, carrying every
+  // nested session value into the hash table, which cost about as much as the rest of the insert.
   // sx is sorted by day, so the filter skips all but the day's row groups; a session's events
   // fall on its own day or the next (or, for an event a moment before it, the day before).
-  return `SELECT ${select.join(',\n  ')}
-FROM ${source} e
-JOIN ${STAGE}.sx s ON s.sid = e.sid AND s.day BETWEEN ${day - 1} AND ${day + 1}
-LEFT JOIN ${STAGE}.dict dl ON dl.id = e.pl
-LEFT JOIN ${STAGE}.dict dt ON dt.id = e.pt
-LEFT JOIN ${STAGE}.dict dr ON dr.id = e.pr`;
+  return `WITH e AS (
+  SELECT e.*, dl.s AS location, dt.s AS title, dr.s AS referrer
+  FROM ${source} e
+  LEFT JOIN ${STAGE}.dict dl ON dl.id = e.pl
+  LEFT JOIN ${STAGE}.dict dt ON dt.id = e.pt
+  LEFT JOIN ${STAGE}.dict dr ON dr.id = e.pr
+)
+SELECT ${select.join(',\n  ')}
+FROM e
+JOIN ${STAGE}.sx s ON s.sid = e.sid AND s.day BETWEEN ${day - 1} AND ${day + 1}`;
 }
