@@ -7,10 +7,9 @@ import { InputError } from '../errors/errors.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent } from '../schema/duckdbTypes.js';
 import { buildCalendar } from './calendar.js';
-import { generateUser } from './journey.js';
+import { drawUsers } from './drawUsers.js';
 import type { Calendar } from './journeyTypes.js';
 import { STAGE, loadStagingSql, sessionTablesSql, smallTablesSql } from './sampleSql.js';
-import { StagingWriter } from './stagingWriter.js';
 import { writeDays } from './writeDays.js';
 
 export interface SampleOptions {
@@ -26,6 +25,8 @@ export interface SampleOptions {
   onProgress?: (done: number, total: number, step: string) => void;
   /** Stops between batches of users and between days; the target is then left as it was. */
   signal?: AbortSignal;
+  /** Threads drawing users; by default one per core for a large sample. The sample is the same. */
+  drawThreads?: number;
 }
 
 export interface SampleResult {
@@ -34,8 +35,6 @@ export interface SampleResult {
 }
 
 export const DEFAULT_END_DATE = '2026-10-31';
-// Small enough that a server sharing the thread answers between batches (a few tens of ms each).
-const USERS_PER_BATCH = 500;
 /** Day tables written at once, each on its own connection (one per core here). */
 const DAY_WRITERS = 2;
 
@@ -71,28 +70,6 @@ export function validateSampleOptions(options: SampleOptions): void {
       'seed',
     );
   }
-}
-
-/** Draws every user into the staging folder; returns the events drawn. */
-async function drawUsers(
-  dir: string,
-  options: SampleOptions,
-  calendar: Calendar,
-  progress: (done: number, step: string) => void,
-): Promise<number> {
-  const staging = new StagingWriter(dir, calendar.days);
-  let events = 0;
-  for (let start = 0; start < options.users; start += USERS_PER_BATCH) {
-    options.signal?.throwIfAborted();
-    const end = Math.min(options.users, start + USERS_PER_BATCH);
-    for (let uid = start + 1; uid <= end; uid++)
-      events += generateUser(uid, options.seed, calendar, staging);
-    progress(end, `users ${count(end)} of ${count(options.users)}`);
-    // Let timers (a progress bar, a server's requests) run between batches.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  staging.close();
-  return events;
 }
 
 /** Builds the sample into a fresh file at `file`, day by day. */
@@ -194,7 +171,17 @@ export async function generateSample(
   try {
     let events = 0;
     await timed('draw', async () => {
-      events = await drawUsers(dir, options, calendar, progress);
+      events = await drawUsers(
+        dir,
+        {
+          users: options.users,
+          seed: options.seed,
+          threads: options.drawThreads,
+          signal: options.signal,
+        },
+        calendar,
+        progress,
+      );
     });
     const last = calendar.days - 1;
     const tables = calendar.dates.map((date, d) =>
@@ -222,7 +209,6 @@ export async function generateSample(
   }
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
 const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 /** A DuckDB file and its write-ahead log. */
