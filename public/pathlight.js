@@ -375,6 +375,25 @@
     var escaped = function (text) {
       return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     };
+    var ownRemove = function (row) {
+      return row.querySelector(':scope > .row-remove, :scope > .row-line > .row-remove');
+    };
+    // What people read follows the rows as they are now: "Step 3" after step 2 went is step 2.
+    // Field names keep their own numbers (see above); only the words change.
+    var renumberRows = function (list) {
+      rowsOf(list).forEach(function (row, i) {
+        var number = String(i + 1);
+        [row.querySelector('label'), row.querySelector(':scope > details > summary')].forEach(
+          function (label) {
+            if (label && label.firstChild && label.firstChild.nodeType === 3)
+              label.firstChild.textContent = label.firstChild.textContent.replace(/\d+/, number);
+          },
+        );
+        var remove = ownRemove(row);
+        var words = remove && remove.getAttribute('aria-label');
+        if (words) remove.setAttribute('aria-label', words.replace(/\d+$/, number));
+      });
+    };
     var addRow = function (list, prefix) {
       var rows = rowsOf(list);
       var last = rows[rows.length - 1];
@@ -401,16 +420,16 @@
       clone.querySelectorAll('.field-error, .row-remove').forEach(function (el) {
         el.remove();
       });
-      [clone.querySelector('label'), clone.querySelector(':scope > details > summary')].forEach(
-        function (label) {
-          if (label && label.firstChild && label.firstChild.nodeType === 3)
-            label.firstChild.textContent = label.firstChild.textContent.replace(
-              /\d+/,
-              String(rows.length + 1),
-            );
-        },
-      );
+      // A row added here is removed here too: it gets the list's remove button (its value is
+      // never posted, the script takes the click).
+      var model = rows.map(ownRemove).filter(Boolean)[0];
+      if (model) {
+        var remove = model.cloneNode(true);
+        remove.value = '';
+        (clone.querySelector(':scope > .row-line') || clone).appendChild(remove);
+      }
       list.appendChild(clone);
+      renumberRows(list);
       return clone;
     };
     reportForm.addEventListener('click', function (event) {
@@ -420,7 +439,9 @@
         event.preventDefault();
         var row = button.closest('.row');
         var next = row.nextElementSibling || row.previousElementSibling;
+        var from = row.parentElement;
         row.remove();
+        renumberRows(from);
         var focus = next && next.querySelector('select, input:not([type="hidden"])');
         if (focus) focus.focus();
       } else if (button.classList.contains('row-add')) {

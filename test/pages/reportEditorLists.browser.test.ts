@@ -107,6 +107,24 @@ describe('the report editor without JSON', () => {
       ),
     ).toEqual([`${F}.steps.0.ref`, `${F}.steps.2.ref`, `${F}.steps.3.ref`, `${F}.steps.4.ref`]);
     expect(await page.evaluate(() => (window as unknown as { drawn?: boolean }).drawn)).toBe(true);
+    // What people read follows the rows: numbered 1 to 4 again, whatever the fields' own numbers,
+    // and the row added in the page can be removed in the page.
+    const stepLabels = () =>
+      page.$$eval(
+        '#sections .section:nth-child(2) .editor-step > .row-line > label:first-child',
+        (labels) => labels.map((l) => (l.firstChild?.textContent ?? '').trim()),
+      );
+    expect(await stepLabels()).toEqual(['Step 1', 'Step 2', 'Step 3', 'Step 4']);
+    expect(
+      await page.$eval(
+        '#sections .section:nth-child(2) .editor-step:nth-child(4) .row-line > .row-remove',
+        (b) => b.getAttribute('aria-label'),
+      ),
+    ).toBe('Remove step 4');
+    await page.click(
+      '#sections .section:nth-child(2) .editor-step:nth-child(4) .row-line > .row-remove',
+    );
+    expect(await stepLabels()).toEqual(['Step 1', 'Step 2', 'Step 3']);
     await submit('#report-save');
     expect(new URL(page.url()).pathname).toBe('/reports');
     const saved = await stored('lists');
