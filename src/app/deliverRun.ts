@@ -15,7 +15,7 @@ export interface DeliverOptions {
   readonly unsubscribe: (recipient: string) => { mailto: string; url?: string };
   readonly retry: { attempts: number; baseMs: number; capMs: number };
   /** Asked before each send: false once another worker has taken the run over. */
-  readonly stillOwner?: () => boolean;
+  readonly stillOwner?: () => boolean | Promise<boolean>;
   readonly sleep?: (ms: number) => Promise<void>;
   /**
    * Messages in flight at once (the pooled transport's connections carry them). Each is claimed in
@@ -65,7 +65,7 @@ export async function deliverRun(
   const queue = await deliveries.unsent(runId);
   const sender = async () => {
     for (let delivery = queue.shift(); delivery; delivery = queue.shift()) {
-      if (options.stillOwner && !options.stillOwner()) {
+      if (options.stillOwner && !(await options.stillOwner())) {
         abandoned += 1;
         continue;
       }

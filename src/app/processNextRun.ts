@@ -95,7 +95,13 @@ export async function processNextRun(options: WorkerOptions): Promise<Run | unde
     const outcome = await deliverRun(run.id, recipients, rendered.email, {
       ...options.deliver,
       db: options.db,
-      stillOwner: () => owned,
+      // Each message renews the lease as it asks: a heartbeat that runs late on a busy machine
+      // cannot let the lease lapse between two sends and hand the run to another worker, which
+      // would send what this one is sending. Only a single send longer than the lease can.
+      stillOwner: async () => {
+        owned = owned && (await runs.heartbeat(run.id, options.owner, options.leaseMs));
+        return owned;
+      },
     });
     await runs.recordStage(run.id, 'send', performance.now() - sendBegan);
     if (outcome.abandoned > 0) return run; // Another worker holds the run now; it finishes it.

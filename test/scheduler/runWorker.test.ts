@@ -107,6 +107,29 @@ describe('the run worker', () => {
     expect(await processNextRun(worker(renderer()))).toBeUndefined();
   });
 
+  it("renews the run's lease as it sends each message, not only on its heartbeat", async () => {
+    // Sends that take 400 ms each; the heartbeat comes every 20 s of a 60 s lease, so without a
+    // renewal per message the second send would find 60 s less the first send's time left.
+    const left: number[] = [];
+    const slow: Transport = {
+      ...transport,
+      async send(message) {
+        const [row] = await store.db.query<{ ms: number }>(
+          `SELECT (EXTRACT(EPOCH FROM lease_expires_at - now()) * 1000)::float8 AS ms
+             FROM runs WHERE status = 'running'`,
+        );
+        left.push(Number(row?.ms));
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return transport.send(message);
+      },
+    };
+    await tick(store.db, new Date('2026-11-23T01:00:10Z'), { graceMs: 600_000 });
+    const options = worker(renderer());
+    await processNextRun({ ...options, deliver: { ...options.deliver, transport: slow } });
+    expect(left).toHaveLength(2);
+    for (const ms of left) expect(ms).toBeGreaterThan(60_000 - 250);
+  });
+
   it('notifies the owner once per failed run and pauses the schedule after repeated failures', async () => {
     const failing = renderer(() => {
       throw Object.assign(new Error('template error: missing section'), { transient: false });
