@@ -253,6 +253,105 @@
     'where[0].value': 'condValue',
   };
 
+  // Rows of a list (steps, conditions, exclusions, segments, rules, stages) keep their own
+  // numbers in their fields' names: a removed row takes its fields along, an added one gets
+  // a number no other row of the list has. Used by the report editor and the funnel builder.
+  function listRows(form) {
+    var rowsOf = function (list) {
+      return Array.prototype.filter.call(list.children, function (c) {
+        return c.classList.contains('row');
+      });
+    };
+    var escaped = function (text) {
+      return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    };
+    var ownRemove = function (row) {
+      return row.querySelector(':scope > .row-remove, :scope > .row-line > .row-remove');
+    };
+    // What people read follows the rows as they are now: "Step 3" after step 2 went is step 2.
+    // Field names keep their own numbers; only the words change.
+    var renumberRows = function (list) {
+      rowsOf(list).forEach(function (row, i) {
+        var number = String(i + 1);
+        [row.querySelector('label'), row.querySelector(':scope > details > summary')].forEach(
+          function (label) {
+            if (label && label.firstChild && label.firstChild.nodeType === 3)
+              label.firstChild.textContent = label.firstChild.textContent.replace(/\d+/, number);
+          },
+        );
+        var remove = ownRemove(row);
+        var words = remove && remove.getAttribute('aria-label');
+        if (words) remove.setAttribute('aria-label', words.replace(/\d+$/, number));
+      });
+    };
+    var addRow = function (list, prefix) {
+      var rows = rowsOf(list);
+      var last = rows[rows.length - 1];
+      if (!last) return null;
+      var own = new RegExp('^' + escaped(prefix) + '\\.(\\d+)\\.');
+      var max = -1;
+      rows.forEach(function (row) {
+        row.querySelectorAll('[name]').forEach(function (el) {
+          var m = own.exec(el.name);
+          if (m) max = Math.max(max, Number(m[1]));
+        });
+      });
+      var clone = last.cloneNode(true);
+      clone.querySelectorAll('[name]').forEach(function (el) {
+        el.name = el.name.replace(own, prefix + '.' + (max + 1) + '.');
+        el.removeAttribute('aria-invalid');
+        if (el.tagName === 'SELECT') {
+          Array.prototype.forEach.call(el.options, function (o) {
+            o.selected = o.defaultSelected && !el.multiple;
+          });
+        } else if (el.type === 'checkbox') el.checked = false;
+        else if (el.type !== 'hidden') el.value = '';
+      });
+      clone.querySelectorAll('.field-error, .row-remove').forEach(function (el) {
+        el.remove();
+      });
+      // A row added here is removed here too: it gets the list's remove button (its value is
+      // never posted, the script takes the click).
+      var model = rows.map(ownRemove).filter(Boolean)[0];
+      if (model) {
+        var remove = model.cloneNode(true);
+        remove.value = '';
+        (clone.querySelector(':scope > .row-line') || clone).appendChild(remove);
+      }
+      list.appendChild(clone);
+      renumberRows(list);
+      return clone;
+    };
+    form.addEventListener('click', function (event) {
+      var button = event.target.closest('button');
+      if (!button) return;
+      if (button.classList.contains('row-remove')) {
+        event.preventDefault();
+        var row = button.closest('.row');
+        var next = row.nextElementSibling || row.previousElementSibling;
+        var from = row.parentElement;
+        row.remove();
+        renumberRows(from);
+        var focus = next && next.querySelector('select, input:not([type="hidden"])');
+        if (focus) focus.focus();
+      } else if (button.classList.contains('row-add')) {
+        var target = button.parentElement.querySelector(':scope > ol.rows');
+        if (!target) return;
+        event.preventDefault();
+        var fresh = addRow(target, target.dataset.prefix);
+        var control = fresh && fresh.querySelector('select, input:not([type="hidden"])');
+        if (control) control.focus();
+      }
+    });
+    // A list of conditions grows by an empty row once its last one is used.
+    form.addEventListener('change', function (event) {
+      var row = event.target.closest('.condition-row');
+      if (!row || row.nextElementSibling) return;
+      var subject = row.querySelector('select[name$=".subject"]');
+      var m = subject && /^(.*)\.\d+\.subject$/.exec(subject.name);
+      if (m && subject.value) addRow(row.parentElement, m[1]);
+    });
+  }
   // Report editor: sections move and go without a round trip (the buttons post the form without
   // script); the form's field names carry each section's position, so they are renumbered.
   var reportForm = document.getElementById('report-form');
@@ -364,103 +463,7 @@
         if (first) first.focus();
       });
     });
-    // Rows of a list (steps, conditions, exclusions, segments, rules, stages) keep their own
-    // numbers in their fields' names: a removed row takes its fields along, an added one gets
-    // a number no other row of the list has.
-    var rowsOf = function (list) {
-      return Array.prototype.filter.call(list.children, function (c) {
-        return c.classList.contains('row');
-      });
-    };
-    var escaped = function (text) {
-      return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    };
-    var ownRemove = function (row) {
-      return row.querySelector(':scope > .row-remove, :scope > .row-line > .row-remove');
-    };
-    // What people read follows the rows as they are now: "Step 3" after step 2 went is step 2.
-    // Field names keep their own numbers (see above); only the words change.
-    var renumberRows = function (list) {
-      rowsOf(list).forEach(function (row, i) {
-        var number = String(i + 1);
-        [row.querySelector('label'), row.querySelector(':scope > details > summary')].forEach(
-          function (label) {
-            if (label && label.firstChild && label.firstChild.nodeType === 3)
-              label.firstChild.textContent = label.firstChild.textContent.replace(/\d+/, number);
-          },
-        );
-        var remove = ownRemove(row);
-        var words = remove && remove.getAttribute('aria-label');
-        if (words) remove.setAttribute('aria-label', words.replace(/\d+$/, number));
-      });
-    };
-    var addRow = function (list, prefix) {
-      var rows = rowsOf(list);
-      var last = rows[rows.length - 1];
-      if (!last) return null;
-      var own = new RegExp('^' + escaped(prefix) + '\\.(\\d+)\\.');
-      var max = -1;
-      rows.forEach(function (row) {
-        row.querySelectorAll('[name]').forEach(function (el) {
-          var m = own.exec(el.name);
-          if (m) max = Math.max(max, Number(m[1]));
-        });
-      });
-      var clone = last.cloneNode(true);
-      clone.querySelectorAll('[name]').forEach(function (el) {
-        el.name = el.name.replace(own, prefix + '.' + (max + 1) + '.');
-        el.removeAttribute('aria-invalid');
-        if (el.tagName === 'SELECT') {
-          Array.prototype.forEach.call(el.options, function (o) {
-            o.selected = o.defaultSelected && !el.multiple;
-          });
-        } else if (el.type === 'checkbox') el.checked = false;
-        else if (el.type !== 'hidden') el.value = '';
-      });
-      clone.querySelectorAll('.field-error, .row-remove').forEach(function (el) {
-        el.remove();
-      });
-      // A row added here is removed here too: it gets the list's remove button (its value is
-      // never posted, the script takes the click).
-      var model = rows.map(ownRemove).filter(Boolean)[0];
-      if (model) {
-        var remove = model.cloneNode(true);
-        remove.value = '';
-        (clone.querySelector(':scope > .row-line') || clone).appendChild(remove);
-      }
-      list.appendChild(clone);
-      renumberRows(list);
-      return clone;
-    };
-    reportForm.addEventListener('click', function (event) {
-      var button = event.target.closest('button');
-      if (!button) return;
-      if (button.classList.contains('row-remove')) {
-        event.preventDefault();
-        var row = button.closest('.row');
-        var next = row.nextElementSibling || row.previousElementSibling;
-        var from = row.parentElement;
-        row.remove();
-        renumberRows(from);
-        var focus = next && next.querySelector('select, input:not([type="hidden"])');
-        if (focus) focus.focus();
-      } else if (button.classList.contains('row-add')) {
-        var target = button.parentElement.querySelector(':scope > ol.rows');
-        if (!target) return;
-        event.preventDefault();
-        var fresh = addRow(target, target.dataset.prefix);
-        var control = fresh && fresh.querySelector('select, input:not([type="hidden"])');
-        if (control) control.focus();
-      }
-    });
-    // A list of conditions grows by an empty row once its last one is used.
-    reportForm.addEventListener('change', function (event) {
-      var row = event.target.closest('.condition-row');
-      if (!row || row.nextElementSibling) return;
-      var subject = row.querySelector('select[name$=".subject"]');
-      var m = subject && /^(.*)\.\d+\.subject$/.exec(subject.name);
-      if (m && subject.value) addRow(row.parentElement, m[1]);
-    });
+    listRows(reportForm);
     var rangeSelect = document.getElementById('report-range');
     var fixedDates = document.getElementById('fixed-dates');
     var showDates = function () {
@@ -609,6 +612,7 @@
     };
     if (data.get('window')) spec.window = data.get('window');
     if (data.get('breakdown')) spec.breakdown = data.get('breakdown');
+    if (data.get('trend')) spec.trend = { interval: data.get('interval') || 'day' };
     return spec;
   }
   function queryString() {
@@ -646,6 +650,64 @@
     box.setAttribute('aria-label', label);
     return box;
   }
+  // Groups of the funnel (a breakdown's values, or segments) as grouped bars and a table.
+  function groupsOf(label, id, groups, option, unit) {
+    if (!groups.length) return;
+    var h = document.createElement('h2');
+    h.textContent = 'By ' + label.toLowerCase();
+    result.appendChild(h);
+    var chart = chartBox(id + '-chart', 'Funnel by ' + label.toLowerCase());
+    result.appendChild(chart);
+    drawChart(chart, option);
+    var byGroup = table(id, [label, 'Step', unit, 'Conversion']);
+    groups.forEach(function (g) {
+      g.steps.forEach(function (s, i) {
+        var tr = byGroup.tBodies[0].insertRow();
+        tr.dataset.group = g.name;
+        tr.append(
+          cell(g.name),
+          cell(i + 1 + '. ' + s.name),
+          cell(String(s.count), true),
+          cell(pct(s.conversionRate), true),
+        );
+        tr.children[2].dataset.count = String(s.count);
+      });
+    });
+    result.appendChild(byGroup);
+  }
+  // Conversion over time: the report's trended funnel lines, and each period's step counts.
+  function trendOf(trend, option, answer) {
+    var h = document.createElement('h2');
+    h.textContent = 'Conversion over time';
+    var hint = document.createElement('p');
+    hint.className = 'hint';
+    hint.textContent =
+      'Share of ' +
+      answer.unit +
+      ' entering each ' +
+      trend.interval +
+      ' who reached the last step.';
+    var chart = chartBox('funnel-trend-chart', 'Conversion over time');
+    result.append(h, hint, chart);
+    drawChart(chart, option);
+    var names = answer.steps.map(function (s, i) {
+      return i + 1 + '. ' + s.name;
+    });
+    var t = table('funnel-trend', [trend.interval + ' from'].concat(names, ['Conversion']));
+    trend.periods.forEach(function (p) {
+      var tr = t.tBodies[0].insertRow();
+      tr.dataset.period = p.start;
+      tr.append(cell(p.start));
+      p.steps.forEach(function (s) {
+        var td = cell(String(s.count), true);
+        td.dataset.count = String(s.count);
+        tr.append(td);
+      });
+      var last = p.steps[p.steps.length - 1];
+      tr.append(cell(pct(last ? last.conversionRate : 0), true));
+    });
+    result.appendChild(t);
+  }
   function render(answer) {
     result.textContent = '';
     var first = answer.steps.length ? answer.steps[0].count : 0;
@@ -682,35 +744,12 @@
       tr.children[1].dataset.count = String(s.count);
     });
     result.appendChild(main);
-    var groups = answer.breakdown.length
-      ? answer.breakdown.map(function (b) {
-          return { name: b.value, steps: b.steps };
-        })
-      : answer.segments;
-    if (groups.length) {
-      var label = answer.breakdown.length ? 'Breakdown' : 'Segment';
-      var h = document.createElement('h2');
-      h.textContent = 'By ' + label;
-      result.appendChild(h);
-      var groupsChart = chartBox('funnel-groups-chart', 'Funnel by ' + label.toLowerCase());
-      result.appendChild(groupsChart);
-      drawChart(groupsChart, answer.charts.groups);
-      var byGroup = table('funnel-groups', [label, 'Step', answer.unit, 'Conversion']);
-      groups.forEach(function (g) {
-        g.steps.forEach(function (s, i) {
-          var tr = byGroup.tBodies[0].insertRow();
-          tr.dataset.group = g.name;
-          tr.append(
-            cell(g.name),
-            cell(i + 1 + '. ' + s.name),
-            cell(String(s.count), true),
-            cell(pct(s.conversionRate), true),
-          );
-          tr.children[2].dataset.count = String(s.count);
-        });
-      });
-      result.appendChild(byGroup);
-    }
+    var breakdown = answer.breakdown.map(function (b) {
+      return { name: b.value, steps: b.steps };
+    });
+    groupsOf('Breakdown', 'funnel-groups', breakdown, answer.charts.groups, answer.unit);
+    groupsOf('Segment', 'funnel-segments', answer.segments, answer.charts.segments, answer.unit);
+    if (answer.trend) trendOf(answer.trend, answer.charts.trend, answer);
     var sql = document.createElement('details');
     sql.id = 'funnel-sql';
     var summary = document.createElement('summary');
@@ -782,11 +821,12 @@
       })
       .catch(function () {});
     result.setAttribute('aria-busy', 'true');
+    // The form as typed: the server reads segments' condition rows as it reads the GET form.
     fetch('/funnel/preview', {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
-      body: JSON.stringify(spec),
+      body: JSON.stringify({ form: queryString() }),
     })
       .then(function (res) {
         return res.json().then(function (body) {
@@ -825,6 +865,20 @@
     copy.querySelector('input[name="directly"]').checked = false;
     steps.appendChild(copy);
     renumber();
+  });
+  // Segments: rows added and removed in place (at most 4, as the spec takes); a removal previews.
+  listRows(funnelForm);
+  var segmentList = funnelForm.querySelector('ol.rows[data-prefix="segments"]');
+  var addSegment = segmentList && segmentList.parentElement.querySelector(':scope > .row-add');
+  function capSegments() {
+    if (addSegment) addSegment.hidden = segmentList.querySelectorAll(':scope > .row').length >= 4;
+  }
+  capSegments();
+  funnelForm.addEventListener('click', function (event) {
+    var button = event.target.closest('button');
+    if (!button) return;
+    capSegments();
+    if (button.classList.contains('row-remove')) preview();
   });
   funnelForm.addEventListener('change', preview);
   funnelForm.addEventListener('submit', function (event) {

@@ -36,50 +36,60 @@ export function comparisonLineChart(
   segments: LineSeries[] = [],
 ): string {
   return renderSvg(
-    {
-      grid: { left: 48, right: 16, top: 30, bottom: 28 },
-      legend: { top: 0, right: 16, itemWidth: 14, textStyle: { fontSize: 11 } },
-      xAxis: { type: 'category', data: labels, axisLabel: { fontSize: 10, color: PALETTE.muted } },
-      yAxis: {
-        type: 'value',
-        splitLine: { lineStyle: { color: PALETTE.grid } },
-        axisLabel: { fontSize: 10, color: PALETTE.muted },
-      },
-      series: [
-        {
-          type: 'line',
-          name: current.name,
-          data: current.values,
-          symbol: 'none',
-          lineStyle: { width: 2.5, color: PALETTE.primary },
-          itemStyle: { color: PALETTE.primary },
-          areaStyle: { color: 'rgba(31,78,121,0.08)' },
-        },
-        ...(previous
-          ? [
-              {
-                type: 'line' as const,
-                name: previous.name,
-                data: previous.values,
-                symbol: 'none',
-                lineStyle: { width: 1.5, type: 'dashed' as const, color: PALETTE.comparison },
-                itemStyle: { color: PALETTE.comparison },
-              },
-            ]
-          : []),
-        ...segments.map((line, i) => ({
-          type: 'line' as const,
-          name: line.name,
-          data: line.values,
-          symbol: 'none',
-          lineStyle: { width: 1.5, color: SEGMENT_COLORS[i % SEGMENT_COLORS.length] },
-          itemStyle: { color: SEGMENT_COLORS[i % SEGMENT_COLORS.length] },
-        })),
-      ],
-    },
+    comparisonLineOption(labels, current, previous, segments),
     size.width,
     size.height,
   );
+}
+
+/** The comparison lines' ECharts option, shared by the reports (as SVG) and the pages (drawn live). */
+export function comparisonLineOption(
+  labels: string[],
+  current: LineSeries,
+  previous: LineSeries | null,
+  segments: LineSeries[] = [],
+): echarts.EChartsOption {
+  return {
+    grid: { left: 48, right: 16, top: 30, bottom: 28 },
+    legend: { top: 0, right: 16, itemWidth: 14, textStyle: { fontSize: 11 } },
+    xAxis: { type: 'category', data: labels, axisLabel: { fontSize: 10, color: PALETTE.muted } },
+    yAxis: {
+      type: 'value',
+      splitLine: { lineStyle: { color: PALETTE.grid } },
+      axisLabel: { fontSize: 10, color: PALETTE.muted },
+    },
+    series: [
+      {
+        type: 'line',
+        name: current.name,
+        data: current.values,
+        symbol: 'none',
+        lineStyle: { width: 2.5, color: PALETTE.primary },
+        itemStyle: { color: PALETTE.primary },
+        areaStyle: { color: 'rgba(31,78,121,0.08)' },
+      },
+      ...(previous
+        ? [
+            {
+              type: 'line' as const,
+              name: previous.name,
+              data: previous.values,
+              symbol: 'none',
+              lineStyle: { width: 1.5, type: 'dashed' as const, color: PALETTE.comparison },
+              itemStyle: { color: PALETTE.comparison },
+            },
+          ]
+        : []),
+      ...segments.map((line, i) => ({
+        type: 'line' as const,
+        name: line.name,
+        data: line.values,
+        symbol: 'none',
+        lineStyle: { width: 1.5, color: SEGMENT_COLORS[i % SEGMENT_COLORS.length] },
+        itemStyle: { color: SEGMENT_COLORS[i % SEGMENT_COLORS.length] },
+      })),
+    ],
+  };
 }
 
 /** Funnel steps as bars: who reached each step, and (stacked, light) who dropped off before it. */

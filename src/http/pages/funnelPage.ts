@@ -6,11 +6,19 @@ import { parseFunnelSpec, type FunnelSpec } from '../../analyses/funnel/funnelSp
 import { resolveGoalSteps, type Goal } from '../../analyses/goals/goal.js';
 import { runFunnel, type FunnelResult } from '../../analyses/funnel/runFunnel.js';
 import { InputError, PathlightError } from '../../errors/errors.js';
-import { funnelBarOption } from '../../render/charts.js';
+import { comparisonLineOption, funnelBarOption } from '../../render/charts.js';
 import { funnelGroupsOption } from '../../render/funnelGroupsChart.js';
 import { goalsByName } from '../api/goals.js';
 import { bigquerySql } from './bigquerySql.js';
-import { breakdownOptions, funnelSpecFromForm } from './funnelForm.js';
+import {
+  MAX_SEGMENTS,
+  breakdownOptions,
+  formOfQuery,
+  funnelSegmentsOf,
+  funnelSpecFromForm,
+} from './funnelForm.js';
+import { segmentRows } from './listViews.js';
+import type { FormProblem } from './sectionFields.js';
 import { field, fields, type PageDeps } from './pageDeps.js';
 import { pageError, type PageError } from './pageError.js';
 import { pageRange } from './pageRange.js';
@@ -24,23 +32,55 @@ const choices = (chosen: string, labels: Record<string, string>) =>
 export function funnelFieldOf(path: string): string | undefined {
   if (path === 'dateRange.start' || path === 'dateRange') return 'from';
   if (path === 'dateRange.end') return 'to';
-  if (['window', 'breakdown', 'scope', 'type', 'identity'].includes(path)) return path;
+  if (['window', 'breakdown', 'scope', 'type', 'identity', 'trend'].includes(path)) return path;
+  if (path === 'trend.interval') return 'interval';
   if (path.startsWith('steps')) return 'steps';
-  return undefined;
+  if (path === 'segments') return 'segments.0.name';
+  // A segment's field as its row names it: `segments[1].where[0].value` → `segments.1.where.0.value`;
+  // a segment or condition refused as a whole is shown on the field that completes it.
+  const m = /^segments\[(\d+)\](?:\.where\[(\d+)\])?(.*)$/.exec(path);
+  if (!m) return undefined;
+  const row = `segments.${m[1]}`;
+  const rest = m[3] ?? '';
+  if (m[2] !== undefined) return `${row}.where.${m[2]}.${rest.replace(/^\./, '') || 'value'}`;
+  return rest ? `${row}.${rest.replace(/^\./, '')}` : `${row}.event`;
 }
 
 export const TOO_FEW_STEPS =
   'Pick at least 2 steps: a funnel shows how many go on from one to the next.';
 
-/** The chart options the page draws: the steps, and the groups of a breakdown or segments. */
+const lastRate = (steps: readonly { conversionRate: number }[]) =>
+  steps[steps.length - 1]?.conversionRate ?? 0;
+
+/**
+ * The chart options the page draws: the steps; the groups of a breakdown and the segments, as
+ * grouped bars; conversion over time as the report's trended funnel draws it (to the last step,
+ * in %).
+ */
 export function funnelCharts(result: FunnelResult) {
   const names = result.steps.map((s) => s.name);
-  const groups = result.breakdown.length
-    ? result.breakdown.map((b) => ({ name: b.value, counts: b.steps.map((s) => s.count) }))
-    : result.segments.map((g) => ({ name: g.name, counts: g.steps.map((s) => s.count) }));
+  const grouped = (groups: { name: string; steps: { count: number }[] }[]) =>
+    groups.length
+      ? funnelGroupsOption(
+          names,
+          groups.map((g) => ({ name: g.name, counts: g.steps.map((s) => s.count) })),
+        )
+      : null;
+  const periods = result.trend?.periods ?? [];
   return {
     steps: funnelBarOption(result.steps),
-    groups: groups.length ? funnelGroupsOption(names, groups) : null,
+    groups: grouped(result.breakdown.map((b) => ({ name: b.value, steps: b.steps }))),
+    segments: grouped(result.segments),
+    trend: result.trend
+      ? comparisonLineOption(
+          periods.map((p) => p.start),
+          {
+            name: 'Conversion, %',
+            values: periods.map((p) => Math.round(lastRate(p.steps) * 1000) / 10),
+          },
+          null,
+        )
+      : null,
   };
 }
 
@@ -53,6 +93,11 @@ function funnelSql(deps: PageDeps, spec: FunnelSpec, goals: ReadonlyMap<string, 
   const query = funnelQuery(resolveGoalSteps(spec, goals));
   return bigquerySql(deps, 'funnel', query, spec.identity);
 }
+
+const grouped = (name: string, steps: readonly FunnelResult['steps'][number][]) => ({
+  name,
+  steps: steps.map((s, i) => ({ ...s, number: i + 1, conversion: pct(s.conversionRate) })),
+});
 
 /** Bars and rows of a funnel result, as the page and the client script show them. */
 export function funnelView(result: FunnelResult, sql: string) {
@@ -67,14 +112,17 @@ export function funnelView(result: FunnelResult, sql: string) {
       fromPreviousText: pct(s.fromPrevious),
       barWidth: first > 0 ? Math.max(1, Math.round((s.count / first) * 100)) : 0,
     })),
-    groupLabel: result.breakdown.length ? 'Breakdown' : 'Segment',
-    groups: (result.breakdown.length
-      ? result.breakdown.map((b) => ({ name: b.value, steps: b.steps }))
-      : result.segments
-    ).map((g) => ({
-      name: g.name,
-      steps: g.steps.map((s, i) => ({ ...s, number: i + 1, conversion: pct(s.conversionRate) })),
-    })),
+    groups: result.breakdown.map((b) => grouped(b.value, b.steps)),
+    segments: result.segments.map((g) => grouped(g.name, g.steps)),
+    trend: result.trend && {
+      interval: result.trend.interval,
+      names: result.steps.map((s, i) => `${i + 1}. ${s.name}`),
+      periods: result.trend.periods.map((p) => ({
+        start: p.start,
+        counts: p.steps.map((s) => s.count),
+        conversion: pct(lastRate(p.steps)),
+      })),
+    },
     charts: JSON.stringify(funnelCharts(result)).replace(/</g, '\\u003c'),
     sql,
     bytesProcessed: result.bytesProcessed,
@@ -96,6 +144,13 @@ export async function renderFunnelBuilder(
   query: Record<string, unknown>,
   extra: BuilderExtra = {},
 ): Promise<void> {
+  // A segment's remove button (without script) posts the form with its row left out.
+  const drop = /^drop:(segments\.\d{1,2})$/.exec(field(query, 'op'))?.[1];
+  if (drop !== undefined || 'op' in query) {
+    query = Object.fromEntries(
+      Object.entries(query).filter(([k]) => k !== 'op' && !k.startsWith(`${drop ?? 'op'}.`)),
+    );
+  }
   const range = pageRange(field(query, 'from'), field(query, 'to'));
   const { from, to } = range;
   const [inventory, goals] = await Promise.all([
@@ -113,6 +168,25 @@ export async function renderFunnelBuilder(
     within: within[i] ?? '',
     directly: directly.has(String(i + 1)),
   }));
+  const segmentProblems: FormProblem[] = [];
+  const typedSegments = funnelSegmentsOf(query, segmentProblems);
+  const segments = segmentRows(
+    'segments',
+    typedSegments,
+    {
+      events: inventory.events.map((e) => e.name),
+      params: [
+        ...new Set(
+          inventory.events.flatMap((e) =>
+            'params' in e ? (e.params as { key: string }[]).map((p) => p.key) : [],
+          ),
+        ),
+      ].sort(),
+      savedGoals: [],
+      personas: [],
+    },
+    Object.fromEntries(segmentProblems.map((p) => [p.name, p.raw])),
+  ).slice(0, MAX_SEGMENTS);
   const pickers = [
     ...[...goals.keys()].map((g) => ({ value: `goal:${g}`, label: `Goal: ${g}`, group: 'goal' })),
     ...inventory.events.map((e) => ({ value: `event:${e.name}`, label: e.name, group: 'event' })),
@@ -148,6 +222,8 @@ export async function renderFunnelBuilder(
       ? { report, section, number: Number(section) + 1 }
       : undefined;
   const funnelKeys = [
+    'trend',
+    'interval',
     'from',
     'to',
     'step',
@@ -186,6 +262,9 @@ export async function renderFunnelBuilder(
           ...b,
           selected: b.value === field(query, 'breakdown'),
         })),
+        trend: field(query, 'trend') !== '',
+        intervals: choices(field(query, 'interval') || 'day', { day: 'day', week: 'week' }),
+        segments,
         result,
         sqlExample: deps.engine.target.kind !== 'bigquery',
         error,
@@ -195,7 +274,7 @@ export async function renderFunnelBuilder(
         // Without script the save forms carry the funnel as it was last previewed.
         funnelQuery: new URLSearchParams(
           Object.entries(query)
-            .filter(([k]) => funnelKeys.includes(k))
+            .filter(([k]) => funnelKeys.includes(k) || k.startsWith('segments.'))
             .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, String(x)])),
         ).toString(),
       }),
@@ -215,10 +294,13 @@ export function funnelPage(router: Router, deps: PageDeps): void {
   // the page draws, built by the same option builders the reports use.
   router.post('/funnel/preview', async (req, res, next) => {
     try {
-      const body = (req.body ?? {}) as { steps?: unknown };
-      if (Array.isArray(body.steps) && body.steps.length < 2)
-        throw new InputError(TOO_FEW_STEPS, 'steps');
-      const spec = parseFunnelSpec(req.body);
+      const body = (req.body ?? {}) as { steps?: unknown; form?: unknown };
+      // The page's script posts its form as typed (`form`, a query string), read as the GET form
+      // is, so a segment's conditions and their errors are the server's; the API posts a spec.
+      const form = typeof body.form === 'string' ? formOfQuery(body.form) : undefined;
+      const picked = form ? fields(form, 'step').filter(Boolean) : body.steps;
+      if (Array.isArray(picked) && picked.length < 2) throw new InputError(TOO_FEW_STEPS, 'steps');
+      const spec = form ? funnelSpecFromForm(form) : parseFunnelSpec(req.body);
       const goals = await goalsByName(deps);
       const result = await runFunnel(deps.engine, spec, {
         goals,

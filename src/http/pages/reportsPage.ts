@@ -9,6 +9,7 @@ import { DefinitionsRepo } from '../../store/definitionsRepo.js';
 import { resolveGoalSteps } from '../../analyses/goals/goal.js';
 import { goalsByName } from '../api/goals.js';
 import { reportDefinitionSchema } from '../api/reports.js';
+import { conditionRows } from './conditionRows.js';
 import { funnelSpecFromForm } from './funnelForm.js';
 import { RANGE_LABELS } from './reportForm.js';
 import { descriptorOf } from './sectionFields.js';
@@ -32,6 +33,22 @@ export function builderQueryOf(funnel: Partial<FunnelSpec> | undefined): string 
   if (funnel.identity) query.set('identity', funnel.identity);
   if (funnel.window) query.set('window', funnel.window);
   if (funnel.breakdown) query.set('breakdown', funnel.breakdown);
+  if (funnel.trend) {
+    query.set('trend', 'on');
+    query.set('interval', funnel.trend.interval ?? 'day');
+  }
+  // Segments as the builder's rows, their conditions written as the condition rows show them.
+  funnel.segments?.forEach((segment, i) => {
+    const at = `segments.${i}`;
+    query.set(`${at}.name`, segment.name);
+    query.set(`${at}.scope`, segment.scope ?? 'user');
+    if (segment.event) query.set(`${at}.event`, segment.event);
+    for (const row of conditionRows(`${at}.where`, segment.where, [], {}).slice(0, -1)) {
+      query.set(row.subjectName, row.subjects.find((x) => x.selected)?.value ?? '');
+      query.set(row.opName, row.ops.find((x) => x.selected)?.value ?? 'eq');
+      query.set(row.valueName, row.value);
+    }
+  });
   return query.toString();
 }
 
