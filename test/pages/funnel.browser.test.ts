@@ -307,6 +307,19 @@ describe('the funnel page in a real browser', () => {
       await page.goto(`${service.url}/funnel?${bad.toString()}`);
       expect(await fieldErrorOf(page, '#funnel-form', 'segments.0.name')).toBe('is required');
       expect(await page.$('#funnel-table')).toBeNull();
+      // A segment with a name alone says on its event what it lacks.
+      const bare = new URLSearchParams(GET_QUERY);
+      for (const key of ['subject', 'op', 'value']) bare.delete(`segments.1.where.0.${key}`);
+      await page.goto(`${service.url}/funnel?${bare.toString()}`);
+      expect(await fieldErrorOf(page, '#funnel-form', 'segments.1.event')).toBe(
+        'pick an event or give a condition: a segment needs one to say who is in it',
+      );
+      expect(
+        await page.$eval(
+          '#funnel-form input[name="segments.1.name"]',
+          (i) => (i as HTMLInputElement).value,
+        ),
+      ).toBe('Mobile');
       bad.set('segments.0.name', 'Desktop');
       bad.set('segments.1.where.0.op', 'gt');
       bad.set('segments.1.where.0.value', 'lots');

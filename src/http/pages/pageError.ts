@@ -51,6 +51,10 @@ const PHRASES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^\w+: expected a value$/, () => 'needs a value to compare with'],
   [/^in: expected values$/, () => 'needs the values to match, one or more'],
   [
+    /^expected an event or at least one where condition$/,
+    () => 'pick an event or give a condition: a segment needs one to say who is in it',
+  ],
+  [
     /^CronPattern: .*$/,
     () =>
       'is not a schedule: five fields, minute hour day-of-month month weekday (like 0 8 * * 1 for Mondays at 08:00)',
