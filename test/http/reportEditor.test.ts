@@ -479,7 +479,7 @@ describe('the report editor pages', () => {
     );
   });
 
-  it('takes a funnel back from the builder into its section', async () => {
+  it('takes a funnel back from the builder into its section, with its trend and segments', async () => {
     const query = new URLSearchParams([
       ['from', RANGE.from],
       ['to', RANGE.to],
@@ -489,6 +489,21 @@ describe('the report editor pages', () => {
       ['within', '1d'],
       ['scope', 'session'],
       ['type', 'open'],
+      ['trend', 'on'],
+      ['interval', 'week'],
+      ['segments.0.name', 'Big orders'],
+      ['segments.0.scope', 'session'],
+      ['segments.0.event', 'purchase'],
+      ['segments.0.where.0.subject', 'param:value'],
+      ['segments.0.where.0.op', 'gte'],
+      ['segments.0.where.0.value', '25'],
+      ['segments.0.where.1.subject', ''],
+      ['segments.0.where.1.op', 'eq'],
+      ['segments.0.where.1.value', ''],
+      // The blank row the builder draws to add another is no segment.
+      ['segments.1.name', ''],
+      ['segments.1.scope', 'user'],
+      ['segments.1.event', ''],
     ]).toString();
     const res = await form('/reports/march-checkout/sections/1/funnel', { funnelQuery: query });
     expect(res.status).toBe(303);
@@ -503,6 +518,15 @@ describe('the report editor pages', () => {
         type: 'open',
         breakdownLimit: 5,
         steps: [{ event: 'page_view' }, { event: 'purchase', within: '1d' }],
+        trend: { interval: 'week' },
+        segments: [
+          {
+            name: 'Big orders',
+            scope: 'session',
+            event: 'purchase',
+            where: [{ param: 'value', op: 'gte', value: 25 }],
+          },
+        ],
       },
     });
     expect(stored.body.sections.map((s: { type: string }) => s.type)).toEqual([
