@@ -63,10 +63,7 @@ async function bareNode(): Promise<number> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [
-      '-e',
-      `require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1')`,
-    ],
+    ['-e', `require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1')`],
     { stdio: 'ignore' },
   );
   try {
