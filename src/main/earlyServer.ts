@@ -4,6 +4,13 @@ import { listenAddressOf } from '../config/listenAddress.js';
 
 let early: Server | undefined;
 
+const STARTING_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="1">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Pathlight is starting</title></head>
+<body style="font-family: system-ui, sans-serif; margin: 2rem"><h1>Pathlight is starting</h1>
+<p>This page reloads itself in a moment.</p></body></html>
+`;
+
 /**
  * Binds the service's address before the rest of it is even loaded (the engine's native module,
  * the chart library and the browser driver take seconds to import on a busy machine), so a
@@ -16,6 +23,16 @@ export async function listenEarly(env: NodeJS.ProcessEnv = process.env): Promise
   if (!address) return null;
   const server = createServer((req, res) => {
     const healthy = req.url === '/healthz';
+    // A person opening a page in these first seconds gets a page that reloads itself.
+    if (!healthy && (req.headers.accept ?? '').includes('text/html')) {
+      res.writeHead(503, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'Retry-After': '1',
+      });
+      res.end(STARTING_PAGE);
+      return;
+    }
     res.writeHead(healthy ? 200 : 503, {
       'Content-Type': 'application/json; charset=utf-8',
       'Cache-Control': 'no-store',

@@ -24,6 +24,13 @@ describe('the socket serve binds before the service loads', () => {
       error: { code: 'starting', message: 'the service is starting' },
     });
 
+    // A person's browser gets a page that says so and reloads itself.
+    const page = await fetch(`${url}/reports`, { headers: { Accept: 'text/html' } });
+    expect(page.status).toBe(503);
+    const html = await page.text();
+    expect(html).toContain('<meta http-equiv="refresh" content="1">');
+    expect(html).toContain('<h1>Pathlight is starting</h1>');
+
     const server = await takeEarlyServer('127.0.0.1', 0);
     expect(server).toBe(early);
     service = await startTestService({}, { server: server! });
