@@ -26,6 +26,7 @@ export async function listenEarly(env: NodeJS.ProcessEnv = process.env): Promise
     // A person opening a page in these first seconds gets a page that reloads itself.
     if (!healthy && (req.headers.accept ?? '').includes('text/html')) {
       res.writeHead(503, {
+        Connection: 'close',
         'Content-Type': 'text/html; charset=utf-8',
         'Cache-Control': 'no-store',
         'Retry-After': '1',
@@ -33,7 +34,10 @@ export async function listenEarly(env: NodeJS.ProcessEnv = process.env): Promise
       res.end(STARTING_PAGE);
       return;
     }
+    // Connections are not kept: the next request opens a fresh one, which may meet the service
+    // itself, instead of reusing one the early server's idle timeout is about to close.
     res.writeHead(healthy ? 200 : 503, {
+      Connection: 'close',
       'Content-Type': 'application/json; charset=utf-8',
       'Cache-Control': 'no-store',
       ...(healthy ? {} : { 'Retry-After': '1' }),

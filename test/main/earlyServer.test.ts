@@ -19,6 +19,7 @@ describe('the socket serve binds before the service loads', () => {
     const starting = await call(`${url}/api/events`);
     expect(starting.status).toBe(503);
     expect(starting.headers.get('retry-after')).toBe('1');
+    expect(starting.headers.get('connection')).toBe('close');
     expect(starting.body).toEqual({
       status: 'starting',
       error: { code: 'starting', message: 'the service is starting' },
