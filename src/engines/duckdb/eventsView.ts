@@ -15,7 +15,7 @@ export const EVENTS_VIEW = 'events_wildcard';
 export async function listEventTables(connection: DuckDBConnection): Promise<string[]> {
   const reader = await connection.runAndReadAll(
     `SELECT table_name FROM information_schema.tables
-     WHERE table_schema = 'main' AND table_type = 'BASE TABLE' AND table_name LIKE 'events\\_%' ESCAPE '\\'
+     WHERE table_catalog = current_database() AND table_schema = 'main' AND table_type = 'BASE TABLE' AND table_name LIKE 'events\\_%' ESCAPE '\\'
      ORDER BY table_name`,
   );
   return reader
@@ -28,7 +28,7 @@ export async function refreshEventsView(connection: DuckDBConnection): Promise<v
   const tables = await listEventTables(connection);
   const columns = EVENTS_SCHEMA.map((x) => quoteIdent(x.name)).join(', ');
   const offline = await connection.runAndReadAll(
-    `SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = '${OFFLINE_EVENTS_TABLE}'`,
+    `SELECT 1 FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = '${OFFLINE_EVENTS_TABLE}'`,
   );
   const offlineSelect =
     offline.getRows().length > 0
