@@ -27,6 +27,8 @@ export interface SampleOptions {
   signal?: AbortSignal;
   /** Threads drawing users; by default one per core for a large sample. The sample is the same. */
   drawThreads?: number;
+  /** Rows per row group in the written tables (see attachSampleFile); benches compare sizes. */
+  rowGroupSize?: number;
 }
 
 export interface SampleResult {
@@ -37,6 +39,13 @@ export interface SampleResult {
 export const DEFAULT_END_DATE = '2026-10-31';
 /** Day tables written at once, each on its own connection (one per core here). */
 const DAY_WRITERS = 2;
+/**
+ * Small enough that a day of a 10M-event sample fills several row groups, so its insert writes
+ * them compressed; large enough that a scan's per-row-group work stays small beside its rows.
+ */
+export const SAMPLE_ROW_GROUP_SIZE = 16_384;
+/** The sample file's name while it is being written. */
+const BUILT = 'built';
 
 /**
  * With SAMPLE_TIMING set, a stage's wall time and the process's CPU time over it (DuckDB's threads
@@ -64,6 +73,14 @@ export function validateSampleOptions(options: SampleOptions): void {
   };
   check('days', options.days, 3660);
   check('users', options.users, 50_000_000);
+  const rows = options.rowGroupSize;
+  // DuckDB fills row groups a vector (2,048 rows) at a time.
+  if (rows !== undefined && (!Number.isInteger(rows) || rows < 2048 || rows % 2048 !== 0)) {
+    throw new InputError(
+      `rowGroupSize: expected a whole multiple of 2048, got ${rows}`,
+      'rowGroupSize',
+    );
+  }
   if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 2 ** 32 - 1) {
     throw new InputError(
       `seed: expected a whole number from 0 to 4294967295, got ${options.seed}`,
@@ -80,8 +97,9 @@ async function buildFile(
   tables: string[],
   onDay: (written: number) => void,
   signal: AbortSignal | undefined,
+  rowGroupSize: number,
 ): Promise<void> {
-  const engine = await DuckdbEngine.open(file, { mode: 'write' });
+  const engine = await DuckdbEngine.open(':memory:', { mode: 'write' });
   const connections: DuckDBConnection[] = [];
   try {
     const staging = await engine.connect();
@@ -89,20 +107,20 @@ async function buildFile(
     // Row order within a day's table means nothing to a query; letting DuckDB drop it spares a
     // buffer per insert.
     await staging.run('SET preserve_insertion_order = false');
-    const home = String(
-      (await staging.runAndReadAll('SELECT current_database() AS db')).getRowObjectsJS()[0]?.db,
-    );
-    await staging.run(`ATTACH ':memory:' AS ${STAGE}`);
-    await staging.run(`USE ${STAGE}`);
     await timed('small', () => staging.run(smallTablesSql()));
     await timed('load', () => staging.run(loadStagingSql(dir)));
     await timed('sessions', () => staging.run(sessionTablesSql()));
-    await staging.run(`USE ${quoteIdent(home)}`);
-    for (let w = 1; w < DAY_WRITERS; w++) connections.push(await engine.connect());
+    await attachSampleFile(staging, file, BUILT, rowGroupSize);
+    for (let w = 1; w < DAY_WRITERS; w++) {
+      const writer = await engine.connect();
+      await writer.run(`USE ${BUILT}`);
+      connections.push(writer);
+    }
     await writeDays({ calendar, tables, dir, writers: connections, onDay, timed, signal });
     await refreshEventsView(staging);
-    await staging.run(`DETACH ${STAGE}`);
     await timed('checkpoint', () => staging.run('CHECKPOINT'));
+    await staging.run(`USE ${STAGE}`);
+    await staging.run(`DETACH ${BUILT}`);
   } finally {
     for (const connection of connections) connection.closeSync();
     await engine.close();
@@ -110,19 +128,43 @@ async function buildFile(
 }
 
 /**
+ * Attaches a sample file for writing and makes it the connection's default. Its row groups are
+ * `rowGroupSize` rows: a transaction that fills one has DuckDB compress and write it then, on the
+ * inserting query's threads, and at the default 122,880 rows a day of a large sample (about
+ * 100,000 rows) never fills one, so every day was compressed later by the single-threaded
+ * checkpoint instead (BENCHMARKS: sample).
+ */
+async function attachSampleFile(
+  connection: DuckDBConnection,
+  file: string,
+  alias: string,
+  rowGroupSize: number,
+): Promise<void> {
+  await connection.run(`ATTACH ${sqlString(file)} AS ${alias} (ROW_GROUP_SIZE ${rowGroupSize})`);
+  await connection.run(`USE ${alias}`);
+}
+
+/**
  * Moves the built file into place. A new file is renamed there; an existing one gets the built
  * tables (replacing days it had, and the other kind of a day's table) in one transaction, so a
  * failure leaves it as it was.
  */
-async function placeFile(built: string, dbPath: string, tables: string[], calendar: Calendar) {
+async function placeFile(
+  built: string,
+  dbPath: string,
+  tables: string[],
+  calendar: Calendar,
+  rowGroupSize: number,
+) {
   if (!existsSync(dbPath)) {
     renameSync(built, dbPath);
     return;
   }
-  const engine = await DuckdbEngine.open(dbPath, { mode: 'write' });
+  const engine = await DuckdbEngine.open(':memory:', { mode: 'write' });
   try {
     const connection = await engine.connect();
     try {
+      await attachSampleFile(connection, dbPath, 'target', rowGroupSize);
       await connection.run(`ATTACH ${sqlString(built)} AS built (READ_ONLY)`);
       await connection.run('BEGIN TRANSACTION');
       try {
@@ -143,6 +185,8 @@ async function placeFile(built: string, dbPath: string, tables: string[], calend
       }
       await connection.run('DETACH built');
       await connection.run('CHECKPOINT');
+      await connection.run(`USE ${STAGE}`);
+      await connection.run('DETACH target');
     } finally {
       connection.closeSync();
     }
@@ -187,6 +231,7 @@ export async function generateSample(
     const tables = calendar.dates.map((date, d) =>
       d === last ? `events_intraday_${date}` : `events_${date}`,
     );
+    const rowGroupSize = options.rowGroupSize ?? SAMPLE_ROW_GROUP_SIZE;
     removeFile(built);
     await buildFile(
       built,
@@ -199,8 +244,9 @@ export async function generateSample(
           `day ${written} of ${calendar.days}`,
         ),
       options.signal,
+      rowGroupSize,
     );
-    await placeFile(built, dbPath, tables, calendar);
+    await placeFile(built, dbPath, tables, calendar, rowGroupSize);
     progress(total, 'written');
     return { events, tables };
   } finally {

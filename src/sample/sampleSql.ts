@@ -9,10 +9,11 @@ import { DEVICES, GEOS, HOST, STREAM_ID } from './catalog.js';
  * once per user or session, not once per event: that is most of the nesting work.
  */
 /**
- * The in-memory database the staging tables live in: attached to the instance, so every day
- * writer's connection reads them (temporary tables would be one connection's own).
+ * The database the staging tables live in: the writing instance's own in-memory one, which every
+ * day writer's connection reads (temporary tables would be one connection's own); the sample file
+ * is attached beside it.
  */
-export const STAGE = 'stage';
+export const STAGE = 'memory';
 
 type Values = { [name: string]: string | Values };
 

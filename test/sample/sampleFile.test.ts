@@ -1,0 +1,97 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors/errors.js';
+import { generateSample } from '../../src/sample/generateSample.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pathlight-sample-file-test-'));
+
+async function query<T = Record<string, unknown>>(file: string, sql: string): Promise<T[]> {
+  const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  try {
+    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Rows per table, by table name. */
+async function tableRows(file: string): Promise<Record<string, number>> {
+  const tables = await query<{ table_name: string }>(
+    file,
+    "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'events_%' AND table_type = 'BASE TABLE' ORDER BY table_name",
+  );
+  const rows: Record<string, number> = {};
+  for (const { table_name: name } of tables) {
+    const [row] = await query<{ n: string }>(file, `SELECT COUNT(*) AS n FROM "${name}"`);
+    rows[name] = Number(row?.n);
+  }
+  return rows;
+}
+
+describe('the sample file', () => {
+  it('is written in row groups of the size asked for', async () => {
+    const file = join(dir, 'groups.duckdb');
+    await generateSample(file, { days: 2, users: 3000, seed: 3, rowGroupSize: 2048 });
+    const rows = await tableRows(file);
+    const [day] = Object.keys(rows);
+    expect(rows[day!]).toBeGreaterThan(3 * 2048);
+    // The first column's own segments (not its validity mask's) add up to each row group's rows.
+    const groups = await query<{ rows: string }>(
+      file,
+      `SELECT sum(count) AS rows FROM pragma_storage_info('${day}') WHERE column_path = '[0]' GROUP BY row_group_id`,
+    );
+    expect(groups.length).toBeGreaterThanOrEqual(Math.ceil(rows[day!]! / 2048));
+    expect(Math.max(...groups.map((g) => Number(g.rows)))).toBeLessThanOrEqual(2048);
+    expect(groups.reduce((sum, g) => sum + Number(g.rows), 0)).toBe(rows[day!]);
+  }, 120_000);
+
+  it('names a row group size DuckDB cannot use', async () => {
+    const attempt = generateSample(join(dir, 'bad.duckdb'), {
+      days: 2,
+      users: 10,
+      seed: 3,
+      rowGroupSize: 1000,
+    });
+    await expect(attempt).rejects.toThrow(InputError);
+    await expect(attempt).rejects.toThrow(
+      /^rowGroupSize: expected a whole multiple of 2048, got 1000$/,
+    );
+  });
+
+  it('replaces the days it covers in an existing file and keeps the others, each counted once', async () => {
+    const earlier = { days: 5, users: 300, seed: 4, endDate: '2026-10-31' };
+    const later = { days: 3, users: 300, seed: 5, endDate: '2026-11-02' };
+    // Each sample on its own, in fresh files, says what the merged file must hold.
+    await generateSample(join(dir, 'earlier.duckdb'), earlier);
+    await generateSample(join(dir, 'later.duckdb'), later);
+    const earlierRows = await tableRows(join(dir, 'earlier.duckdb'));
+    const laterRows = await tableRows(join(dir, 'later.duckdb'));
+    expect(Object.keys(earlierRows)).toEqual([
+      'events_20261027',
+      'events_20261028',
+      'events_20261029',
+      'events_20261030',
+      'events_intraday_20261031',
+    ]);
+    expect(Object.keys(laterRows)).toEqual([
+      'events_20261031',
+      'events_20261101',
+      'events_intraday_20261102',
+    ]);
+
+    const merged = join(dir, 'merged.duckdb');
+    await generateSample(merged, earlier);
+    await generateSample(merged, later);
+    const { events_intraday_20261031: replaced, ...kept } = earlierRows;
+    expect(replaced).toBeGreaterThan(0);
+    expect(await tableRows(merged)).toEqual({ ...kept, ...laterRows });
+    const [view] = await query<{ n: string }>(merged, 'SELECT COUNT(*) AS n FROM events_wildcard');
+    const expected = [...Object.values(kept), ...Object.values(laterRows)].reduce((a, b) => a + b);
+    expect(Number(view?.n)).toBe(expected);
+  }, 120_000);
+});
