@@ -8,12 +8,15 @@
  * GA4 sample's Parquet files, repeated) into as many daily tables of a fresh DuckDB file, one
  * insert per day in one transaction as the generator does. No generator writing these tables
  * through DuckDB can beat that, so it is the floor the generator's figure compares with.
+ *
+ * --row-groups 122880,16384: the tables' row group size (default the generator's own); with
+ * several, each size writes both the sample and the copy, one after another in the same run.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckdbEngine } from '../src/engines/duckdb/DuckdbEngine.js';
-import { generateSample } from '../src/sample/generateSample.js';
+import { SAMPLE_ROW_GROUP_SIZE, generateSample } from '../src/sample/generateSample.js';
 
 // The real export days; PATHLIGHT_REAL_DAYS points elsewhere (a worktree sits one level deeper).
 const REAL_DAYS =
@@ -21,6 +24,10 @@ const REAL_DAYS =
   join(import.meta.dirname, '../../shared/data/ga4-public-sample/*.parquet');
 const args = process.argv.slice(2);
 const copy = args.includes('--copy');
+const groupsAt = args.indexOf('--row-groups');
+const rowGroupSizes =
+  groupsAt >= 0 ? args[groupsAt + 1]!.split(',').map(Number) : [SAMPLE_ROW_GROUP_SIZE];
+const sizes = args.filter((a) => /^\d+x\d+$/.test(a));
 const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 // The process's peak resident memory so far (DuckDB runs in it), in GB.
 const peak = (): string => (process.resourceUsage().maxRSS / 1024 / 1024).toFixed(2);
@@ -30,10 +37,17 @@ const line = (what: string, events: number, seconds: number): void =>
   );
 
 /** Copies `rows` real export rows into `days` daily tables; returns the seconds taken. */
-async function copyRealRows(file: string, days: number, rows: number): Promise<number> {
-  const engine = await DuckdbEngine.open(file, { mode: 'write' });
+async function copyRealRows(
+  file: string,
+  days: number,
+  rows: number,
+  rowGroupSize: number,
+): Promise<number> {
+  const engine = await DuckdbEngine.open(':memory:', { mode: 'write' });
   const connection = await engine.connect();
   try {
+    await connection.run(`ATTACH '${file}' AS copy (ROW_GROUP_SIZE ${rowGroupSize})`);
+    await connection.run('USE copy');
     await connection.run(
       `CREATE TEMP TABLE real AS SELECT * FROM read_parquet('${REAL_DAYS.replaceAll("'", "''")}')`,
     );
@@ -49,26 +63,41 @@ async function copyRealRows(file: string, days: number, rows: number): Promise<n
     await connection.run('COMMIT');
     // The generator checkpoints too: small inserts reach the file only then.
     await connection.run('CHECKPOINT');
-    return (performance.now() - started) / 1000;
+    const seconds = (performance.now() - started) / 1000;
+    await connection.run('USE memory');
+    await connection.run('DETACH copy');
+    return seconds;
   } finally {
     connection.closeSync();
     await engine.close();
   }
 }
 
-for (const size of args.filter((a) => a !== '--copy')) {
+for (const size of sizes) {
   const [days, users] = size.split('x').map(Number) as [number, number];
-  const dir = mkdtempSync(join(tmpdir(), 'pathlight-bench-sample-'));
-  try {
-    const started = performance.now();
-    const { events } = await generateSample(join(dir, 'events.duckdb'), { days, users, seed: 7 });
-    line(`${days} days x ${users} users`, events, (performance.now() - started) / 1000);
-    rmSync(join(dir, 'events.duckdb'), { force: true });
-    if (copy) {
-      const seconds = await copyRealRows(join(dir, 'copy.duckdb'), days, events);
-      line(`copying real export rows into ${days} daily tables`, events, seconds);
+  for (const rowGroupSize of rowGroupSizes) {
+    const dir = mkdtempSync(join(tmpdir(), 'pathlight-bench-sample-'));
+    const groups = `${rowGroupSize}-row groups`;
+    try {
+      const started = performance.now();
+      const { events } = await generateSample(join(dir, 'events.duckdb'), {
+        days,
+        users,
+        seed: 7,
+        rowGroupSize,
+      });
+      line(
+        `${days} days x ${users} users, ${groups}`,
+        events,
+        (performance.now() - started) / 1000,
+      );
+      rmSync(join(dir, 'events.duckdb'), { force: true });
+      if (copy) {
+        const seconds = await copyRealRows(join(dir, 'copy.duckdb'), days, events, rowGroupSize);
+        line(`copying real export rows into ${days} daily tables, ${groups}`, events, seconds);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }
