@@ -104,13 +104,11 @@ async function buildFile(
   try {
     const staging = await engine.connect();
     connections.push(staging);
-    // Row order within a day's table means nothing to a query; letting DuckDB drop it spares a
-    // buffer per insert.
-    await staging.run('SET preserve_insertion_order = false');
+    await attachSampleFile(staging, file, BUILT, rowGroupSize);
     await timed('small', () => staging.run(smallTablesSql()));
     await timed('load', () => staging.run(loadStagingSql(dir)));
     await timed('sessions', () => staging.run(sessionTablesSql()));
-    await attachSampleFile(staging, file, BUILT, rowGroupSize);
+    await staging.run(`USE ${BUILT}`);
     for (let w = 1; w < DAY_WRITERS; w++) {
       const writer = await engine.connect();
       await writer.run(`USE ${BUILT}`);
@@ -128,7 +126,7 @@ async function buildFile(
 }
 
 /**
- * Attaches a sample file for writing and makes it the connection's default. Its row groups are
+ * Attaches a sample file for writing. Its row groups are
  * `rowGroupSize` rows: a transaction that fills one has DuckDB compress and write it then, on the
  * inserting query's threads, and at the default 122,880 rows a day of a large sample (about
  * 100,000 rows) never fills one, so every day was compressed later by the single-threaded
@@ -140,8 +138,13 @@ async function attachSampleFile(
   alias: string,
   rowGroupSize: number,
 ): Promise<void> {
+  // Row order within a day's table means nothing to a query, and dropping it spares a buffer per
+  // insert; it is also needed here: DuckDB's order-keeping insert, given row groups this small,
+  // corrupted its heap in a CREATE TABLE AS of several 100,000-row tables in one transaction
+  // (DuckDB 1.5.6), where its parallel insert wrote the same tables whole. The setting is the
+  // instance's, so every writer's connection gets it.
+  await connection.run('SET preserve_insertion_order = false');
   await connection.run(`ATTACH ${sqlString(file)} AS ${alias} (ROW_GROUP_SIZE ${rowGroupSize})`);
-  await connection.run(`USE ${alias}`);
 }
 
 /**
@@ -165,6 +168,7 @@ async function placeFile(
     const connection = await engine.connect();
     try {
       await attachSampleFile(connection, dbPath, 'target', rowGroupSize);
+      await connection.run('USE target');
       await connection.run(`ATTACH ${sqlString(built)} AS built (READ_ONLY)`);
       await connection.run('BEGIN TRANSACTION');
       try {
