@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pgliteDb.js';
 import { sampleDb } from '../render/sampleDb.js';
+import { freshPgliteDir } from '../support/pgliteTemplate.js';
 import { runCli } from '../support/runCli.js';
 import { startSmtpPeer } from '../support/smtpPeer.js';
 
@@ -29,7 +30,12 @@ beforeAll(async () => {
   db = await sampleDb();
 });
 
-const dataDir = () => mkdtempSync(join(tmpdir(), 'pathlight-send-'));
+// A data dir whose embedded store starts as a copy of an empty cluster rather than from initdb.
+const dataDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pathlight-send-'));
+  freshPgliteDir(join(dir, 'store'));
+  return dir;
+};
 
 // Each send renders a report and prints a PDF in Chromium; a shared 2-core machine needs time.
 describe('pathlight send', { timeout: 180_000 }, () => {

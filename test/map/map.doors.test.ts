@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventsDb } from '../support/loadRows.js';
+import { freshPgliteDir } from '../support/pgliteTemplate.js';
 import { runCli } from '../support/runCli.js';
 import { call, startTestService, type TestService } from '../http/support/testApp.js';
 import { MAP_ROWS, MAP_STAGES, PERSONAS } from './mapFixture.js';
@@ -75,6 +76,7 @@ describe('pathlight personas and pathlight map', () => {
   let db: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pathlight-map-cli-'));
+    freshPgliteDir(join(dir, 'data', 'store'));
     db = await createEventsDb({ '20201101': MAP_ROWS });
     writeFileSync(join(dir, 'mobile.json'), JSON.stringify(PERSONAS.mobile));
     writeFileSync(

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { openPglite } from '../../src/store/pgliteDb.js';
 import { openPostgres } from '../../src/store/postgresDb.js';
 import type { StoreDb } from '../../src/store/storeDb.js';
+import { freshPgliteDir } from './pgliteTemplate.js';
 
 /** The test PostgreSQL server; CI starts it when it is down. */
 export const TEST_DATABASE_URL =
@@ -21,7 +22,7 @@ export interface TestStore {
 /** A fresh, empty store of each kind: PGlite in a temp folder, or a new PostgreSQL schema. */
 export const storeKinds: Record<'pglite' | 'postgres', () => Promise<TestStore>> = {
   async pglite() {
-    const dir = mkdtempSync(join(tmpdir(), 'pathlight-pglite-'));
+    const dir = freshPgliteDir(mkdtempSync(join(tmpdir(), 'pathlight-pglite-')));
     const db = await openPglite(dir);
     return {
       db,

@@ -2,12 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { loadConfig } from '../../../src/config/config.js';
+import { loadConfig, storeDir } from '../../../src/config/config.js';
 import {
   startService,
   type RunningService,
   type ServiceOptions,
 } from '../../../src/main/startService.js';
+import { freshPgliteDir } from '../../support/pgliteTemplate.js';
 import { eventsDb } from './eventsFixture.js';
 
 let sharedDb: Promise<string> | undefined;
@@ -29,6 +30,9 @@ export async function startTestService(
     PATHLIGHT_SCHEDULER_INTERVAL_MS: '0',
     ...env,
   });
+  // The embedded store of a new data dir starts as a copy of an empty cluster, not from initdb.
+  if (!config.DATABASE_URL && config.PATHLIGHT_DATA_DIR === dataDir)
+    freshPgliteDir(storeDir(config));
   const service = await startService(config, pino({ level: 'silent' }), options);
   // The service listens before its embedded store is created; tests start once it is, so a
   // readiness probe or a first request does not race the store's creation on a busy machine.
