@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/support/longestFirst.js';
 
 export default defineConfig({
   test: {
@@ -13,5 +14,7 @@ export default defineConfig({
     // Two forks on two cores: most files wait on Chromium, ZetaSQL, SMTP or DuckDB threads, and one
     // fork (the default here) left the suite near CI's time limit.
     maxWorkers: 2,
+    // The longest files first, so neither fork is left running one alone at the end.
+    sequence: { sequencer: LongestFirst },
   },
 });
