@@ -8,8 +8,9 @@ export default defineConfig({
     env: { TZ: 'UTC' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // One empty PGlite cluster for the run, copied into each test store instead of an initdb each.
-    globalSetup: ['test/support/pgliteTemplate.setup.ts'],
+    // Made once for the run and copied where a test needs one: an empty PGlite cluster (instead of an
+    // initdb per store) and the deterministic sample export (instead of generating it per file).
+    globalSetup: ['test/support/pgliteTemplate.setup.ts', 'test/render/sampleDb.setup.ts'],
     pool: 'forks',
     // Two forks on two cores: most files wait on Chromium, ZetaSQL, SMTP or DuckDB threads, and one
     // fork (the default here) left the suite near CI's time limit.
