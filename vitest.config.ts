@@ -8,9 +8,9 @@ export default defineConfig({
     env: { TZ: 'UTC' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Made once for the run and copied where a test needs one: an empty PGlite cluster (instead of an
-    // initdb per store) and the deterministic sample export (instead of generating it per file).
-    globalSetup: ['test/support/pgliteTemplate.setup.ts', 'test/render/sampleDb.setup.ts'],
+    // Things tests copy rather than make each time (an empty PGlite cluster, the sample export)
+    // are built once per run, by the first test that needs each, in a folder this setup provides.
+    globalSetup: ['test/support/sharedBuilds.setup.ts'],
     pool: 'forks',
     // Two forks on two cores: most files wait on Chromium, ZetaSQL, SMTP or DuckDB threads, and one
     // fork (the default here) left the suite near CI's time limit.

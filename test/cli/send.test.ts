@@ -31,16 +31,16 @@ beforeAll(async () => {
 });
 
 // A data dir whose embedded store starts as a copy of an empty cluster rather than from initdb.
-const dataDir = () => {
+const dataDir = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pathlight-send-'));
-  freshPgliteDir(join(dir, 'store'));
+  await freshPgliteDir(join(dir, 'store'));
   return dir;
 };
 
 // Each send renders a report and prints a PDF in Chromium; a shared 2-core machine needs time.
 describe('pathlight send', { timeout: 180_000 }, () => {
   it('writes one message per recipient to the outbox, prints the files and records the run', async () => {
-    const dir = dataDir();
+    const dir = await dataDir();
     const file = join(dir, 'weekly.yaml');
     writeFileSync(file, JSON.stringify(REPORT));
     const out = await runCli(
@@ -113,7 +113,7 @@ describe('pathlight send', { timeout: 180_000 }, () => {
   });
 
   it('sends a stored report over SMTP, prints the message ids, and fails a rejected recipient only', async () => {
-    const dir = dataDir();
+    const dir = await dataDir();
     const store = await openPglite(join(dir, 'store'));
     await migrate(store);
     await store.query(`INSERT INTO reports (id, definition) VALUES ('weekly', $1::jsonb)`, [
@@ -163,7 +163,7 @@ describe('pathlight send', { timeout: 180_000 }, () => {
   });
 
   it('refuses bad input with exit code 2, naming the flag', async () => {
-    const dir = dataDir();
+    const dir = await dataDir();
     const env = { PATHLIGHT_DATA_DIR: dir };
     const cases: [string[], string][] = [
       [['send', 'weekly'], 'error: --to: at least one recipient is needed'],

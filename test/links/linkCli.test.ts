@@ -19,7 +19,7 @@ import { runCli } from '../support/runCli.js';
 // `pathlight link` and `pathlight rotate-link-key` on the embedded default (PGlite store and key
 // file in the data dir), then the links they print opened through the link router on that store.
 const dir = mkdtempSync(join(tmpdir(), 'pathlight-link-'));
-freshPgliteDir(join(dir, 'store'));
+await freshPgliteDir(join(dir, 'store'));
 const env = { PATHLIGHT_DATA_DIR: dir, PATHLIGHT_PUBLIC_URL: 'https://reports.example.com/' };
 const file = join(dir, 'shop.json');
 writeFileSync(

@@ -76,7 +76,7 @@ describe('pathlight personas and pathlight map', () => {
   let db: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pathlight-map-cli-'));
-    freshPgliteDir(join(dir, 'data', 'store'));
+    await freshPgliteDir(join(dir, 'data', 'store'));
     db = await createEventsDb({ '20201101': MAP_ROWS });
     writeFileSync(join(dir, 'mobile.json'), JSON.stringify(PERSONAS.mobile));
     writeFileSync(

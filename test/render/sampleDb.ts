@@ -1,29 +1,20 @@
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
 import { generateSample } from '../../src/sample/generateSample.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The sample export below, generated once per run by sampleDb.setup.ts; never opened by tests. */
-    sampleDbTemplate: string;
-  }
-}
-
-/** Generates the small deterministic sample export (21 days ending 2026-10-31, 400 users) into `file`. */
-export async function writeSampleDb(file: string): Promise<void> {
-  await generateSample(file, { days: 21, users: 400, seed: 3, endDate: '2026-10-31' });
-}
+import { builtOnce } from '../support/sharedBuilds.js';
 
 /**
- * The sample export in a fresh DuckDB file of its own. The sample is deterministic, so a copy of
- * the one generated for the run is the same file as generating it again, without the seconds of
- * CPU that costs in each of the files that use it.
+ * A small deterministic sample export (21 days ending 2026-10-31, 400 users) in a fresh DuckDB
+ * file. The sample is generated once per run and copied: being deterministic, the copy is the
+ * same file a fresh generation writes, without the seconds of CPU that costs in each file.
  */
 export async function sampleDb(): Promise<string> {
+  const sample = await builtOnce('sample.duckdb', async (path) => {
+    await generateSample(path, { days: 21, users: 400, seed: 3, endDate: '2026-10-31' });
+  });
   const file = join(mkdtempSync(join(tmpdir(), 'pathlight-report-')), 'events.duckdb');
-  copyFileSync(inject('sampleDbTemplate'), file);
+  copyFileSync(sample, file);
   return file;
 }
 

@@ -22,7 +22,7 @@ export interface TestStore {
 /** A fresh, empty store of each kind: PGlite in a temp folder, or a new PostgreSQL schema. */
 export const storeKinds: Record<'pglite' | 'postgres', () => Promise<TestStore>> = {
   async pglite() {
-    const dir = freshPgliteDir(mkdtempSync(join(tmpdir(), 'pathlight-pglite-')));
+    const dir = await freshPgliteDir(mkdtempSync(join(tmpdir(), 'pathlight-pglite-')));
     const db = await openPglite(dir);
     return {
       db,

@@ -32,7 +32,7 @@ export async function startTestService(
   });
   // The embedded store of a new data dir starts as a copy of an empty cluster, not from initdb.
   if (!config.DATABASE_URL && config.PATHLIGHT_DATA_DIR === dataDir)
-    freshPgliteDir(storeDir(config));
+    await freshPgliteDir(storeDir(config));
   const service = await startService(config, pino({ level: 'silent' }), options);
   // The service listens before its embedded store is created; tests start once it is, so a
   // readiness probe or a first request does not race the store's creation on a busy machine.
