@@ -49,6 +49,7 @@ export interface ChaosOptions {
   readonly leaseMs: number;
   /** The share of all messages accepted before one instance is killed. */
   readonly killAt: number;
+  /** How long, once both instances tick, the run may take to reach each point it waits for. */
   readonly timeoutMs: number;
   readonly log?: (line: string) => void;
 }
@@ -78,6 +79,8 @@ export interface ChaosCounts {
   readonly deliveries: Record<string, number>;
   readonly attempts: number;
   readonly killedAfterAccepted: number;
+  /** The instance killed: the first that had sent once `killAt` of the messages were accepted. */
+  readonly killed: string;
   readonly seconds: number;
 }
 
@@ -201,7 +204,6 @@ async function until(check: () => Promise<boolean> | boolean, deadline: number, 
 export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
   const log = options.log ?? (() => undefined);
   const began = Date.now();
-  const deadline = began + options.timeoutMs;
   const store = await storeKinds.postgres();
   const peer = await faultyPeer(5);
   const instances: ReturnType<typeof startInstance>[] = [];
@@ -243,6 +245,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
     await Promise.all([a.open, b.open]);
     // The simulated clock starts once both can tick, so a slow start-up cannot eat into it.
     const realEpoch = Date.now();
+    // Counted from here: starting the instances (seconds each on a loaded machine) is not what
+    // the waits below are about, and had eaten most of a deadline counted from the start.
+    const deadline = realEpoch + options.timeoutMs;
     a.go(realEpoch);
     b.go(realEpoch);
     await Promise.all([a.ready, b.ready]);
@@ -251,22 +256,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
       ? realEpoch + (plan.clock.end.getTime() - plan.clock.start.getTime()) / plan.clock.speed
       : realEpoch;
     log('both instances ticking');
-    const fromA = () => peer.accepted.filter((m) => m.instance === 'instance-a').length;
+    // Whichever instance has sent is killed: with few runs one instance can claim them all, and
+    // waiting for a chosen one to send could wait for ever.
+    const sentBy = (name: string) => peer.accepted.filter((m) => m.instance === name).length;
+    const fleet = { 'instance-a': a, 'instance-b': b };
+    let killed: keyof typeof fleet = 'instance-a';
     await until(
-      () => fromA() > 0 && peer.accepted.length >= Math.ceil(expected * options.killAt),
+      () => {
+        if (peer.accepted.length < Math.ceil(expected * options.killAt)) return false;
+        const sender = (Object.keys(fleet) as (keyof typeof fleet)[]).find((n) => sentBy(n) > 0);
+        if (sender) killed = sender;
+        return sender !== undefined;
+      },
       deadline,
-      'instance a to be mid-drain',
+      'an instance to be mid-drain',
     );
-    a.child.kill('SIGKILL');
-    await a.exited;
+    const victim = fleet[killed];
+    const survivor = killed === 'instance-a' ? b : a;
+    victim.child.kill('SIGKILL');
+    await victim.exited;
     const killedAfterAccepted = peer.accepted.length;
-    log(`killed instance a (SIGKILL) after ${killedAfterAccepted} of ${expected} messages`);
-    const again = startInstance(url, peer.url, options, 'instance-a2');
+    log(`killed ${killed} (SIGKILL) after ${killedAfterAccepted} of ${expected} messages`);
+    const again = startInstance(url, peer.url, options, `${killed}-again`);
     instances.push(again);
     await again.open;
     again.go(realEpoch);
     await again.ready;
-    log('instance a started again');
+    log(`${killed} started again`);
     await until(
       async () => {
         // A few ticks after the clock stopped, so every instance has looked at the last instant.
@@ -281,13 +297,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
       deadline,
       'every run to finish',
     );
-    for (const each of [again, b]) {
+    for (const each of [again, survivor]) {
       each.child.kill('SIGTERM');
       await each.exited;
     }
     return await count(db, peer, plan, {
       expected,
       killedAfterAccepted,
+      killed,
       seconds: (Date.now() - began) / 1000,
     });
   } finally {
@@ -301,7 +318,7 @@ async function count(
   db: Awaited<ReturnType<(typeof storeKinds)['postgres']>>['db'],
   peer: Awaited<ReturnType<typeof faultyPeer>>,
   plan: ChaosPlan,
-  run: { expected: number; killedAfterAccepted: number; seconds: number },
+  run: { expected: number; killedAfterAccepted: number; killed: string; seconds: number },
 ): Promise<ChaosCounts> {
   // (schedule, slot, recipient) of each Message-ID, from the store's deliveries.
   const rows = await db.query<{
@@ -333,7 +350,7 @@ async function count(
   const duplicated = received.filter((c) => c.length > 1);
   // A documented copy: the first one came from the killed instance (its last bytes may reach the
   // peer just after the kill), which never recorded it.
-  const windowCopies = duplicated.filter((c) => c[0]?.instance === 'instance-a').length;
+  const windowCopies = duplicated.filter((c) => c[0]?.instance === run.killed).length;
   const tally = async (sql: string) =>
     Object.fromEntries(
       (await db.query<{ status: string; n: string }>(sql)).map((r) => [r.status, Number(r.n)]),
@@ -361,6 +378,7 @@ async function count(
     deliveries: await tally('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status'),
     attempts: Number(attempts?.n),
     killedAfterAccepted: run.killedAfterAccepted,
+    killed: run.killed,
     seconds: run.seconds,
   };
 }
