@@ -1,27 +1,18 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dayColumns } from '../../src/sample/dayColumns.js';
 import { generateSample } from '../../src/sample/generateSample.js';
 import { EVENTS_SCHEMA } from '../../src/schema/ga4Schema.js';
 import { duckdbType } from '../../src/schema/duckdbTypes.js';
 import { runCli } from '../support/runCli.js';
+import { queryFile } from '../support/queryFile.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pathlight-sample-test-'));
 const options = { days: 14, users: 400, seed: 7, endDate: '2026-10-31' };
 
-async function query<T = Record<string, unknown>>(file: string, sql: string): Promise<T[]> {
-  const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
+const query = queryFile;
 
 let file: string;
 let events: number;

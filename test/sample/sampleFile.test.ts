@@ -1,23 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors/errors.js';
 import { generateSample } from '../../src/sample/generateSample.js';
+import { queryFile } from '../support/queryFile.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pathlight-sample-file-test-'));
 
-async function query<T = Record<string, unknown>>(file: string, sql: string): Promise<T[]> {
-  const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
+const query = queryFile;
 
 /** Rows per table, by table name. */
 async function tableRows(file: string): Promise<Record<string, number>> {
