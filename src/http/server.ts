@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
@@ -103,6 +104,10 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
+  // Pages repeat their pickers' options in every row (the report editor's run to hundreds of
+  // kilobytes), and reports and API answers are text too: gzip takes them to a fraction on the
+  // wire. PDFs and images are left as they are (already compressed).
+  app.use(compression());
   const views = loadViews();
   const apiDeps = {
     engine: deps.engine,
