@@ -803,12 +803,12 @@
       result.dataset.ready = String(ticket);
       return;
     }
-    // On BigQuery, the bytes the query will process, from a dry run, before it runs.
-    fetch('/api/funnels/estimate', {
+    // On BigQuery, the bytes the preview's queries will process, from dry runs, before they run.
+    fetch('/funnel/estimate', {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
-      body: JSON.stringify(spec),
+      body: JSON.stringify({ form: queryString() }),
     })
       .then(function (res) {
         return res.json();

@@ -31,7 +31,10 @@ type JobBody = {
   jobReference: { projectId: string; jobId: string; location?: string };
   configuration: {
     dryRun?: boolean;
-    query: { queryParameters?: { name: string; parameterValue: { value?: string } }[] };
+    query: {
+      query?: string;
+      queryParameters?: { name: string; parameterValue: { value?: string } }[];
+    };
   };
 };
 

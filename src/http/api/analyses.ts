@@ -1,9 +1,8 @@
 import type { Router } from 'express';
 import { parseAttributionSpec } from '../../analyses/attribution/attributionSpec.js';
 import { runAttribution } from '../../analyses/attribution/runAttribution.js';
-import { funnelQuery } from '../../analyses/funnel/funnelQuery.js';
 import { parseFunnelSpec } from '../../analyses/funnel/funnelSpec.js';
-import { resolveGoalSteps } from '../../analyses/goals/goal.js';
+import { estimateFunnel } from '../../analyses/funnel/estimateFunnel.js';
 import { parseNextStepSpec } from '../../analyses/nextStep/nextStepSpec.js';
 import { runNextStep } from '../../analyses/nextStep/runNextStep.js';
 import { parsePathsSpec } from '../../analyses/paths/pathsSpec.js';
@@ -12,9 +11,7 @@ import { parsePredictSpec } from '../../analyses/predict/predictSpec.js';
 import { predictToTable } from '../../analyses/predict/predictToTable.js';
 import { runStages } from '../../analyses/stages/runStages.js';
 import { parseStagesSpec } from '../../analyses/stages/stagesSpec.js';
-import { InputError } from '../../errors/errors.js';
 import { ForbiddenError } from '../auth/access.js';
-import { runQuery } from '../../sql/runQuery.js';
 import type { ApiDeps } from './apiDeps.js';
 import { goalsByName } from './goals.js';
 import { handle } from './handler.js';
@@ -61,24 +58,11 @@ export function analysesRoutes(router: Router, deps: ApiDeps): void {
     '/stages/run',
     handle(async (req) => runStages(deps.engine, parseStagesSpec(req.body), timeout)),
   );
-  // Before a funnel runs on BigQuery: the bytes it would process (a dry run; DuckDB answers null).
+  // Before a funnel runs on BigQuery: the bytes it would process (DuckDB answers null).
   router.post(
     '/funnels/estimate',
-    handle(async (req) => {
-      const spec = resolveGoalSteps(parseFunnelSpec(req.body), await goalsByName(deps));
-      let query;
-      try {
-        query = funnelQuery(spec);
-      } catch (error) {
-        throw new InputError(error instanceof Error ? error.message : String(error), 'steps');
-      }
-      if (deps.engine.kind !== 'bigquery')
-        return { engine: deps.engine.kind, bytesProcessed: null };
-      const run = await runQuery(deps.engine, 'funnel', query.params, {
-        context: query.context,
-        dryRun: true,
-      });
-      return { engine: deps.engine.kind, bytesProcessed: run.bytesProcessed };
-    }),
+    handle(async (req) =>
+      estimateFunnel(deps.engine, parseFunnelSpec(req.body), await goalsByName(deps)),
+    ),
   );
 }

@@ -1,6 +1,7 @@
 import type { Response, Router } from 'express';
 import { identityChoices } from './identityChoices.js';
 import { eventInventory } from '../../analyses/events/eventInventory.js';
+import { estimateFunnel } from '../../analyses/funnel/estimateFunnel.js';
 import { funnelQuery } from '../../analyses/funnel/funnelQuery.js';
 import { parseFunnelSpec, type FunnelSpec } from '../../analyses/funnel/funnelSpec.js';
 import { resolveGoalSteps, type Goal } from '../../analyses/goals/goal.js';
@@ -287,6 +288,23 @@ export function funnelPage(router: Router, deps: PageDeps): void {
     try {
       await renderFunnelBuilder(deps, res, req.query as Record<string, unknown>);
     } catch (error) {
+      next(error);
+    }
+  });
+  // The cost line before the preview runs: the form as typed, read as the GET form is, so the
+  // estimate counts the segments, trend and other queries the preview will run.
+  router.post('/funnel/estimate', async (req, res, next) => {
+    try {
+      const body = (req.body ?? {}) as { form?: unknown };
+      if (typeof body.form !== 'string')
+        throw new InputError('form: expected the form as typed', 'form');
+      const spec = funnelSpecFromForm(formOfQuery(body.form));
+      res.json(await estimateFunnel(deps.engine, spec, await goalsByName(deps)));
+    } catch (error) {
+      if (error instanceof PathlightError && error.status === 400) {
+        res.status(400).json({ error: { code: error.code, ...pageError(error, funnelFieldOf) } });
+        return;
+      }
       next(error);
     }
   });
