@@ -4,6 +4,7 @@ import { MAX_PERSONAS } from '../analyses/personas/personaSpec.js';
 import { lookbackSchema, TOUCHPOINTS } from '../analyses/attribution/attributionSpec.js';
 import { MODELS } from '../analyses/attribution/models/index.js';
 import { dateRangeSchema } from '../sql/vocabulary/dateRange.js';
+import { identitySchema } from '../sql/vocabulary/identity.js';
 import { conditionSchema } from '../sql/vocabulary/condition.js';
 import { funnelSpecSchema } from '../analyses/funnel/funnelSpec.js';
 import { parseWith } from '../errors/parseWith.js';
@@ -32,6 +33,12 @@ export type ReportDateRange = z.infer<typeof reportDateRangeSchema>;
 
 /** The funnel a section draws: the funnel spec without its date range, which the report sets. */
 // A fresh object from the shape: zod refuses omit() on a schema with refinements; parseFunnelSpec re-checks them.
+/**
+ * Whose journey a section counts; absent means blended, as in the analyses, and stays absent in
+ * the stored definition (the analyses' own schema would write the default into it).
+ */
+const sectionIdentity = identitySchema.unwrap().optional();
+
 const funnelSectionSpec = z.object(funnelSpecSchema.shape).omit({ dateRange: true }).strict();
 
 /** Paths as the Sankey draws them: few steps and nodes, or the chart stops being readable on A4. */
@@ -102,11 +109,18 @@ export const sectionSchema = z.discriminatedUnion('type', [
       interval: z.enum(['day', 'week']).optional(),
     })
     .strict(),
-  z.object({ type: z.literal('stages'), title: z.string().max(200).optional() }).strict(),
+  z
+    .object({
+      type: z.literal('stages'),
+      title: z.string().max(200).optional(),
+      identity: sectionIdentity,
+    })
+    .strict(),
   z
     .object({
       type: z.literal('journey_map'),
       title: z.string().max(200).optional(),
+      identity: sectionIdentity,
       /** Saved personas by name, or inline; answered beside all users. */
       personas: z
         .array(personaRefSchema)
@@ -151,6 +165,7 @@ export const sectionSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('attribution_table'),
       title: z.string().max(200).optional(),
+      identity: sectionIdentity,
       touchpoint: z.enum(TOUCHPOINTS).optional(),
       lookback: lookbackSchema.optional(),
       model: z.enum(MODELS).optional(),
@@ -161,6 +176,7 @@ export const sectionSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('touchpoint_value'),
       title: z.string().max(200).optional(),
+      identity: sectionIdentity,
       touchpoint: z.enum(TOUCHPOINTS).optional(),
       lookback: lookbackSchema.optional(),
     })
@@ -169,6 +185,7 @@ export const sectionSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('conversion_paths'),
       title: z.string().max(200).optional(),
+      identity: sectionIdentity,
       touchpoint: z.enum(TOUCHPOINTS).optional(),
       lookback: lookbackSchema.optional(),
       top: z.number().int().min(1).max(50).optional(),

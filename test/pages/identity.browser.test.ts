@@ -1,34 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEventsDb, params, type EventRow } from '../support/loadRows.js';
+import { createEventsDb } from '../support/loadRows.js';
+import { TWO_DEVICES_DAY, TWO_DEVICES_ROWS } from '../support/twoDevices.js';
 import { fieldErrorOf, shots, signIn, startHarness, type Harness } from './pagesHarness.js';
 
-// One person on two devices and a stranger, on 2024-03-01 (minutes after midnight):
-//   d1 (mobile):  page_view at 1, add_to_cart at 2, then page_view at 3 signed in as alice
-//   d2 (desktop): purchase at 10 signed in as alice
-//   d3 (mobile):  page_view at 5, never signed in
-// Funnel page_view -> purchase, users, closed:
+// The fixture's people (test/support/twoDevices.ts). Funnel page_view -> purchase, users, closed:
 //   blended:  alice is d1 + d2 (page_view at 1, purchase at 10), d3 alone -> [2, 1]
 //   device:   d1 never buys, d2 never views, d3 never buys          -> [2, 0]
 //   user_id:  only events that resolve to a user: alice's (d1's resolve through its sign-in) -> [1, 1]
-const DAY = '2024-03-01';
-const T0 = Date.UTC(2024, 2, 1) * 1000;
-const ev = (device: string, category: string, minute: number, name: string, userId?: string) =>
-  ({
-    event_date: '20240301',
-    event_timestamp: T0 + minute * 60_000_000,
-    event_name: name,
-    user_pseudo_id: device,
-    ...(userId ? { user_id: userId } : {}),
-    event_params: params({ ga_session_id: 1 }),
-    device: { category },
-  }) as EventRow;
-const ROWS = [
-  ev('d1', 'mobile', 1, 'page_view'),
-  ev('d1', 'mobile', 2, 'add_to_cart'),
-  ev('d1', 'mobile', 3, 'page_view', 'alice'),
-  ev('d2', 'desktop', 10, 'purchase', 'alice'),
-  ev('d3', 'mobile', 5, 'page_view'),
-];
+const DAY = TWO_DEVICES_DAY;
+const ROWS = TWO_DEVICES_ROWS;
 
 let h: Harness;
 beforeAll(async () => {
@@ -107,17 +87,35 @@ describe('whose journey, picked on the pages', () => {
     await shots(page, '76-explore-identity');
   });
 
-  it('draws the journey map per identity, and opens in a report only the blended one', async () => {
+  it('draws the journey map per identity, and opens it in a report with that identity', async () => {
     const { page, service } = h;
     const map = (identity: string) =>
       `${service.url}/map?${new URLSearchParams({ run: '1', from: DAY, to: DAY, goal: 'purchase', stages: 'default', identity })}`;
     await page.goto(map('device'));
     expect(await chosen('#map-form')).toBe('device');
-    expect(await page.$('#open-in-report')).toBeNull();
-    expect(await page.$eval('#map-result, main', (m) => m.textContent ?? '')).toContain(
-      'choose both to open this map in a report',
-    );
+    await Promise.all([
+      page.waitForNavigation(),
+      page.click('#open-in-report button[type="submit"]'),
+    ]);
+    expect(
+      await page.$eval('select[name="section.0.identity"]', (s) => (s as HTMLSelectElement).value),
+    ).toBe('device');
+    // Blended is what a section counts when it names none.
     await page.goto(map('blended'));
-    expect(await page.$('#open-in-report')).not.toBeNull();
+    expect(await page.$('#open-in-report input[name="section.0.identity"]')).toBeNull();
+  });
+
+  it("opens Explore's journey stages in a report with the identity picked", async () => {
+    const { page, service } = h;
+    await page.goto(
+      `${service.url}/explore?${new URLSearchParams({ run: '1', analysis: 'stages', from: DAY, to: DAY, stagesGoal: 'event:purchase', identity: 'user_id' })}`,
+    );
+    await Promise.all([
+      page.waitForNavigation(),
+      page.click('#open-in-report button[type="submit"]'),
+    ]);
+    expect(
+      await page.$eval('select[name="section.0.identity"]', (s) => (s as HTMLSelectElement).value),
+    ).toBe('user_id');
   });
 });

@@ -58,6 +58,7 @@ export async function exploreAttribution({
         type: 'attribution_table',
         touchpoint: spec.touchpoint,
         lookback: spec.lookback,
+        ...(spec.identity === 'blended' ? {} : { identity: spec.identity }),
       },
     },
   };

@@ -44,6 +44,13 @@ export async function exploreStages({
       progression: result.progression.map((p) => ({ ...p, rate: pct(p.rate) })),
       exitPages: result.painPoints.exitPages.map((e) => ({ ...e, share: pct(e.share) })),
     },
-    report: { title: 'Journey stages', goal: picked, section: { type: 'stages' } },
+    report: {
+      title: 'Journey stages',
+      goal: picked,
+      section: {
+        type: 'stages',
+        ...(spec.identity === 'blended' ? {} : { identity: spec.identity }),
+      },
+    },
   };
 }

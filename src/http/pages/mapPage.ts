@@ -111,14 +111,15 @@ export function mapPage(router: Router, deps: PageDeps): void {
           })),
           error,
           result,
-          // A report's journey map section uses the default stage map and joins devices as the
-          // blended identity does, so only such a map opens there.
+          // A report's journey map section uses the default stage map, so only such a map
+          // opens there.
           report:
-            result && !values.custom && values.identity === 'blended'
+            result && !values.custom
               ? {
                   personas: values.personas,
                   minSupport: values.minSupport,
                   goal: values.goal,
+                  ...(values.identity === 'blended' ? {} : { identity: values.identity }),
                 }
               : undefined,
         }),

@@ -6,21 +6,27 @@ import {
   runAttribution,
   type AttributionResult,
 } from '../../analyses/attribution/runAttribution.js';
+import type { Identity } from '../../sql/vocabulary/identity.js';
 import type { SectionInput } from './sectionInput.js';
 
-// Both attribution sections of one report read the same run: one query per (touchpoint, lookback).
+// The attribution sections of one report read the same run: one query per (touchpoint, lookback,
+// identity).
 const runs = new WeakMap<SectionInput, Map<string, Promise<AttributionResult>>>();
 
 /** The report goal's attribution over the report's range, shared by the sections of one run. */
 export function attributionRun(
   input: SectionInput,
-  touchpoint: Touchpoint,
-  lookback: string,
-  topPaths = 10,
+  options: {
+    touchpoint: Touchpoint;
+    lookback: string;
+    topPaths?: number | undefined;
+    identity?: Identity | undefined;
+  },
 ): Promise<AttributionResult> {
+  const { touchpoint, lookback, topPaths = 10, identity = 'blended' } = options;
   const byKey = runs.get(input) ?? new Map<string, Promise<AttributionResult>>();
   runs.set(input, byKey);
-  const key = `${touchpoint}|${lookback}|${topPaths}`;
+  const key = `${touchpoint}|${lookback}|${topPaths}|${identity}`;
   let run = byKey.get(key);
   if (!run) {
     const spec = parseAttributionSpec({
@@ -34,6 +40,7 @@ export function attributionRun(
       lookback,
       touchpoint,
       topPaths,
+      identity,
     });
     run = runAttribution(input.engine, spec);
     byKey.set(key, run);

@@ -41,7 +41,7 @@ export const buildAttributionTable: SectionBuilder<
   const touchpoint = section.touchpoint ?? 'channel';
   const lookback = section.lookback ?? '30d';
   const model = section.model ?? 'markov';
-  const r = await attributionRun(input, touchpoint, lookback);
+  const r = await attributionRun(input, { touchpoint, lookback, identity: section.identity });
   const credit = new Intl.NumberFormat(definition.locale, {
     minimumFractionDigits: 1,
     maximumFractionDigits: 1,

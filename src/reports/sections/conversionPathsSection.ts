@@ -22,7 +22,12 @@ export const buildConversionPaths: SectionBuilder<
   const { fmt, range, definition } = input;
   const touchpoint = section.touchpoint ?? 'channel';
   const lookback = section.lookback ?? '30d';
-  const r = await attributionRun(input, touchpoint, lookback, section.top ?? 10);
+  const r = await attributionRun(input, {
+    touchpoint,
+    lookback,
+    topPaths: section.top,
+    identity: section.identity,
+  });
   const days = new Intl.NumberFormat(definition.locale, { maximumFractionDigits: 1 });
   return {
     type: 'conversion_paths',

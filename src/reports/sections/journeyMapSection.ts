@@ -52,6 +52,7 @@ export const buildJourneyMapSection: SectionBuilder<
     goal: input.goal.event,
     ...(input.goal.where.length ? { goalWhere: input.goal.where } : {}),
     personas: section.personas,
+    ...(section.identity ? { identity: section.identity } : {}),
     ...(section.minSupport === undefined ? {} : { minSupport: section.minSupport }),
   });
   let personas;

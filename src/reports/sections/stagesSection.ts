@@ -23,6 +23,7 @@ export const buildStagesSection: SectionBuilder<'stages', StagesSectionContext> 
     goal: input.goal.event,
     ...(input.goal.where.length ? { goalWhere: input.goal.where } : {}),
     topPages: 5,
+    ...(section.identity ? { identity: section.identity } : {}),
   });
   const result = await runStages(input.engine, spec);
   const drop = result.painPoints.largestDrop;

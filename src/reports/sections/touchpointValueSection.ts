@@ -34,7 +34,7 @@ export const buildTouchpointValue: SectionBuilder<
   const { fmt, range, definition } = input;
   const touchpoint = section.touchpoint ?? 'channel';
   const lookback = section.lookback ?? '30d';
-  const r = await attributionRun(input, touchpoint, lookback);
+  const r = await attributionRun(input, { touchpoint, lookback, identity: section.identity });
   const title = section.title ?? 'Touchpoint value';
   const basis = `Touchpoint: ${TOUCHPOINT_LABEL[touchpoint]}. Cost: imported ad costs summed over ${fmt.range(range.start, range.end)}. CPA = cost / credited conversions, ROAS = credited revenue / cost, per model (lookback ${lookback}). Conversions lost: all conversions x the touchpoint's Markov removal effect.`;
   const value: TouchpointValue | null = r.value;
