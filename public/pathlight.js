@@ -284,6 +284,29 @@
         if (words) remove.setAttribute('aria-label', words.replace(/\d+$/, number));
       });
     };
+    // A funnel's exclusions name steps by number: when its steps list changes in the page, their
+    // pickers offer the steps there are now, and a chosen step after a removed one moves up with
+    // it (the server offers the same numbers on a round trip).
+    var restepExclusions = function (list, removedAt) {
+      var prefix = list.dataset.prefix || '';
+      if (!/\.steps$/.test(prefix)) return;
+      var form = list.closest('form');
+      var exclusions = prefix.replace(/steps$/, 'exclusions');
+      var count = Math.max(rowsOf(list).length, 2);
+      form.querySelectorAll('select[name^="' + exclusions + '."]').forEach(function (select) {
+        if (!/\.between\.[01]$/.test(select.name)) return;
+        var chosen = Number(select.value) || 1;
+        if (removedAt !== undefined && chosen > removedAt) chosen -= 1;
+        chosen = Math.min(chosen, count);
+        select.textContent = '';
+        for (var n = 1; n <= count; n++) {
+          var option = document.createElement('option');
+          option.value = option.textContent = String(n);
+          option.selected = n === chosen;
+          select.appendChild(option);
+        }
+      });
+    };
     var addRow = function (list, prefix) {
       var rows = rowsOf(list);
       var last = rows[rows.length - 1];
@@ -320,6 +343,7 @@
       }
       list.appendChild(clone);
       renumberRows(list);
+      restepExclusions(list);
       return clone;
     };
     form.addEventListener('click', function (event) {
@@ -330,8 +354,10 @@
         var row = button.closest('.row');
         var next = row.nextElementSibling || row.previousElementSibling;
         var from = row.parentElement;
+        var removedAt = rowsOf(from).indexOf(row) + 1;
         row.remove();
         renumberRows(from);
+        restepExclusions(from, removedAt);
         var focus = next && next.querySelector('select, input:not([type="hidden"])');
         if (focus) focus.focus();
       } else if (button.classList.contains('row-add')) {

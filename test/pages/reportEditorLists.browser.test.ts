@@ -99,6 +99,15 @@ describe('the report editor without JSON', () => {
       ),
     ).toEqual(['event:page_view', 'event:purchase', '']);
     expect(await value(`${F}.steps.2.where.0.value`)).toBe('tablet');
+    // The exclusion's step pickers offer the rows there are now (two steps and the empty row).
+    const exclusionSteps = (end: 0 | 1) =>
+      page.$$eval(`[name="${F}.exclusions.0.between.${end}"] option`, (options) =>
+        options.map(
+          (o) => `${(o as HTMLOptionElement).value}${(o as HTMLOptionElement).selected ? '*' : ''}`,
+        ),
+      );
+    expect(await exclusionSteps(0)).toEqual(['1*', '2', '3']);
+    expect(await exclusionSteps(1)).toEqual(['1', '2*', '3']);
     // Another step: a row numbered after every other, added in the page.
     await page.click('#sections .section:nth-child(2) .steps-field > .row-add');
     expect(
@@ -115,6 +124,7 @@ describe('the report editor without JSON', () => {
         (labels) => labels.map((l) => (l.firstChild?.textContent ?? '').trim()),
       );
     expect(await stepLabels()).toEqual(['Step 1', 'Step 2', 'Step 3', 'Step 4']);
+    expect(await exclusionSteps(1)).toEqual(['1', '2*', '3', '4']);
     expect(
       await page.$eval(
         '#sections .section:nth-child(2) .editor-step:nth-child(4) .row-line > .row-remove',
@@ -125,6 +135,7 @@ describe('the report editor without JSON', () => {
       '#sections .section:nth-child(2) .editor-step:nth-child(4) .row-line > .row-remove',
     );
     expect(await stepLabels()).toEqual(['Step 1', 'Step 2', 'Step 3']);
+    expect(await exclusionSteps(1)).toEqual(['1', '2*', '3']);
     await submit('#report-save');
     expect(new URL(page.url()).pathname).toBe('/reports');
     const saved = await stored('lists');
@@ -223,6 +234,42 @@ describe('the report editor without JSON', () => {
     } finally {
       await page.setJavaScriptEnabled(true);
     }
+  });
+
+  it("moves an exclusion's steps up with the steps when an earlier step is removed in the page", async () => {
+    const { page, service } = h;
+    await call(`${service.url}/api/reports/shift`, {
+      method: 'PUT',
+      headers: h.auth,
+      body: {
+        title: 'Shift',
+        goal: { event: 'purchase' },
+        dateRange: { start: RANGE.from, end: RANGE.to },
+        comparison: 'none',
+        sections: [
+          {
+            type: 'funnel',
+            funnel: {
+              steps: [{ event: 'page_view' }, { event: 'add_to_cart' }, { event: 'purchase' }],
+              exclusions: [{ event: 'view_item', between: [2, 3] }],
+            },
+          },
+        ],
+      },
+    });
+    await page.goto(`${service.url}/reports/shift/edit`);
+    const E = 'section.0.funnel.exclusions.0.between';
+    expect([await value(`${E}.0`), await value(`${E}.1`)]).toEqual(['2', '3']);
+    await page.click('#sections .section:nth-child(1) .editor-step:nth-child(1) .row-remove');
+    // Add to cart and purchase are steps 1 and 2 now: the exclusion still lies between them.
+    expect([await value(`${E}.0`), await value(`${E}.1`)]).toEqual(['1', '2']);
+    await submit('#report-save');
+    expect(new URL(page.url()).pathname).toBe('/reports');
+    const saved = (await stored('shift')).sections[0] as { funnel: Record<string, unknown> };
+    expect([saved.funnel.steps, saved.funnel.exclusions]).toEqual([
+      [{ event: 'add_to_cart' }, { event: 'purchase' }],
+      [{ event: 'view_item', between: [1, 2] }],
+    ]);
   });
 
   it.each(['weekly-ecommerce', 'lead-generation'])(
