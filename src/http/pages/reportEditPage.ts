@@ -26,7 +26,30 @@ function dropRow(body: Body): void {
   const op = field(body, 'op');
   const prefix = /^drop:((?:section\.\d{1,2}\.)?[A-Za-z.\d]{1,200}\.\d{1,2})$/.exec(op)?.[1];
   if (!prefix) return;
+  restepExclusions(body, prefix);
   for (const key of Object.keys(body)) if (key.startsWith(`${prefix}.`)) delete body[key];
+}
+
+/**
+ * A funnel step's row about to go: the funnel's exclusions name steps by number, so a chosen step
+ * after it moves up one with it (the page's script does the same when a step goes there).
+ */
+function restepExclusions(body: Body, prefix: string): void {
+  const step = /^(.+\.funnel)\.steps\.(\d{1,2})$/.exec(prefix);
+  if (!step) return;
+  const [, funnel = '', removed = ''] = step;
+  const rowOf = new RegExp(`^${funnel.replaceAll('.', '\\.')}\\.steps\\.(\\d{1,2})\\.`);
+  const rows = new Set<number>();
+  for (const key of Object.keys(body)) {
+    const row = rowOf.exec(key);
+    if (row) rows.add(Number(row[1]));
+  }
+  const position = [...rows].filter((n) => n < Number(removed)).length + 1;
+  for (const key of Object.keys(body)) {
+    if (!key.startsWith(`${funnel}.exclusions.`) || !/\.between\.[01]$/.test(key)) continue;
+    const chosen = Number(field(body, key));
+    if (Number.isInteger(chosen) && chosen > position) body[key] = String(chosen - 1);
+  }
 }
 
 /** Saves a draft as the form's Save button asks; returns the saved id. */
