@@ -282,6 +282,15 @@ export async function renderFunnelBuilder(
     );
 }
 
+/** A bad form, answered as JSON with the field the page shows it on; anything else goes on. */
+function answerFormError(error: unknown, res: Response, next: (error: unknown) => void): void {
+  if (error instanceof PathlightError && error.status === 400) {
+    res.status(400).json({ error: { code: error.code, ...pageError(error, funnelFieldOf) } });
+    return;
+  }
+  next(error);
+}
+
 /** The funnel builder: pickers, options, a server-side preview, and the live preview's JSON. */
 export function funnelPage(router: Router, deps: PageDeps): void {
   router.get('/funnel', async (req, res, next) => {
@@ -301,11 +310,7 @@ export function funnelPage(router: Router, deps: PageDeps): void {
       const spec = funnelSpecFromForm(formOfQuery(body.form));
       res.json(await estimateFunnel(deps.engine, spec, await goalsByName(deps)));
     } catch (error) {
-      if (error instanceof PathlightError && error.status === 400) {
-        res.status(400).json({ error: { code: error.code, ...pageError(error, funnelFieldOf) } });
-        return;
-      }
-      next(error);
+      answerFormError(error, res, next);
     }
   });
   // The live preview: the funnel's answer (as POST /api/funnels/run gives it) with the charts
@@ -332,12 +337,7 @@ export function funnelPage(router: Router, deps: PageDeps): void {
         charts: funnelCharts(result),
       });
     } catch (error) {
-      if (error instanceof PathlightError && error.status === 400) {
-        const shown = pageError(error, funnelFieldOf);
-        res.status(400).json({ error: { code: error.code, ...shown } });
-        return;
-      }
-      next(error);
+      answerFormError(error, res, next);
     }
   });
 }
